@@ -1,0 +1,236 @@
+package dev.delayqueue;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Supplier;
+
+import org.jspecify.annotations.Nullable;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.json.JsonMapper;
+
+import dev.delayqueue.event.DelayQueueListener;
+import dev.delayqueue.redis.RedisJobStore;
+import dev.delayqueue.redis.StoredJob;
+
+import org.springframework.dao.DataAccessException;
+
+/**
+ * The {@link DelayQueue} on a {@link RedisJobStore}: checks requests, writes bodies as JSON, groups batches by
+ * topic and tells the {@link DelayQueueListener}.
+ *
+ * @since 0.1.0
+ */
+public class DefaultDelayQueue implements DelayQueue {
+
+	/** Default largest body, in bytes of JSON. */
+	public static final int DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
+
+	private static final int MAX_PAGE = 1000;
+
+	private final RedisJobStore store;
+
+	private final JsonMapper jsonMapper;
+
+	private final DelayQueueListener listener;
+
+	private final Clock clock;
+
+	private final int maxBodyBytes;
+
+	private final int batchSize;
+
+	/**
+	 * Creates a delay queue.
+	 * @param store the store
+	 * @param jsonMapper writes bodies
+	 * @param listener hears scheduling and cancellation
+	 * @param clock turns delays into due times
+	 * @param maxBodyBytes largest body, in bytes of JSON
+	 * @param batchSize most jobs per script call in {@link #scheduleAll}
+	 */
+	public DefaultDelayQueue(RedisJobStore store, JsonMapper jsonMapper, DelayQueueListener listener, Clock clock,
+			int maxBodyBytes, int batchSize) {
+		this.store = store;
+		this.jsonMapper = jsonMapper;
+		this.listener = listener;
+		this.clock = clock;
+		this.maxBodyBytes = maxBodyBytes;
+		this.batchSize = batchSize;
+	}
+
+	@Override
+	public ScheduleResult schedule(JobRequest request) {
+		return scheduleAll(List.of(request)).get(0);
+	}
+
+	@Override
+	public List<ScheduleResult> scheduleAll(Collection<JobRequest> requests) {
+		Instant now = this.clock.instant();
+		Map<String, List<Integer>> positionsByTopic = new LinkedHashMap<>();
+		List<StoredJob> stored = new ArrayList<>(requests.size());
+		List<JobRequest> ordered = List.copyOf(requests);
+		Set<String> seen = new HashSet<>();
+		for (int i = 0; i < ordered.size(); i++) {
+			JobRequest request = ordered.get(i);
+			if (!seen.add(request.topic() + '\n' + request.id())) {
+				throw new InvalidJobException("id", "must be unique within a batch ('" + request.id()
+						+ "' appears twice in topic '" + request.topic() + "')");
+			}
+			stored.add(new StoredJob(request.id(), request.dueAt(now).toEpochMilli(), writeBody(request.body()),
+					request.maxAttempts()));
+			positionsByTopic.computeIfAbsent(request.topic() + (request.ifAbsent() ? "\nnx" : ""),
+					(k) -> new ArrayList<>()).add(i);
+		}
+		ScheduleResult[] results = new ScheduleResult[ordered.size()];
+		for (Map.Entry<String, List<Integer>> entry : positionsByTopic.entrySet()) {
+			List<Integer> positions = entry.getValue();
+			JobRequest first = ordered.get(positions.get(0));
+			for (int from = 0; from < positions.size(); from += this.batchSize) {
+				List<Integer> chunk = positions.subList(from, Math.min(positions.size(), from + this.batchSize));
+				List<ScheduleResult> chunkResults = redis("schedule jobs on topic '" + first.topic() + "'",
+						() -> this.store.schedule(first.topic(), chunk.stream().map(stored::get).toList(),
+								first.ifAbsent(), now.toEpochMilli()));
+				for (int k = 0; k < chunk.size(); k++) {
+					results[chunk.get(k)] = chunkResults.get(k);
+				}
+			}
+		}
+		for (int i = 0; i < results.length; i++) {
+			JobRequest request = ordered.get(i);
+			this.listener.onScheduled(request.topic(), request.id(), Instant.ofEpochMilli(stored.get(i).dueAt()),
+					results[i]);
+		}
+		return List.of(results);
+	}
+
+	@Override
+	public Optional<JobState> reschedule(String topic, String id, Instant dueAt) {
+		check(topic, id);
+		return redis("reschedule job '" + id + "' of topic '" + topic + "'",
+				() -> this.store.reschedule(topic, id, dueAt.toEpochMilli(), null, this.clock.millis()));
+	}
+
+	@Override
+	public boolean cancel(String topic, String id) {
+		check(topic, id);
+		boolean cancelled = redis("cancel job '" + id + "' of topic '" + topic + "'",
+				() -> this.store.cancel(topic, id)).isPresent();
+		if (cancelled) {
+			this.listener.onCancelled(topic, id);
+		}
+		return cancelled;
+	}
+
+	@Override
+	public Optional<DelayedJob> get(String topic, String id) {
+		check(topic, id);
+		return redis("read job '" + id + "' of topic '" + topic + "'", () -> this.store.get(topic, id));
+	}
+
+	@Override
+	public List<DelayedJob> deadJobs(String topic, long offset, int limit) {
+		JobNames.checkTopic(topic);
+		if (offset < 0) {
+			throw new InvalidJobException("offset", "must not be negative, was " + offset);
+		}
+		if (limit < 1 || limit > MAX_PAGE) {
+			throw new InvalidJobException("limit", "must be between 1 and " + MAX_PAGE + ", was " + limit);
+		}
+		return redis("list dead jobs of topic '" + topic + "'", () -> this.store.dead(topic, offset, limit));
+	}
+
+	@Override
+	public boolean redrive(String topic, String id) {
+		check(topic, id);
+		return redis("redrive job '" + id + "' of topic '" + topic + "'",
+				() -> this.store.reschedule(topic, id, this.clock.millis(), JobState.DEAD, this.clock.millis()))
+			.isPresent();
+	}
+
+	@Override
+	public long redriveAll(String topic) {
+		JobNames.checkTopic(topic);
+		long redriven = 0;
+		List<DelayedJob> page;
+		while (!(page = deadJobs(topic, 0, MAX_PAGE)).isEmpty()) {
+			for (DelayedJob job : page) {
+				if (redrive(topic, job.id())) {
+					redriven++;
+				}
+			}
+		}
+		return redriven;
+	}
+
+	@Override
+	public boolean purge(String topic, String id) {
+		check(topic, id);
+		return redis("purge job '" + id + "' of topic '" + topic + "'",
+				() -> this.store.purge(topic, List.of(id))) > 0;
+	}
+
+	@Override
+	public long purgeAll(String topic) {
+		JobNames.checkTopic(topic);
+		long purged = 0;
+		List<DelayedJob> page;
+		while (!(page = deadJobs(topic, 0, MAX_PAGE)).isEmpty()) {
+			List<String> ids = page.stream().map(DelayedJob::id).toList();
+			purged += redis("purge dead jobs of topic '" + topic + "'", () -> this.store.purge(topic, ids));
+		}
+		return purged;
+	}
+
+	@Override
+	public TopicStats stats(String topic) {
+		JobNames.checkTopic(topic);
+		return redis("count jobs of topic '" + topic + "'", () -> this.store.stats(topic));
+	}
+
+	@Override
+	public Set<String> topics() {
+		return redis("list topics", this.store::topics);
+	}
+
+	private @Nullable String writeBody(@Nullable Object body) {
+		if (body == null) {
+			return null;
+		}
+		byte[] json;
+		try {
+			json = this.jsonMapper.writeValueAsBytes(body);
+		}
+		catch (JacksonException ex) {
+			throw new InvalidJobException("body", "must be writable as JSON: " + ex.getOriginalMessage());
+		}
+		if (json.length > this.maxBodyBytes) {
+			throw new InvalidJobException("body", "must be at most " + this.maxBodyBytes + " bytes of JSON, was "
+					+ json.length);
+		}
+		return new String(json, java.nio.charset.StandardCharsets.UTF_8);
+	}
+
+	private static void check(String topic, String id) {
+		JobNames.checkTopic(topic);
+		JobNames.checkId(id);
+	}
+
+	private static <T> T redis(String action, Supplier<T> call) {
+		try {
+			return call.get();
+		}
+		catch (DataAccessException ex) {
+			throw new DelayQueueUnavailableException("Could not " + action + ": Redis is unavailable ("
+					+ ex.getMostSpecificCause().getMessage() + ")", ex);
+		}
+	}
+
+}

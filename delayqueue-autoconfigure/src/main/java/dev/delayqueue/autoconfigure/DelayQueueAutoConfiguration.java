@@ -1,0 +1,110 @@
+package dev.delayqueue.autoconfigure;
+
+import java.time.Clock;
+
+import tools.jackson.databind.json.JsonMapper;
+
+import dev.delayqueue.DefaultDelayQueue;
+import dev.delayqueue.DelayQueue;
+import dev.delayqueue.event.DelayQueueListener;
+import dev.delayqueue.event.DelayQueueListeners;
+import dev.delayqueue.handler.DelayedJobHandlerBeanPostProcessor;
+import dev.delayqueue.handler.TopicSettingsResolver;
+import dev.delayqueue.redis.JobKeys;
+import dev.delayqueue.redis.RedisJobStore;
+import dev.delayqueue.redis.WakeSubscriber;
+import dev.delayqueue.worker.JobWorker;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.config.BeanDefinition;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Role;
+import org.springframework.data.redis.connection.RedisConnectionFactory;
+import org.springframework.data.redis.core.StringRedisTemplate;
+
+/**
+ * Auto-configuration of delayqueue on the application's {@link RedisConnectionFactory}: the {@link DelayQueue}
+ * facade, the {@link RedisJobStore}, and (unless {@code delayqueue.worker.enabled=false}) the {@link JobWorker}
+ * that delivers jobs to {@link dev.delayqueue.handler.DelayedJobHandler @DelayedJobHandler} methods.
+ * {@code delayqueue.enabled=false} turns it all off.
+ *
+ * @since 0.1.0
+ */
+@AutoConfiguration(afterName = { "org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration",
+		"org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration" })
+@ConditionalOnClass({ StringRedisTemplate.class, JsonMapper.class })
+@ConditionalOnBean(RedisConnectionFactory.class)
+@ConditionalOnBooleanProperty(name = "delayqueue.enabled", matchIfMissing = true)
+@EnableConfigurationProperties(DelayQueueProperties.class)
+public final class DelayQueueAutoConfiguration {
+
+	@Bean
+	@ConditionalOnMissingBean
+	JobKeys delayQueueJobKeys(DelayQueueProperties properties) {
+		return new JobKeys(properties.getRedis().getKeyPrefix());
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	RedisJobStore delayQueueJobStore(RedisConnectionFactory connectionFactory, JobKeys keys) {
+		return new RedisJobStore(new StringRedisTemplate(connectionFactory), keys);
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	DelayQueue delayQueue(RedisJobStore store, ObjectProvider<JsonMapper> jsonMapper,
+			ObjectProvider<DelayQueueListener> listeners, DelayQueueProperties properties) {
+		return new DefaultDelayQueue(store, jsonMapper.getIfAvailable(JsonMapper::new), listeners(listeners),
+				Clock.systemUTC(), Math.toIntExact(properties.getMaxBodySize().toBytes()),
+				properties.getWorker().getBatchSize());
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	TopicSettingsResolver delayQueueTopicSettingsResolver(DelayQueueProperties properties,
+			ObjectProvider<TopicSettingsCustomizer> customizers) {
+		return new PropertiesTopicSettingsResolver(properties, customizers.orderedStream().toList());
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	@Role(BeanDefinition.ROLE_INFRASTRUCTURE)
+	static DelayedJobHandlerBeanPostProcessor delayedJobHandlerBeanPostProcessor() {
+		return new DelayedJobHandlerBeanPostProcessor();
+	}
+
+	static DelayQueueListener listeners(ObjectProvider<DelayQueueListener> listeners) {
+		return new DelayQueueListeners(listeners.orderedStream().toList());
+	}
+
+	/**
+	 * The worker, unless {@code delayqueue.worker.enabled=false}.
+	 */
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnBooleanProperty(name = "delayqueue.worker.enabled", matchIfMissing = true)
+	static final class WorkerConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean
+		WakeSubscriber delayQueueWakeSubscriber(RedisConnectionFactory connectionFactory, JobKeys keys) {
+			return new WakeSubscriber(connectionFactory, keys);
+		}
+
+		@Bean
+		@ConditionalOnMissingBean
+		JobWorker delayQueueJobWorker(RedisJobStore store, WakeSubscriber wakeSubscriber,
+				ObjectProvider<DelayQueueListener> listeners, DelayQueueProperties properties) {
+			return new JobWorker(store, wakeSubscriber, listeners(listeners), Clock.systemUTC(),
+					properties.getWorker().toSettings());
+		}
+
+	}
+
+}

@@ -1,0 +1,7 @@
+/**
+ * Spring Boot auto-configuration of delayqueue.
+ */
+@NullMarked
+package dev.delayqueue.autoconfigure;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,0 +1,72 @@
+package dev.delayqueue.redis;
+
+import dev.delayqueue.JobNames;
+
+/**
+ * The Redis key layout. Every key of a topic carries the topic as its hash tag, so each script touches a single
+ * Redis Cluster slot:
+ * <pre>
+ * {prefix}:{{topic}}:due        sorted set: id → due time (ms), pending jobs
+ * {prefix}:{{topic}}:inflight   sorted set: id → lease end (ms), jobs being delivered
+ * {prefix}:{{topic}}:dead       sorted set: id → time of death (ms)
+ * {prefix}:{{topic}}:job:{id}   hash: the job (body, due, attempts, state, lease token, ...)
+ * {prefix}:topics               set: every topic ever scheduled (discovery only)
+ * {prefix}:wake                 pub/sub channel: "topic dueMillis" when a job becomes the earliest of its topic
+ * </pre>
+ * Topics cannot contain braces, so the hash tag and the key are unique for each {@code (topic, id)}.
+ *
+ * @param prefix the key prefix
+ * @since 0.1.0
+ */
+public record JobKeys(String prefix) {
+
+	/** Default key prefix. */
+	public static final String DEFAULT_PREFIX = "delayqueue";
+
+	/**
+	 * Checks the prefix: not empty, no braces, no whitespace or control characters.
+	 */
+	public JobKeys {
+		if (prefix.isEmpty() || prefix.chars().anyMatch((c) -> c == '{' || c == '}' || c <= ' ' || c == 0x7f)) {
+			throw new IllegalArgumentException("delayqueue.redis.key-prefix must be non-empty, without braces, "
+					+ "whitespace or control characters, was '" + prefix + "'");
+		}
+	}
+
+	String due(String topic) {
+		return topicKey(topic) + ":due";
+	}
+
+	String inFlight(String topic) {
+		return topicKey(topic) + ":inflight";
+	}
+
+	String dead(String topic) {
+		return topicKey(topic) + ":dead";
+	}
+
+	String jobPrefix(String topic) {
+		return topicKey(topic) + ":job:";
+	}
+
+	String job(String topic, String id) {
+		return jobPrefix(topic) + id;
+	}
+
+	String topics() {
+		return this.prefix + ":topics";
+	}
+
+	/**
+	 * Returns the pub/sub channel on which the store announces new earliest due times.
+	 * @return the channel name
+	 */
+	public String wakeChannel() {
+		return this.prefix + ":wake";
+	}
+
+	private String topicKey(String topic) {
+		return this.prefix + ":{" + JobNames.checkTopic(topic) + "}";
+	}
+
+}

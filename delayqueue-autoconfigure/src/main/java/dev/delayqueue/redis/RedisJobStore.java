@@ -1,0 +1,391 @@
+package dev.delayqueue.redis;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+import org.jspecify.annotations.Nullable;
+
+import dev.delayqueue.DelayedJob;
+import dev.delayqueue.JobState;
+import dev.delayqueue.ScheduleResult;
+import dev.delayqueue.TopicStats;
+
+import org.springframework.core.io.ClassPathResource;
+import org.springframework.data.redis.core.RedisCallback;
+import org.springframework.data.redis.core.StringRedisTemplate;
+import org.springframework.data.redis.core.script.RedisScript;
+
+/**
+ * Jobs in Redis. Every change of a job's state is one Lua script (in {@code dev/delayqueue/redis/*.lua}) touching
+ * only keys of one topic; see {@link JobKeys} for the layout. Reads are plain commands. Redis errors surface as
+ * Spring's {@link org.springframework.dao.DataAccessException}.
+ *
+ * @since 0.1.0
+ */
+public class RedisJobStore {
+
+	private static final RedisScript<List> SCHEDULE = script("schedule");
+
+	private static final RedisScript<List> CLAIM = script("claim");
+
+	private static final RedisScript<List> COMPLETE = script("complete");
+
+	private static final RedisScript<List> FAIL = script("fail");
+
+	private static final RedisScript<List> EXTEND = script("extend");
+
+	private static final RedisScript<String> CANCEL = RedisScript
+		.of(new ClassPathResource("dev/delayqueue/redis/cancel.lua"), String.class);
+
+	private static final RedisScript<String> RESCHEDULE = RedisScript
+		.of(new ClassPathResource("dev/delayqueue/redis/reschedule.lua"), String.class);
+
+	private static final RedisScript<Long> PURGE = RedisScript
+		.of(new ClassPathResource("dev/delayqueue/redis/purge.lua"), Long.class);
+
+	private final StringRedisTemplate redis;
+
+	private final JobKeys keys;
+
+	private final Set<String> registeredTopics = ConcurrentHashMap.newKeySet();
+
+	/**
+	 * Creates a store.
+	 * @param redis a template on the application's connection factory
+	 * @param keys the key layout
+	 */
+	public RedisJobStore(StringRedisTemplate redis, JobKeys keys) {
+		this.redis = redis;
+		this.keys = keys;
+	}
+
+	/**
+	 * Returns the key layout.
+	 * @return the keys
+	 */
+	public JobKeys keys() {
+		return this.keys;
+	}
+
+	/**
+	 * Creates or replaces jobs of one topic, atomically for the whole batch.
+	 * @param topic the topic
+	 * @param jobs the jobs, ids unique within the batch
+	 * @param ifAbsent whether to leave existing jobs alone
+	 * @param now the current time (epoch ms)
+	 * @return what happened to each job, in order
+	 */
+	public List<ScheduleResult> schedule(String topic, List<StoredJob> jobs, boolean ifAbsent, long now) {
+		registerTopic(topic);
+		List<String> args = new ArrayList<>(6 + jobs.size() * 7);
+		args.addAll(List.of(this.keys.jobPrefix(topic), Long.toString(now), ifAbsent ? "nx" : "replace",
+				this.keys.wakeChannel(), topic, Integer.toString(jobs.size())));
+		for (StoredJob job : jobs) {
+			List<String> fields = new ArrayList<>(4);
+			if (job.body() != null) {
+				fields.add("body");
+				fields.add(job.body());
+			}
+			if (job.maxAttempts() != null) {
+				fields.add("max");
+				fields.add(job.maxAttempts().toString());
+			}
+			args.add(job.id());
+			args.add(Long.toString(job.dueAt()));
+			args.add(Integer.toString(fields.size() / 2));
+			args.addAll(fields);
+		}
+		List<?> codes = execute(SCHEDULE, topicKeys(topic), args);
+		List<ScheduleResult> results = new ArrayList<>(codes.size());
+		for (Object code : codes) {
+			results.add(switch (((Number) code).intValue()) {
+				case 1 -> ScheduleResult.CREATED;
+				case 2 -> ScheduleResult.REPLACED_PENDING;
+				case 3 -> ScheduleResult.REPLACED_IN_FLIGHT;
+				case 4 -> ScheduleResult.REPLACED_DEAD;
+				default -> ScheduleResult.ALREADY_EXISTS;
+			});
+		}
+		return results;
+	}
+
+	/**
+	 * Makes jobs whose lease ran out due again, then claims due jobs under a lease.
+	 * @param topic the topic
+	 * @param now the current time (epoch ms); jobs due at or before it are claimed
+	 * @param limit the most jobs to claim (and to recover from expired leases)
+	 * @param leaseMillis how long the lease lasts
+	 * @param tokenBase a value unique to this call, the base of each job's lease token
+	 * @return what was claimed and when the next job is due
+	 */
+	public ClaimResult claim(String topic, long now, int limit, long leaseMillis, String tokenBase) {
+		List<?> result = execute(CLAIM, List.of(this.keys.due(topic), this.keys.inFlight(topic)),
+				List.of(this.keys.jobPrefix(topic), Long.toString(now), Integer.toString(limit),
+						Long.toString(leaseMillis), tokenBase));
+		List<String> expired = strings(result.get(0));
+		List<?> rawJobs = (List<?>) result.get(1);
+		List<ClaimedJob> jobs = new ArrayList<>(rawJobs.size());
+		for (Object raw : rawJobs) {
+			Map<String, String> fields = toMap(raw);
+			DelayedJob job = toJob(topic, fields);
+			jobs.add(new ClaimedJob(job, fields.get("token"), Long.parseLong(fields.get("lease"))));
+		}
+		return new ClaimResult(expired, jobs, score(result.get(2)), score(result.get(3)));
+	}
+
+	/**
+	 * Deletes jobs whose delivery succeeded.
+	 * @param topic the topic
+	 * @param leases id and lease token of each job
+	 * @return ids whose token no longer matched (cancelled, replaced or claimed again): left as they are
+	 */
+	public List<String> complete(String topic, List<Lease> leases) {
+		List<String> args = new ArrayList<>(1 + leases.size() * 2);
+		args.add(this.keys.jobPrefix(topic));
+		for (Lease lease : leases) {
+			args.add(lease.id());
+			args.add(lease.token());
+		}
+		return strings(execute(COMPLETE, List.of(this.keys.due(topic), this.keys.inFlight(topic)), args));
+	}
+
+	/**
+	 * Records attempts that did not succeed: each job is pending again at its next attempt time, or dead.
+	 * @param topic the topic
+	 * @param outcomes the outcomes
+	 * @param now the current time (epoch ms)
+	 * @return ids whose token no longer matched: left as they are
+	 */
+	public List<String> fail(String topic, List<Outcome> outcomes, long now) {
+		List<String> args = new ArrayList<>(4 + outcomes.size() * 5);
+		args.addAll(List.of(this.keys.jobPrefix(topic), Long.toString(now), this.keys.wakeChannel(), topic));
+		for (Outcome outcome : outcomes) {
+			args.add(outcome.id());
+			args.add(outcome.token());
+			args.add(Long.toString(outcome.nextDue()));
+			args.add(outcome.refundAttempt() ? "1" : "0");
+			args.add(outcome.error());
+		}
+		return strings(execute(FAIL, topicKeys(topic), args));
+	}
+
+	/**
+	 * Extends the leases of jobs this worker still holds.
+	 * @param topic the topic
+	 * @param leases id and token of each job
+	 * @param leaseEnd the new lease end (epoch ms)
+	 * @return ids whose token no longer matched (the job was cancelled, replaced or claimed again)
+	 */
+	public List<String> extend(String topic, List<Lease> leases, long leaseEnd) {
+		List<String> args = new ArrayList<>(2 + leases.size() * 2);
+		args.add(this.keys.jobPrefix(topic));
+		args.add(Long.toString(leaseEnd));
+		for (Lease lease : leases) {
+			args.add(lease.id());
+			args.add(lease.token());
+		}
+		return strings(execute(EXTEND, List.of(this.keys.inFlight(topic)), args));
+	}
+
+	/**
+	 * Deletes a job in any state.
+	 * @param topic the topic
+	 * @param id the id
+	 * @return the state it was in, empty when there was no such job
+	 */
+	public Optional<JobState> cancel(String topic, String id) {
+		String state = this.redis.execute(CANCEL, jobKeys(topic, id), id);
+		return Optional.ofNullable(state).map(RedisJobStore::state);
+	}
+
+	/**
+	 * Moves a job to a new due time, keeping its body (see {@code reschedule.lua} for each state).
+	 * @param topic the topic
+	 * @param id the id
+	 * @param dueAt the new due time (epoch ms)
+	 * @param requiredState only change a job in this state, or {@code null} for any
+	 * @param now the current time (epoch ms)
+	 * @return the state the job was in, empty when there was no such job (in the required state)
+	 */
+	public Optional<JobState> reschedule(String topic, String id, long dueAt, @Nullable JobState requiredState,
+			long now) {
+		String state = this.redis.execute(RESCHEDULE, jobKeys(topic, id), id, Long.toString(dueAt),
+				Long.toString(now), this.keys.wakeChannel(), topic,
+				(requiredState != null) ? stored(requiredState) : "");
+		return Optional.ofNullable(state).map(RedisJobStore::state);
+	}
+
+	/**
+	 * Reads a job.
+	 * @param topic the topic
+	 * @param id the id
+	 * @return the job, empty when there is none
+	 */
+	public Optional<DelayedJob> get(String topic, String id) {
+		Map<Object, Object> fields = this.redis.opsForHash().entries(this.keys.job(topic, id));
+		if (fields.isEmpty()) {
+			return Optional.empty();
+		}
+		Map<String, String> map = new HashMap<>();
+		fields.forEach((k, v) -> map.put((String) k, (String) v));
+		return Optional.of(toJob(topic, map));
+	}
+
+	/**
+	 * Lists dead jobs, oldest death first.
+	 * @param topic the topic
+	 * @param offset how many to skip
+	 * @param limit how many at most
+	 * @return the dead jobs
+	 */
+	public List<DelayedJob> dead(String topic, long offset, int limit) {
+		Set<String> ids = this.redis.opsForZSet().range(this.keys.dead(topic), offset, offset + limit - 1);
+		if (ids == null || ids.isEmpty()) {
+			return List.of();
+		}
+		List<String> idList = List.copyOf(ids);
+		List<Object> hashes = this.redis.executePipelined((RedisCallback<Object>) (connection) -> {
+			for (String id : idList) {
+				connection.hashCommands().hGetAll(this.keys.job(topic, id).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+			}
+			return null;
+		}, this.redis.getStringSerializer());
+		List<DelayedJob> jobs = new ArrayList<>(idList.size());
+		for (Object hash : hashes) {
+			Map<String, String> fields = new HashMap<>();
+			((Map<?, ?>) hash).forEach((k, v) -> fields.put((String) k, (String) v));
+			if (!fields.isEmpty()) {
+				jobs.add(toJob(topic, fields));
+			}
+		}
+		return jobs;
+	}
+
+	/**
+	 * Deletes dead jobs.
+	 * @param topic the topic
+	 * @param ids the ids; ids of jobs that are not dead are skipped
+	 * @return how many were deleted
+	 */
+	public long purge(String topic, List<String> ids) {
+		List<String> args = new ArrayList<>(1 + ids.size());
+		args.add(this.keys.jobPrefix(topic));
+		args.addAll(ids);
+		Long purged = this.redis.execute(PURGE, List.of(this.keys.dead(topic)), args.toArray());
+		return (purged != null) ? purged : 0;
+	}
+
+	/**
+	 * Counts the jobs of a topic in each state.
+	 * @param topic the topic
+	 * @return the counts
+	 */
+	public TopicStats stats(String topic) {
+		List<Object> counts = this.redis.executePipelined((RedisCallback<Object>) (connection) -> {
+			connection.zSetCommands().zCard(bytes(this.keys.due(topic)));
+			connection.zSetCommands().zCard(bytes(this.keys.inFlight(topic)));
+			connection.zSetCommands().zCard(bytes(this.keys.dead(topic)));
+			return null;
+		});
+		return new TopicStats(topic, (Long) counts.get(0), (Long) counts.get(1), (Long) counts.get(2));
+	}
+
+	/**
+	 * Returns every topic that jobs were ever scheduled on.
+	 * @return the topics
+	 */
+	public Set<String> topics() {
+		Set<String> topics = this.redis.opsForSet().members(this.keys.topics());
+		return (topics != null) ? topics : Set.of();
+	}
+
+	private void registerTopic(String topic) {
+		if (!this.registeredTopics.contains(topic)) {
+			this.redis.opsForSet().add(this.keys.topics(), topic);
+			this.registeredTopics.add(topic);
+		}
+	}
+
+	private List<String> topicKeys(String topic) {
+		return List.of(this.keys.due(topic), this.keys.inFlight(topic), this.keys.dead(topic));
+	}
+
+	private List<String> jobKeys(String topic, String id) {
+		return List.of(this.keys.due(topic), this.keys.inFlight(topic), this.keys.dead(topic),
+				this.keys.job(topic, id));
+	}
+
+	private List<?> execute(RedisScript<List> script, List<String> keys, List<String> args) {
+		List<?> result = this.redis.execute(script, keys, args.toArray());
+		return (result != null) ? result : List.of();
+	}
+
+	static DelayedJob toJob(String topic, Map<String, String> fields) {
+		String max = fields.get("max");
+		return new DelayedJob(topic, idOf(fields), state(fields.get("state")), fields.get("body"),
+				Instant.ofEpochMilli(Long.parseLong(fields.get("due"))), Integer.parseInt(fields.get("attempts")),
+				(max != null) ? Integer.valueOf(max) : null, Instant.ofEpochMilli(Long.parseLong(fields.get("created"))),
+				Instant.ofEpochMilli(Long.parseLong(fields.get("updated"))), fields.get("error"));
+	}
+
+	private static String idOf(Map<String, String> fields) {
+		String id = fields.get("id");
+		if (id == null) {
+			throw new IllegalStateException("Job hash without id field");
+		}
+		return id;
+	}
+
+	static JobState state(String stored) {
+		return switch (stored) {
+			case "pending" -> JobState.PENDING;
+			case "inflight" -> JobState.IN_FLIGHT;
+			case "dead" -> JobState.DEAD;
+			default -> throw new IllegalStateException("Unknown stored job state '" + stored + "'");
+		};
+	}
+
+	static String stored(JobState state) {
+		return switch (state) {
+			case PENDING -> "pending";
+			case IN_FLIGHT -> "inflight";
+			case DEAD -> "dead";
+		};
+	}
+
+	private static Map<String, String> toMap(Object flat) {
+		List<?> list = (List<?>) flat;
+		Map<String, String> map = new HashMap<>(list.size());
+		for (int i = 0; i + 1 < list.size(); i += 2) {
+			map.put((String) list.get(i), (String) list.get(i + 1));
+		}
+		return map;
+	}
+
+	@SuppressWarnings("unchecked")
+	private static List<String> strings(Object list) {
+		return (List<String>) list;
+	}
+
+	private static long score(Object score) {
+		if (score instanceof Number number) {
+			return number.longValue();
+		}
+		return (long) Double.parseDouble((String) score);
+	}
+
+	private static byte[] bytes(String key) {
+		return key.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+	}
+
+	private static RedisScript<List> script(String name) {
+		return RedisScript.of(new ClassPathResource("dev/delayqueue/redis/" + name + ".lua"), List.class);
+	}
+
+}

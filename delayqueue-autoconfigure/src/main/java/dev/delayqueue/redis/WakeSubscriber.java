@@ -1,0 +1,81 @@
+package dev.delayqueue.redis;
+
+import java.nio.charset.StandardCharsets;
+import java.util.function.ObjLongConsumer;
+
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import org.springframework.data.redis.connection.RedisConnectionFactory;
+import org.springframework.data.redis.listener.ChannelTopic;
+import org.springframework.data.redis.listener.RedisMessageListenerContainer;
+
+/**
+ * Listens on the {@link JobKeys#wakeChannel() wake channel}, where the scripts announce a job that became the
+ * earliest of its topic, so sleeping workers wake up early. Messages lost while disconnected are covered by the
+ * workers' safety-net poll. The subscription reconnects by itself.
+ *
+ * @since 0.1.0
+ */
+public class WakeSubscriber {
+
+	private static final Logger logger = LoggerFactory.getLogger(WakeSubscriber.class);
+
+	private final RedisConnectionFactory connectionFactory;
+
+	private final String channel;
+
+	private @Nullable RedisMessageListenerContainer container;
+
+	/**
+	 * Creates a subscriber.
+	 * @param connectionFactory the connection factory (a dedicated connection is opened for the subscription)
+	 * @param keys the key layout, which names the channel
+	 */
+	public WakeSubscriber(RedisConnectionFactory connectionFactory, JobKeys keys) {
+		this.connectionFactory = connectionFactory;
+		this.channel = keys.wakeChannel();
+	}
+
+	/**
+	 * Subscribes.
+	 * @param onWake called with the topic and the new earliest due time (epoch ms) of each announcement
+	 */
+	public synchronized void start(ObjLongConsumer<String> onWake) {
+		RedisMessageListenerContainer listenerContainer = new RedisMessageListenerContainer();
+		listenerContainer.setConnectionFactory(this.connectionFactory);
+		listenerContainer.setBeanName("delayqueue-wake");
+		listenerContainer.addMessageListener((message, pattern) -> {
+			String text = new String(message.getBody(), StandardCharsets.UTF_8);
+			int space = text.lastIndexOf(' ');
+			try {
+				onWake.accept(text.substring(0, space), Long.parseLong(text.substring(space + 1)));
+			}
+			catch (RuntimeException ex) {
+				logger.debug("Ignoring malformed wake message '{}'", text, ex);
+			}
+		}, new ChannelTopic(this.channel));
+		listenerContainer.afterPropertiesSet();
+		listenerContainer.start();
+		this.container = listenerContainer;
+	}
+
+	/**
+	 * Unsubscribes and releases the connection.
+	 */
+	public synchronized void stop() {
+		RedisMessageListenerContainer current = this.container;
+		if (current != null) {
+			this.container = null;
+			try {
+				current.stop();
+				current.destroy();
+			}
+			catch (Exception ex) {
+				logger.debug("Error while closing the wake subscription", ex);
+			}
+		}
+	}
+
+}

@@ -1,0 +1,557 @@
+package dev.delayqueue.worker;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import dev.delayqueue.DelayedJob;
+import dev.delayqueue.NonRetryableJobException;
+import dev.delayqueue.RetryJobLaterException;
+import dev.delayqueue.event.DelayQueueListener;
+import dev.delayqueue.redis.ClaimResult;
+import dev.delayqueue.redis.ClaimedJob;
+import dev.delayqueue.redis.Lease;
+import dev.delayqueue.redis.Outcome;
+import dev.delayqueue.redis.RedisJobStore;
+import dev.delayqueue.redis.WakeSubscriber;
+
+import org.springframework.context.SmartLifecycle;
+
+/**
+ * Delivers the due jobs of the topics registered here, in this application instance.
+ * <p>
+ * One dispatcher thread sleeps until the earliest known due time among the topics, is woken early by the store's
+ * pub/sub announcements of sooner jobs (with {@link WorkerSettings#pollInterval()} as a safety net), and claims due
+ * jobs in batches under a lease, only as many as the topic has room for ({@code concurrency + prefetch}). Handlers
+ * run on each topic's own threads. A recorder thread writes outcomes back in batches (success deletes the job,
+ * failure schedules the next attempt with backoff or sends it to the dead state), and a heartbeat keeps the leases
+ * of held jobs alive, so a slow handler is not delivered twice. A lease runs out only when this instance dies or
+ * stalls; then any instance delivers the job again. Redis errors never stop the worker: it backs off and resumes.
+ * <p>
+ * On {@link #stop()}: no new claims; jobs not yet started are released at once (their attempt not counted);
+ * running handlers get {@link WorkerSettings#shutdownTimeout()} to finish, then are interrupted; outcomes are
+ * written before it returns. A handler that ignores the interrupt keeps its job until the lease runs out.
+ *
+ * @since 0.1.0
+ */
+public class JobWorker implements SmartLifecycle {
+
+	private static final Logger logger = LoggerFactory.getLogger(JobWorker.class);
+
+	private static final long MAX_BACKOFF_MILLIS = 5_000;
+
+	private static final int MAX_ERROR_LENGTH = 2_000;
+
+	private final RedisJobStore store;
+
+	private final @Nullable WakeSubscriber wakeSubscriber;
+
+	private final DelayQueueListener listener;
+
+	private final Clock clock;
+
+	private final WorkerSettings settings;
+
+	private final Map<String, TopicWorker> topics = new ConcurrentHashMap<>();
+
+	private final BlockingQueue<Completion> completions = new LinkedBlockingQueue<>();
+
+	private final AtomicLong wakeups = new AtomicLong();
+
+	private final AtomicLong claimSeq = new AtomicLong();
+
+	private final String instanceId = UUID.randomUUID().toString().substring(0, 8);
+
+	private volatile boolean running;
+
+	private volatile boolean stopped;
+
+	private @Nullable Thread dispatcher;
+
+	private @Nullable Thread recorder;
+
+	private @Nullable ScheduledExecutorService heartbeat;
+
+	/**
+	 * Creates a worker.
+	 * @param store the store
+	 * @param wakeSubscriber the wake-up subscription, or {@code null} to rely on polling alone
+	 * @param listener hears what happens to jobs
+	 * @param clock the clock that decides when a job is due
+	 * @param settings the worker settings
+	 */
+	public JobWorker(RedisJobStore store, @Nullable WakeSubscriber wakeSubscriber, DelayQueueListener listener,
+			Clock clock, WorkerSettings settings) {
+		this.store = store;
+		this.wakeSubscriber = wakeSubscriber;
+		this.listener = listener;
+		this.clock = clock;
+		this.settings = settings;
+	}
+
+	/**
+	 * Registers the handler of a topic; this instance then claims and delivers the topic's jobs.
+	 * @param topic the topic
+	 * @param handler the handler
+	 * @param settings concurrency, lease and retry policy
+	 * @param description names the handler in messages, for example {@code orderService.cancel(..)}
+	 * @throws IllegalStateException when the topic already has a handler here
+	 */
+	public void register(String topic, JobHandler handler, TopicSettings settings, String description) {
+		dev.delayqueue.JobNames.checkTopic(topic);
+		TopicWorker worker = new TopicWorker(topic, handler, settings, description);
+		TopicWorker existing = this.topics.putIfAbsent(topic, worker);
+		if (existing != null) {
+			worker.executor.shutdown();
+			throw new IllegalStateException("Topic '" + topic + "' already has a handler: " + existing.description);
+		}
+		if (this.running) {
+			startThreads();
+		}
+		wake();
+	}
+
+	/**
+	 * Returns the topics this worker delivers.
+	 * @return the registered topics
+	 */
+	public Set<String> topics() {
+		return Set.copyOf(this.topics.keySet());
+	}
+
+	@Override
+	public synchronized void start() {
+		if (this.running) {
+			return;
+		}
+		if (this.stopped) {
+			throw new IllegalStateException("A stopped JobWorker cannot be started again; create a new one");
+		}
+		this.running = true;
+		if (!this.topics.isEmpty()) {
+			startThreads();
+		}
+	}
+
+	private synchronized void startThreads() {
+		if (this.dispatcher != null) {
+			return;
+		}
+		if (this.wakeSubscriber != null) {
+			try {
+				this.wakeSubscriber.start(this::onWake);
+			}
+			catch (RuntimeException ex) {
+				logger.warn("Cannot subscribe to delayqueue wake-ups now; relying on the {} poll until it can",
+						this.settings.pollInterval(), ex);
+			}
+		}
+		this.recorder = startThread("delayqueue-recorder", this::recordLoop);
+		this.dispatcher = startThread("delayqueue-dispatcher", this::dispatchLoop);
+		ScheduledExecutorService beat = Executors.newSingleThreadScheduledExecutor((task) -> {
+			Thread thread = new Thread(task, "delayqueue-heartbeat");
+			thread.setDaemon(true);
+			return thread;
+		});
+		long period = Math.max(200, minLease().toMillis() / 3);
+		beat.scheduleWithFixedDelay(this::heartbeat, period, period, TimeUnit.MILLISECONDS);
+		this.heartbeat = beat;
+		logger.info("delayqueue worker started for topics {}", this.topics.keySet());
+	}
+
+	@Override
+	public synchronized void stop() {
+		if (!this.running) {
+			return;
+		}
+		this.running = false;
+		this.stopped = true;
+		if (this.wakeSubscriber != null) {
+			this.wakeSubscriber.stop();
+		}
+		wake();
+		join(this.dispatcher);
+		if (this.dispatcher == null) {
+			return;
+		}
+		long deadline = System.nanoTime() + this.settings.shutdownTimeout().toNanos();
+		for (TopicWorker worker : this.topics.values()) {
+			List<Runnable> waiting = new ArrayList<>();
+			worker.executor.getQueue().drainTo(waiting);
+			for (Runnable task : waiting) {
+				ClaimedJob claimed = ((Delivery) task).claimed;
+				finish(worker, claimed, new Outcome(claimed.job().id(), claimed.token(),
+						claimed.job().dueAt().toEpochMilli(), true, ""), null);
+			}
+			worker.executor.shutdown();
+		}
+		for (TopicWorker worker : this.topics.values()) {
+			awaitTermination(worker, deadline);
+		}
+		this.completions.add(Completion.STOP);
+		join(this.recorder);
+		if (this.heartbeat != null) {
+			this.heartbeat.shutdownNow();
+		}
+	}
+
+	@Override
+	public boolean isRunning() {
+		return this.running;
+	}
+
+	private void awaitTermination(TopicWorker worker, long deadlineNanos) {
+		try {
+			long left = deadlineNanos - System.nanoTime();
+			if (!worker.executor.awaitTermination(Math.max(0, left), TimeUnit.NANOSECONDS)) {
+				logger.warn("Handlers of topic '{}' still running after the shutdown timeout of {}: interrupting them",
+						worker.topic, this.settings.shutdownTimeout());
+				worker.executor.shutdownNow();
+				if (!worker.executor.awaitTermination(1, TimeUnit.SECONDS)) {
+					logger.warn("Handlers of topic '{}' ignore the interrupt; their jobs will be delivered again when "
+							+ "their lease runs out", worker.topic);
+				}
+			}
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+	}
+
+	private void onWake(String topic, long due) {
+		TopicWorker worker = this.topics.get(topic);
+		if (worker != null && due < worker.nextDue) {
+			worker.nextDue = due;
+			wake();
+		}
+	}
+
+	private void wake() {
+		this.wakeups.incrementAndGet();
+		Thread thread = this.dispatcher;
+		if (thread != null) {
+			LockSupport.unpark(thread);
+		}
+	}
+
+	private void dispatchLoop() {
+		while (this.running) {
+			long seen = this.wakeups.get();
+			long now = this.clock.millis();
+			long wakeAt = now + this.settings.pollInterval().toMillis();
+			for (TopicWorker worker : this.topics.values()) {
+				if (!this.running) {
+					return;
+				}
+				if (worker.free() > 0 && now >= worker.backoffUntil
+						&& (worker.nextWork() <= now || now - worker.lastClaim >= this.settings.pollInterval().toMillis())) {
+					claim(worker, now);
+					now = this.clock.millis();
+				}
+				if (worker.free() > 0) {
+					long next = Math.min(worker.nextWork(), worker.lastClaim + this.settings.pollInterval().toMillis());
+					wakeAt = Math.min(wakeAt, Math.max(next, worker.backoffUntil));
+				}
+			}
+			long sleepMillis = wakeAt - this.clock.millis();
+			if (sleepMillis > 0 && this.wakeups.get() == seen) {
+				LockSupport.parkNanos(this, TimeUnit.MILLISECONDS.toNanos(sleepMillis));
+			}
+		}
+	}
+
+	private void claim(TopicWorker worker, long now) {
+		worker.lastClaim = now;
+		ClaimResult result;
+		try {
+			result = this.store.claim(worker.topic, now, Math.min(this.settings.batchSize(), worker.free()),
+					worker.settings.lease().toMillis(), this.instanceId + "-" + this.claimSeq.incrementAndGet());
+		}
+		catch (RuntimeException ex) {
+			worker.errorStreak++;
+			long backoff = backoff(worker.errorStreak);
+			worker.backoffUntil = now + backoff;
+			logError(worker.topic, "claim jobs", worker.errorStreak, ex, backoff);
+			return;
+		}
+		if (worker.errorStreak > 0) {
+			logger.info("delayqueue worker for topic '{}' reached Redis again after {} failed claims", worker.topic,
+					worker.errorStreak);
+			worker.errorStreak = 0;
+		}
+		worker.nextDue = (result.nextDue() < 0) ? Long.MAX_VALUE : result.nextDue();
+		worker.nextLeaseEnd = (result.nextLeaseEnd() < 0) ? Long.MAX_VALUE : result.nextLeaseEnd();
+		for (String id : result.expired()) {
+			this.listener.onLeaseExpired(worker.topic, id);
+		}
+		for (ClaimedJob claimed : result.jobs()) {
+			DelayedJob job = claimed.job();
+			worker.leases.put(job.id(), claimed.token());
+			worker.busy.incrementAndGet();
+			if (!worker.settings.retry().canRetry(job.attempts() - 1, job.maxAttempts())) {
+				String reason = "Lease ran out on the final attempt (" + (job.attempts() - 1) + ")";
+				finish(worker, claimed, new Outcome(job.id(), claimed.token(), Outcome.DEAD, true, reason), null);
+				continue;
+			}
+			try {
+				worker.executor.execute(new Delivery(worker, claimed));
+			}
+			catch (java.util.concurrent.RejectedExecutionException ex) {
+				finish(worker, claimed, new Outcome(job.id(), claimed.token(), job.dueAt().toEpochMilli(), true, ""),
+						null);
+			}
+		}
+	}
+
+	private void deliver(TopicWorker worker, ClaimedJob claimed) {
+		DelayedJob job = claimed.job();
+		long start = this.clock.millis();
+		this.listener.onClaimed(job, Duration.ofMillis(Math.max(0, start - job.dueAt().toEpochMilli())));
+		Throwable failure = null;
+		try {
+			worker.handler.handle(job);
+		}
+		catch (Throwable ex) {
+			failure = ex;
+		}
+		long end = this.clock.millis();
+		if (failure == null) {
+			finish(worker, claimed, null, Duration.ofMillis(end - start));
+			return;
+		}
+		finish(worker, claimed, outcomeOf(worker, job, claimed.token(), failure, end), failure);
+	}
+
+	private Outcome outcomeOf(TopicWorker worker, DelayedJob job, String token, Throwable failure, long now) {
+		String error = describe(failure);
+		if (!this.running && (failure instanceof InterruptedException || Thread.currentThread().isInterrupted())) {
+			return new Outcome(job.id(), token, job.dueAt().toEpochMilli(), true, "");
+		}
+		if (failure instanceof NonRetryableJobException || worker.settings.isNonRetryable(failure)) {
+			return new Outcome(job.id(), token, Outcome.DEAD, false, error);
+		}
+		if (failure instanceof RetryJobLaterException later) {
+			if (later.countAttempt() && !worker.settings.retry().canRetry(job.attempts(), job.maxAttempts())) {
+				return new Outcome(job.id(), token, Outcome.DEAD, false, error);
+			}
+			return new Outcome(job.id(), token, now + later.delay().toMillis(), !later.countAttempt(), error);
+		}
+		if (!worker.settings.retry().canRetry(job.attempts(), job.maxAttempts())) {
+			return new Outcome(job.id(), token, Outcome.DEAD, false, error);
+		}
+		long backoff = worker.settings.retry().backoff(job.attempts(), ThreadLocalRandom.current()).toMillis();
+		return new Outcome(job.id(), token, now + backoff, false, error);
+	}
+
+	/** Hands an outcome to the recorder and frees the job's place; {@code outcome == null} means success. */
+	private void finish(TopicWorker worker, ClaimedJob claimed, @Nullable Outcome outcome, @Nullable Object detail) {
+		this.completions.add(new Completion(worker, claimed, outcome, detail));
+		worker.busy.decrementAndGet();
+		wake();
+	}
+
+	private void recordLoop() {
+		List<Completion> batch = new ArrayList<>();
+		boolean stopSeen = false;
+		int errorStreak = 0;
+		while (true) {
+			try {
+				if (batch.isEmpty()) {
+					if (stopSeen) {
+						return;
+					}
+					batch.add(this.completions.take());
+				}
+				this.completions.drainTo(batch, 10 * this.settings.batchSize());
+				stopSeen |= batch.removeIf((c) -> c == Completion.STOP);
+				if (!batch.isEmpty()) {
+					record(batch);
+				}
+				batch.clear();
+				errorStreak = 0;
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				return;
+			}
+			catch (RuntimeException ex) {
+				errorStreak++;
+				long backoff = backoff(errorStreak);
+				logError(null, "record " + batch.size() + " outcomes", errorStreak, ex, backoff);
+				if (stopSeen && errorStreak > 3) {
+					logger.warn("Giving up on {} outcomes at shutdown; those jobs will be delivered again when their "
+							+ "lease runs out", batch.size());
+					return;
+				}
+				LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(backoff));
+			}
+		}
+	}
+
+	/** Writes outcomes of a batch, grouped by topic; on error the caller retries the whole batch (idempotent). */
+	private void record(List<Completion> batch) {
+		Map<TopicWorker, List<Completion>> byTopic = new LinkedHashMap<>();
+		for (Completion completion : batch) {
+			byTopic.computeIfAbsent(completion.worker, (k) -> new ArrayList<>()).add(completion);
+		}
+		for (Map.Entry<TopicWorker, List<Completion>> entry : byTopic.entrySet()) {
+			TopicWorker worker = entry.getKey();
+			List<Completion> successes = entry.getValue().stream().filter((c) -> c.outcome == null).toList();
+			List<Completion> failures = entry.getValue().stream().filter((c) -> c.outcome != null).toList();
+			for (List<Completion> chunk : chunks(successes)) {
+				Set<String> stale = Set.copyOf(this.store.complete(worker.topic,
+						chunk.stream().map((c) -> new Lease(c.claimed.job().id(), c.claimed.token())).toList()));
+				for (Completion c : chunk) {
+					done(worker, c);
+					if (!stale.contains(c.claimed.job().id())) {
+						this.listener.onSucceeded(c.claimed.job(), (Duration) c.detail);
+					}
+				}
+			}
+			for (List<Completion> chunk : chunks(failures)) {
+				Set<String> stale = Set.copyOf(this.store.fail(worker.topic,
+						chunk.stream().map((c) -> c.outcome).toList(), this.clock.millis()));
+				for (Completion c : chunk) {
+					done(worker, c);
+					if (!stale.contains(c.claimed.job().id())) {
+						announceFailure(c);
+					}
+				}
+			}
+		}
+	}
+
+	private void announceFailure(Completion c) {
+		Outcome outcome = c.outcome;
+		DelayedJob job = c.claimed.job();
+		Throwable error = (c.detail instanceof Throwable t) ? t : null;
+		if (outcome.nextDue() == Outcome.DEAD) {
+			this.listener.onDead(job, outcome.error(), error);
+		}
+		else if (error != null) {
+			this.listener.onRetryScheduled(job, Instant.ofEpochMilli(outcome.nextDue()), error);
+		}
+	}
+
+	private void done(TopicWorker worker, Completion completion) {
+		worker.leases.remove(completion.claimed.job().id(), completion.claimed.token());
+	}
+
+	private <T> List<List<T>> chunks(List<T> items) {
+		List<List<T>> chunks = new ArrayList<>();
+		for (int i = 0; i < items.size(); i += this.settings.batchSize()) {
+			chunks.add(items.subList(i, Math.min(items.size(), i + this.settings.batchSize())));
+		}
+		return chunks;
+	}
+
+	private void heartbeat() {
+		for (TopicWorker worker : this.topics.values()) {
+			List<Lease> held = worker.heldLeases();
+			if (held.isEmpty()) {
+				continue;
+			}
+			try {
+				long leaseEnd = this.clock.millis() + worker.settings.lease().toMillis();
+				for (List<Lease> chunk : chunks(held)) {
+					this.store.extend(worker.topic, chunk, leaseEnd);
+				}
+			}
+			catch (RuntimeException ex) {
+				logError(worker.topic, "extend leases", 1, ex, 0);
+			}
+		}
+	}
+
+	private Duration minLease() {
+		return this.topics.values()
+			.stream()
+			.map((w) -> w.settings.lease())
+			.min(Duration::compareTo)
+			.orElse(TopicSettings.DEFAULT_LEASE);
+	}
+
+	private void logError(@Nullable String topic, String action, int streak, RuntimeException ex, long backoffMillis) {
+		if (streak == 1) {
+			logger.warn("delayqueue could not {}{}: {}; retrying in {} ms", action,
+					(topic != null) ? " of topic '" + topic + "'" : "", ex.toString(), backoffMillis);
+		}
+		else {
+			logger.debug("delayqueue could not {} (failure {} in a row)", action, streak, ex);
+		}
+		this.listener.onWorkerError(topic, ex, Duration.ofMillis(backoffMillis));
+	}
+
+	private static long backoff(int streak) {
+		return Math.min(MAX_BACKOFF_MILLIS, 50L << Math.min(10, streak));
+	}
+
+	static String describe(Throwable error) {
+		String text = error.getClass().getName() + ((error.getMessage() != null) ? ": " + error.getMessage() : "");
+		return (text.length() > MAX_ERROR_LENGTH) ? text.substring(0, MAX_ERROR_LENGTH) : text;
+	}
+
+	private static Thread startThread(String name, Runnable task) {
+		Thread thread = new Thread(task, name);
+		thread.setDaemon(false);
+		thread.start();
+		return thread;
+	}
+
+	private static void join(@Nullable Thread thread) {
+		if (thread == null) {
+			return;
+		}
+		try {
+			thread.join();
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+	}
+
+	private final class Delivery implements Runnable {
+
+		final TopicWorker worker;
+
+		final ClaimedJob claimed;
+
+		Delivery(TopicWorker worker, ClaimedJob claimed) {
+			this.worker = worker;
+			this.claimed = claimed;
+		}
+
+		@Override
+		public void run() {
+			deliver(this.worker, this.claimed);
+		}
+
+	}
+
+	private record Completion(@Nullable TopicWorker worker, @Nullable ClaimedJob claimed, @Nullable Outcome outcome,
+			@Nullable Object detail) {
+
+		static final Completion STOP = new Completion(null, null, null, null);
+
+	}
+
+}

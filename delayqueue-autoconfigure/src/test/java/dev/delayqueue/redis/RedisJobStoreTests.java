@@ -1,0 +1,261 @@
+package dev.delayqueue.redis;
+
+import java.util.List;
+import java.util.Set;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import dev.delayqueue.DelayedJob;
+import dev.delayqueue.JobState;
+import dev.delayqueue.ScheduleResult;
+import dev.delayqueue.TestRedis;
+
+import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
+import org.springframework.data.redis.core.StringRedisTemplate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The scripts against a real Redis, one crash point at a time: a worker may die between any two of them.
+ */
+class RedisJobStoreTests {
+
+	private static final long LEASE = 10_000;
+
+	private LettuceConnectionFactory connectionFactory;
+
+	private StringRedisTemplate redis;
+
+	private RedisJobStore store;
+
+	private String prefix;
+
+	@BeforeEach
+	void setUp() {
+		this.connectionFactory = TestRedis.connectionFactory();
+		this.redis = new StringRedisTemplate(this.connectionFactory);
+		this.prefix = TestRedis.uniquePrefix();
+		this.store = new RedisJobStore(this.redis, new JobKeys(this.prefix));
+	}
+
+	@AfterEach
+	void tearDown() {
+		this.connectionFactory.destroy();
+	}
+
+	private ScheduleResult schedule(String id, long due, String body) {
+		return this.store.schedule("order", List.of(new StoredJob(id, due, body, null)), false, 1_000).get(0);
+	}
+
+	@Test
+	void claimTakesOnlyDueJobsInDueOrderUpToTheLimit() {
+		schedule("late", 3_000, "{}");
+		schedule("b", 2_000, "{}");
+		schedule("a", 1_500, "{}");
+		ClaimResult first = this.store.claim("order", 2_500, 1, LEASE, "w-1");
+		assertThat(first.jobs()).extracting((c) -> c.job().id()).containsExactly("a");
+		assertThat(first.nextDue()).isEqualTo(2_000);
+		ClaimResult second = this.store.claim("order", 2_500, 10, LEASE, "w-2");
+		assertThat(second.jobs()).extracting((c) -> c.job().id()).containsExactly("b");
+		assertThat(second.nextDue()).isEqualTo(3_000);
+		assertThat(second.nextLeaseEnd()).isEqualTo(2_500 + LEASE);
+		ClaimedJob claimed = second.jobs().get(0);
+		assertThat(claimed.job().state()).isEqualTo(JobState.IN_FLIGHT);
+		assertThat(claimed.job().attempts()).isEqualTo(1);
+		assertThat(claimed.leaseEnd()).isEqualTo(2_500 + LEASE);
+		assertThat(this.store.claim("order", 2_500, 10, LEASE, "w-3").jobs()).isEmpty();
+	}
+
+	@Test
+	void workerDiedAfterClaim_leaseExpiryMakesTheJobDueAgainWithTheAttemptCounted() {
+		schedule("a", 1_000, "{\"n\":1}");
+		ClaimedJob first = this.store.claim("order", 1_000, 10, LEASE, "dead-worker").jobs().get(0);
+		// the worker dies here: no complete, no fail
+		assertThat(this.store.claim("order", 1_000 + LEASE - 1, 10, LEASE, "w").jobs()).isEmpty();
+		ClaimResult later = this.store.claim("order", 1_000 + LEASE, 10, LEASE, "w");
+		assertThat(later.expired()).containsExactly("a");
+		ClaimedJob second = later.jobs().get(0);
+		assertThat(second.job().attempts()).isEqualTo(2);
+		assertThat(second.job().body()).isEqualTo("{\"n\":1}");
+		assertThat(second.token()).isNotEqualTo(first.token());
+		assertThat(this.store.complete("order", List.of(new Lease("a", first.token())))).containsExactly("a");
+		assertThat(this.store.get("order", "a")).isPresent();
+		assertThat(this.store.complete("order", List.of(new Lease("a", second.token())))).isEmpty();
+		assertThat(this.store.get("order", "a")).isEmpty();
+		assertNoKeysLeft();
+	}
+
+	@Test
+	void failSchedulesTheNextAttemptOrKillsTheJob() {
+		schedule("a", 1_000, "{}");
+		ClaimedJob claimed = this.store.claim("order", 1_000, 10, LEASE, "w").jobs().get(0);
+		assertThat(this.store.fail("order", List.of(new Outcome("a", claimed.token(), 5_000, false, "boom")), 1_100))
+			.isEmpty();
+		DelayedJob pending = this.store.get("order", "a").orElseThrow();
+		assertThat(pending.state()).isEqualTo(JobState.PENDING);
+		assertThat(pending.dueAt().toEpochMilli()).isEqualTo(5_000);
+		assertThat(pending.attempts()).isEqualTo(1);
+		assertThat(pending.lastError()).isEqualTo("boom");
+		assertThat(this.store.claim("order", 4_999, 10, LEASE, "w").jobs()).isEmpty();
+		ClaimedJob again = this.store.claim("order", 5_000, 10, LEASE, "w2").jobs().get(0);
+		assertThat(again.job().attempts()).isEqualTo(2);
+		this.store.fail("order", List.of(new Outcome("a", again.token(), Outcome.DEAD, false, "boom 2")), 5_100);
+		DelayedJob dead = this.store.get("order", "a").orElseThrow();
+		assertThat(dead.state()).isEqualTo(JobState.DEAD);
+		assertThat(dead.lastError()).isEqualTo("boom 2");
+		assertThat(this.store.dead("order", 0, 10)).extracting(DelayedJob::id).containsExactly("a");
+		assertThat(this.store.claim("order", 99_999, 10, LEASE, "w3").jobs()).isEmpty();
+		assertThat(this.store.stats("order")).satisfies((s) -> {
+			assertThat(s.pending()).isZero();
+			assertThat(s.inFlight()).isZero();
+			assertThat(s.dead()).isOne();
+		});
+	}
+
+	@Test
+	void releaseRefundsTheAttempt() {
+		schedule("a", 1_000, "{}");
+		ClaimedJob claimed = this.store.claim("order", 1_000, 10, LEASE, "w").jobs().get(0);
+		this.store.fail("order", List.of(new Outcome("a", claimed.token(), 1_000, true, "")), 1_001);
+		DelayedJob job = this.store.get("order", "a").orElseThrow();
+		assertThat(job.attempts()).isZero();
+		assertThat(job.lastError()).isNull();
+		assertThat(job.state()).isEqualTo(JobState.PENDING);
+	}
+
+	@Test
+	void replacingAPendingJobChangesDueTimeAndBodyAndResetsAttempts() {
+		schedule("a", 1_000, "{\"v\":1}");
+		ClaimedJob claimed = this.store.claim("order", 1_000, 10, LEASE, "w").jobs().get(0);
+		this.store.fail("order", List.of(new Outcome("a", claimed.token(), 2_000, false, "x")), 1_000);
+		assertThat(schedule("a", 9_000, "{\"v\":2}")).isEqualTo(ScheduleResult.REPLACED_PENDING);
+		DelayedJob job = this.store.get("order", "a").orElseThrow();
+		assertThat(job.body()).isEqualTo("{\"v\":2}");
+		assertThat(job.dueAt().toEpochMilli()).isEqualTo(9_000);
+		assertThat(job.attempts()).isZero();
+		assertThat(job.lastError()).isNull();
+		assertThat(this.redis.opsForZSet().size(this.prefix + ":{order}:due")).isOne();
+	}
+
+	@Test
+	void replacingAnInFlightJobWinsOverTheRunningDelivery() {
+		schedule("a", 1_000, "{\"v\":1}");
+		ClaimedJob running = this.store.claim("order", 1_000, 10, LEASE, "w").jobs().get(0);
+		assertThat(schedule("a", 9_000, "{\"v\":2}")).isEqualTo(ScheduleResult.REPLACED_IN_FLIGHT);
+		// the running delivery succeeds (or fails) afterwards: its outcome must not touch the new version
+		assertThat(this.store.complete("order", List.of(new Lease("a", running.token())))).containsExactly("a");
+		assertThat(this.store.fail("order", List.of(new Outcome("a", running.token(), Outcome.DEAD, false, "x")),
+				1_000))
+			.containsExactly("a");
+		assertThat(this.store.extend("order", List.of(new Lease("a", running.token())), 99_999)).containsExactly("a");
+		DelayedJob job = this.store.get("order", "a").orElseThrow();
+		assertThat(job.state()).isEqualTo(JobState.PENDING);
+		assertThat(job.body()).isEqualTo("{\"v\":2}");
+		assertThat(this.redis.opsForZSet().size(this.prefix + ":{order}:inflight")).isZero();
+		assertThat(this.store.claim("order", 9_000, 10, LEASE, "w").jobs()).hasSize(1);
+	}
+
+	@Test
+	void ifAbsentLeavesAnExistingJobAlone() {
+		schedule("a", 1_000, "{\"v\":1}");
+		assertThat(this.store.schedule("order", List.of(new StoredJob("a", 5_000, "{\"v\":2}", 3)), true, 1_000))
+			.containsExactly(ScheduleResult.ALREADY_EXISTS);
+		assertThat(this.store.get("order", "a").orElseThrow().body()).isEqualTo("{\"v\":1}");
+	}
+
+	@Test
+	void cancelRemovesTheJobInAnyStateAndTheRunningDeliveryCannotResurrectIt() {
+		schedule("p", 1_000, "{}");
+		schedule("f", 1_000, "{}");
+		schedule("d", 2_000, "{}");
+		ClaimedJob f = this.store.claim("order", 1_000, 10, LEASE, "w").jobs().stream()
+			.filter((c) -> c.job().id().equals("f")).findFirst().orElseThrow();
+		ClaimedJob d = this.store.claim("order", 2_000, 10, LEASE, "w2").jobs().get(0);
+		this.store.fail("order", List.of(new Outcome("d", d.token(), Outcome.DEAD, false, "x")), 2_000);
+		// "p" was claimed too in the first call; put it back as pending
+		ClaimResult none = this.store.claim("order", 2_000, 10, LEASE, "w3");
+		assertThat(none.jobs()).isEmpty();
+		assertThat(this.store.cancel("order", "f")).contains(JobState.IN_FLIGHT);
+		assertThat(this.store.cancel("order", "d")).contains(JobState.DEAD);
+		assertThat(this.store.cancel("order", "p")).contains(JobState.IN_FLIGHT);
+		assertThat(this.store.cancel("order", "p")).isEmpty();
+		assertThat(this.store.fail("order", List.of(new Outcome("f", f.token(), 5_000, false, "x")), 2_000))
+			.containsExactly("f");
+		assertThat(this.store.get("order", "f")).isEmpty();
+		assertNoKeysLeft();
+	}
+
+	@Test
+	void rescheduleKeepsTheBodyAndRedriveRevivesOnlyDeadJobs() {
+		schedule("a", 1_000, "{\"keep\":true}");
+		assertThat(this.store.reschedule("order", "a", 7_000, null, 1_000)).contains(JobState.PENDING);
+		DelayedJob moved = this.store.get("order", "a").orElseThrow();
+		assertThat(moved.dueAt().toEpochMilli()).isEqualTo(7_000);
+		assertThat(moved.body()).isEqualTo("{\"keep\":true}");
+		assertThat(this.store.reschedule("order", "a", 1_000, JobState.DEAD, 1_000)).isEmpty();
+		assertThat(this.store.reschedule("order", "missing", 1_000, null, 1_000)).isEmpty();
+		ClaimedJob claimed = this.store.claim("order", 7_000, 10, LEASE, "w").jobs().get(0);
+		this.store.fail("order", List.of(new Outcome("a", claimed.token(), Outcome.DEAD, false, "x")), 7_000);
+		assertThat(this.store.reschedule("order", "a", 8_000, JobState.DEAD, 8_000)).contains(JobState.DEAD);
+		DelayedJob redriven = this.store.get("order", "a").orElseThrow();
+		assertThat(redriven.state()).isEqualTo(JobState.PENDING);
+		assertThat(redriven.attempts()).isZero();
+		assertThat(this.store.dead("order", 0, 10)).isEmpty();
+	}
+
+	@Test
+	void heartbeatKeepsTheLeaseAlive() {
+		schedule("a", 1_000, "{}");
+		ClaimedJob claimed = this.store.claim("order", 1_000, 10, LEASE, "w").jobs().get(0);
+		assertThat(this.store.extend("order", List.of(new Lease("a", claimed.token())), 1_000 + 3 * LEASE)).isEmpty();
+		assertThat(this.store.claim("order", 1_000 + 2 * LEASE, 10, LEASE, "other").expired()).isEmpty();
+	}
+
+	@Test
+	void purgeDeletesOnlyDeadJobs() {
+		schedule("alive", 1_000, "{}");
+		schedule("dead", 500, "{}");
+		ClaimedJob claimed = this.store.claim("order", 500, 10, LEASE, "w").jobs().get(0);
+		this.store.fail("order", List.of(new Outcome("dead", claimed.token(), Outcome.DEAD, false, "x")), 500);
+		assertThat(this.store.purge("order", List.of("alive", "dead", "missing"))).isOne();
+		assertThat(this.store.get("order", "alive")).isPresent();
+		assertThat(this.store.get("order", "dead")).isEmpty();
+	}
+
+	@Test
+	void keysStayInsideThePrefixShareTheTopicHashTagAndNeverExpire() {
+		schedule("a {weird} id:with:colons", 1_000, "{}");
+		this.store.schedule("other.topic", List.of(new StoredJob("x", 1_000, null, null)), false, 1_000);
+		this.store.claim("order", 1_000, 10, LEASE, "w");
+		Set<String> keys = this.redis.keys(this.prefix + "*");
+		assertThat(keys).containsExactlyInAnyOrder(this.prefix + ":topics", this.prefix + ":{order}:inflight",
+				this.prefix + ":{order}:job:a {weird} id:with:colons", this.prefix + ":{other.topic}:due",
+				this.prefix + ":{other.topic}:job:x");
+		for (String key : keys) {
+			assertThat(this.redis.getExpire(key)).as("TTL of " + key).isEqualTo(-1L);
+		}
+		assertThat(this.store.topics()).containsExactlyInAnyOrder("order", "other.topic");
+	}
+
+	@Test
+	void aBatchIsOneAtomicScriptAndAnnouncesOnlyANewEarliestDueTime() {
+		List<StoredJob> jobs = new java.util.ArrayList<>();
+		for (int i = 0; i < 1_000; i++) {
+			jobs.add(new StoredJob("j" + i, 5_000 + i, "{\"i\":" + i + "}", null));
+		}
+		assertThat(this.store.schedule("order", jobs, false, 1_000)).hasSize(1_000)
+			.containsOnly(ScheduleResult.CREATED);
+		assertThat(this.store.stats("order").pending()).isEqualTo(1_000);
+		ClaimResult claim = this.store.claim("order", 10_000, 100, LEASE, "w");
+		assertThat(claim.jobs()).hasSize(100);
+		assertThat(claim.jobs().get(0).job().id()).isEqualTo("j0");
+		assertThat(claim.nextDue()).isEqualTo(5_100);
+	}
+
+	private void assertNoKeysLeft() {
+		assertThat(this.redis.keys(this.prefix + ":{order}*")).isEmpty();
+	}
+
+}
