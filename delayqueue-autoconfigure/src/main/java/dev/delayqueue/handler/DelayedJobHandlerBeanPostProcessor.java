@@ -226,6 +226,9 @@ public class DelayedJobHandlerBeanPostProcessor
 		}
 		try {
 			String resolved = factory.resolveEmbeddedValue(raw);
+			if (resolved != null && resolved.contains("${")) {
+				throw new IllegalArgumentException("Could not resolve placeholder in \"" + resolved + "\"");
+			}
 			return (resolved != null) ? resolved.strip() : "";
 		}
 		catch (IllegalArgumentException ex) {

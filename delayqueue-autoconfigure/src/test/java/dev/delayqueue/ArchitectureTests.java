@@ -1,0 +1,39 @@
+package dev.delayqueue;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import org.junit.jupiter.api.Test;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+
+/**
+ * The engine stays apart from the glue: only the autoconfigure package may use Spring Boot.
+ */
+class ArchitectureTests {
+
+	private final JavaClasses classes = new ClassFileImporter()
+		.withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+		.importPackages("dev.delayqueue");
+
+	@Test
+	void engineDoesNotDependOnSpringBoot() {
+		noClasses().that()
+			.resideOutsideOfPackages("dev.delayqueue.autoconfigure..", "dev.delayqueue.embedded..")
+			.should()
+			.dependOnClassesThat()
+			.resideInAPackage("org.springframework.boot..")
+			.check(this.classes);
+	}
+
+	@Test
+	void engineDoesNotDependOnTheAutoConfiguration() {
+		noClasses().that()
+			.resideOutsideOfPackage("dev.delayqueue.autoconfigure..")
+			.should()
+			.dependOnClassesThat()
+			.resideInAPackage("dev.delayqueue.autoconfigure..")
+			.check(this.classes);
+	}
+
+}

@@ -1,0 +1,83 @@
+package dev.delayqueue.autoconfigure;
+
+import java.io.InputStream;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+import dev.delayqueue.DefaultDelayQueue;
+
+import org.springframework.boot.convert.DurationStyle;
+import org.springframework.util.unit.DataSize;
+import dev.delayqueue.redis.JobKeys;
+import dev.delayqueue.worker.RetryPolicy;
+import dev.delayqueue.worker.TopicSettings;
+import dev.delayqueue.worker.WorkerSettings;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The defaults in the generated configuration metadata (what IDEs show) agree with the engine's constants, and every
+ * property is documented.
+ */
+class DelayQueuePropertiesTests {
+
+	@Test
+	void metadataDefaultsAgreeWithTheEngine() throws Exception {
+		Map<String, JsonNode> properties = new HashMap<>();
+		try (InputStream in = getClass().getResourceAsStream("/META-INF/spring-configuration-metadata.json")) {
+			assertThat(in).as("generated metadata").isNotNull();
+			for (JsonNode property : new JsonMapper().readTree(in).get("properties")) {
+				properties.put(property.get("name").asString(), property);
+				assertThat(property.has("description")).as("description of " + property.get("name")).isTrue();
+				assertThat(property.get("description").asString()).doesNotStartWith("The ");
+			}
+		}
+		assertThat(text(properties, "delayqueue.redis.key-prefix")).isEqualTo(JobKeys.DEFAULT_PREFIX);
+		assertThat(properties.get("delayqueue.enabled").get("defaultValue").asBoolean()).isTrue();
+		assertThat(properties.get("delayqueue.worker.batch-size").get("defaultValue").asInt())
+			.isEqualTo(WorkerSettings.DEFAULT_BATCH_SIZE);
+		assertThat(properties.get("delayqueue.defaults.concurrency").get("defaultValue").asInt())
+			.isEqualTo(TopicSettings.DEFAULT_CONCURRENCY);
+		assertThat(properties.get("delayqueue.defaults.prefetch").get("defaultValue").asInt())
+			.isEqualTo(TopicSettings.DEFAULT_PREFETCH);
+		assertThat(properties.get("delayqueue.defaults.retry.max-attempts").get("defaultValue").asInt())
+			.isEqualTo(RetryPolicy.DEFAULT_MAX_ATTEMPTS);
+		assertThat(properties.get("delayqueue.defaults.retry.multiplier").get("defaultValue").asDouble())
+			.isEqualTo(RetryPolicy.DEFAULT_MULTIPLIER);
+		assertThat(properties.get("delayqueue.defaults.retry.jitter").get("defaultValue").asDouble())
+			.isEqualTo(RetryPolicy.DEFAULT_JITTER);
+		assertThat(duration(properties, "delayqueue.worker.poll-interval")).isEqualTo(WorkerSettings.DEFAULT_POLL_INTERVAL);
+		assertThat(duration(properties, "delayqueue.worker.shutdown-timeout"))
+			.isEqualTo(WorkerSettings.DEFAULT_SHUTDOWN_TIMEOUT);
+		assertThat(duration(properties, "delayqueue.defaults.lease")).isEqualTo(TopicSettings.DEFAULT_LEASE);
+		assertThat(duration(properties, "delayqueue.defaults.retry.initial-interval"))
+			.isEqualTo(RetryPolicy.DEFAULT_INITIAL_INTERVAL);
+		assertThat(duration(properties, "delayqueue.defaults.retry.max-interval"))
+			.isEqualTo(RetryPolicy.DEFAULT_MAX_INTERVAL);
+		assertThat(DataSize.parse(text(properties, "delayqueue.max-body-size")).toBytes())
+			.isEqualTo(DefaultDelayQueue.DEFAULT_MAX_BODY_BYTES);
+	}
+
+	@Test
+	void boundDefaultsAgreeWithTheEngine() {
+		DelayQueueProperties properties = new DelayQueueProperties();
+		assertThat(properties.getDefaults().toSettings()).isEqualTo(TopicSettings.DEFAULT);
+		assertThat(properties.getWorker().toSettings()).isEqualTo(WorkerSettings.DEFAULT);
+		assertThat(properties.getMaxBodySize().toBytes()).isEqualTo(DefaultDelayQueue.DEFAULT_MAX_BODY_BYTES);
+	}
+
+	private static Duration duration(Map<String, JsonNode> properties, String name) {
+		return DurationStyle.detectAndParse(text(properties, name));
+	}
+
+	private static String text(Map<String, JsonNode> properties, String name) {
+		assertThat(properties).containsKey(name);
+		return properties.get(name).get("defaultValue").asString();
+	}
+
+}
