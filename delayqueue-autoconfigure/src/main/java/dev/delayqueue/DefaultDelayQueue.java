@@ -157,12 +157,12 @@ public class DefaultDelayQueue implements DelayQueue {
 
 	@Override
 	public long redriveAll(String topic) {
-		JobNames.checkTopic(topic);
+		Instant asOf = this.clock.instant();
 		long redriven = 0;
-		List<DelayedJob> page;
-		while (!(page = deadJobs(topic, 0, MAX_PAGE)).isEmpty()) {
-			for (DelayedJob job : page) {
-				if (redrive(topic, job.id())) {
+		List<String> ids;
+		while (!(ids = deadAsOf(topic, asOf)).isEmpty()) {
+			for (String id : ids) {
+				if (redrive(topic, id)) {
 					redriven++;
 				}
 			}
@@ -179,14 +179,25 @@ public class DefaultDelayQueue implements DelayQueue {
 
 	@Override
 	public long purgeAll(String topic) {
-		JobNames.checkTopic(topic);
+		Instant asOf = this.clock.instant();
 		long purged = 0;
-		List<DelayedJob> page;
-		while (!(page = deadJobs(topic, 0, MAX_PAGE)).isEmpty()) {
-			List<String> ids = page.stream().map(DelayedJob::id).toList();
-			purged += redis("purge dead jobs of topic '" + topic + "'", () -> this.store.purge(topic, ids));
+		List<String> ids;
+		while (!(ids = deadAsOf(topic, asOf)).isEmpty()) {
+			List<String> page = ids;
+			purged += redis("purge dead jobs of topic '" + topic + "'", () -> this.store.purge(topic, page));
 		}
 		return purged;
+	}
+
+	/**
+	 * Ids of the oldest dead jobs that died at or before {@code asOf}. Jobs that die while a redrive or purge of
+	 * the whole topic runs (a redriven job failing again) are left alone, so the loop ends.
+	 */
+	private List<String> deadAsOf(String topic, Instant asOf) {
+		return deadJobs(topic, 0, MAX_PAGE).stream()
+			.filter((job) -> !job.updatedAt().isAfter(asOf))
+			.map(DelayedJob::id)
+			.toList();
 	}
 
 	@Override

@@ -242,6 +242,24 @@ class DelayQueueIntegrationTests {
 	}
 
 	@Test
+	void redriveAllEndsEvenWhenRedrivenJobsDieAgainAtOnce() {
+		this.runner.run((context) -> {
+			DelayQueue queue = context.getBean(DelayQueue.class);
+			for (int i = 0; i < 3; i++) {
+				queue.schedule("fatal", "r" + i, null, Duration.ZERO);
+			}
+			await().atMost(Duration.ofSeconds(5)).until(() -> queue.stats("fatal").dead() == 3);
+			java.util.concurrent.Future<Long> redriven = java.util.concurrent.Executors.newSingleThreadExecutor()
+				.submit(() -> queue.redriveAll("fatal"));
+			assertThat(redriven.get(10, TimeUnit.SECONDS)).isEqualTo(3);
+			await().atMost(Duration.ofSeconds(5)).until(() -> queue.stats("fatal").dead() == 3
+					&& deliveries.values().stream().mapToInt(List::size).sum() == 6);
+			assertThat(queue.purgeAll("fatal")).isEqualTo(3);
+			assertThat(queue.stats("fatal")).isEqualTo(new TopicStats("fatal", 0, 0, 0));
+		});
+	}
+
+	@Test
 	void retryLaterDoesNotSpendAttempts() {
 		this.runner.run((context) -> {
 			DelayQueue queue = context.getBean(DelayQueue.class);
