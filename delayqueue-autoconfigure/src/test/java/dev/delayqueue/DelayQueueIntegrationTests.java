@@ -294,6 +294,29 @@ class DelayQueueIntegrationTests {
 	}
 
 	@Test
+	void aLeaseThatRunsOutOnTheFinalAttemptSendsTheJobToDead() {
+		LettuceConnectionFactory connectionFactory = TestRedis.connectionFactory();
+		try {
+			RedisJobStore crashed = new RedisJobStore(new StringRedisTemplate(connectionFactory), new JobKeys(this.prefix));
+			long now = System.currentTimeMillis();
+			crashed.schedule("crash", List.of(new StoredJob("last", now, "{}", 1)), false, now);
+			assertThat(crashed.claim("crash", now, 10, 1_000, "crashed-worker").jobs()).hasSize(1);
+			this.runner.run((context) -> {
+				DelayQueue queue = context.getBean(DelayQueue.class);
+				await().atMost(Duration.ofSeconds(10))
+					.until(() -> queue.get("crash", "last").map(DelayedJob::state).orElse(null) == JobState.DEAD);
+				DelayedJob dead = queue.get("crash", "last").orElseThrow();
+				assertThat(dead.attempts()).isOne();
+				assertThat(dead.lastError()).isEqualTo("Lease ran out on the final attempt (1)");
+				assertThat(deliveries).doesNotContainKey("last");
+			});
+		}
+		finally {
+			connectionFactory.destroy();
+		}
+	}
+
+	@Test
 	void replacingOrCancellingAJobWhileItRunsIsSafe() {
 		this.runner.run((context) -> {
 			DelayQueue queue = context.getBean(DelayQueue.class);
