@@ -30,24 +30,21 @@ import org.springframework.data.redis.core.script.RedisScript;
  */
 public class RedisJobStore {
 
-	private static final RedisScript<List> SCHEDULE = script("schedule");
+	private static final RedisScript<List> SCHEDULE = script("schedule", List.class);
 
-	private static final RedisScript<List> CLAIM = script("claim");
+	private static final RedisScript<List> CLAIM = script("claim", List.class);
 
-	private static final RedisScript<List> COMPLETE = script("complete");
+	private static final RedisScript<List> COMPLETE = script("complete", List.class);
 
-	private static final RedisScript<List> FAIL = script("fail");
+	private static final RedisScript<List> FAIL = script("fail", List.class);
 
-	private static final RedisScript<List> EXTEND = script("extend");
+	private static final RedisScript<List> EXTEND = script("extend", List.class);
 
-	private static final RedisScript<String> CANCEL = RedisScript
-		.of(new ClassPathResource("dev/delayqueue/redis/cancel.lua"), String.class);
+	private static final RedisScript<String> CANCEL = script("cancel", String.class);
 
-	private static final RedisScript<String> RESCHEDULE = RedisScript
-		.of(new ClassPathResource("dev/delayqueue/redis/reschedule.lua"), String.class);
+	private static final RedisScript<String> RESCHEDULE = script("reschedule", String.class);
 
-	private static final RedisScript<Long> PURGE = RedisScript
-		.of(new ClassPathResource("dev/delayqueue/redis/purge.lua"), Long.class);
+	private static final RedisScript<Long> PURGE = script("purge", Long.class);
 
 	private final StringRedisTemplate redis;
 
@@ -232,9 +229,7 @@ public class RedisJobStore {
 		if (fields.isEmpty()) {
 			return Optional.empty();
 		}
-		Map<String, String> map = new HashMap<>();
-		fields.forEach((k, v) -> map.put((String) k, (String) v));
-		return Optional.of(toJob(topic, map));
+		return Optional.of(toJob(topic, stringMap(fields)));
 	}
 
 	/**
@@ -252,14 +247,13 @@ public class RedisJobStore {
 		List<String> idList = List.copyOf(ids);
 		List<Object> hashes = this.redis.executePipelined((RedisCallback<Object>) (connection) -> {
 			for (String id : idList) {
-				connection.hashCommands().hGetAll(this.keys.job(topic, id).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+				connection.hashCommands().hGetAll(bytes(this.keys.job(topic, id)));
 			}
 			return null;
 		}, this.redis.getStringSerializer());
 		List<DelayedJob> jobs = new ArrayList<>(idList.size());
 		for (Object hash : hashes) {
-			Map<String, String> fields = new HashMap<>();
-			((Map<?, ?>) hash).forEach((k, v) -> fields.put((String) k, (String) v));
+			Map<String, String> fields = stringMap((Map<?, ?>) hash);
 			if (!fields.isEmpty()) {
 				jobs.add(toJob(topic, fields));
 			}
@@ -368,6 +362,12 @@ public class RedisJobStore {
 		return map;
 	}
 
+	private static Map<String, String> stringMap(Map<?, ?> hash) {
+		Map<String, String> map = new HashMap<>(hash.size());
+		hash.forEach((k, v) -> map.put((String) k, (String) v));
+		return map;
+	}
+
 	@SuppressWarnings("unchecked")
 	private static List<String> strings(Object list) {
 		return (List<String>) list;
@@ -384,8 +384,8 @@ public class RedisJobStore {
 		return key.getBytes(java.nio.charset.StandardCharsets.UTF_8);
 	}
 
-	private static RedisScript<List> script(String name) {
-		return RedisScript.of(new ClassPathResource("dev/delayqueue/redis/" + name + ".lua"), List.class);
+	private static <T> RedisScript<T> script(String name, Class<T> resultType) {
+		return RedisScript.of(new ClassPathResource("dev/delayqueue/redis/" + name + ".lua"), resultType);
 	}
 
 }
