@@ -47,6 +47,8 @@ public class DefaultDelayQueue implements DelayQueue {
 
 	private final int batchSize;
 
+	private final CallbackValidator callbackValidator;
+
 	/**
 	 * Creates a delay queue.
 	 * @param store the store
@@ -55,15 +57,17 @@ public class DefaultDelayQueue implements DelayQueue {
 	 * @param clock turns delays into due times
 	 * @param maxBodyBytes largest body, in bytes of JSON
 	 * @param batchSize most jobs per script call in {@link #scheduleAll}
+	 * @param callbackValidator decides which callback URLs jobs may have
 	 */
 	public DefaultDelayQueue(RedisJobStore store, JsonMapper jsonMapper, DelayQueueListener listener, Clock clock,
-			int maxBodyBytes, int batchSize) {
+			int maxBodyBytes, int batchSize, CallbackValidator callbackValidator) {
 		this.store = store;
 		this.jsonMapper = jsonMapper;
 		this.listener = listener;
 		this.clock = clock;
 		this.maxBodyBytes = maxBodyBytes;
 		this.batchSize = batchSize;
+		this.callbackValidator = callbackValidator;
 	}
 
 	@Override
@@ -84,8 +88,11 @@ public class DefaultDelayQueue implements DelayQueue {
 				throw new InvalidJobException("id", "must be unique within a batch ('" + request.id()
 						+ "' appears twice in topic '" + request.topic() + "')");
 			}
+			if (request.callback() != null) {
+				this.callbackValidator.check(request.callback());
+			}
 			stored.add(new StoredJob(request.id(), request.dueAt(now).toEpochMilli(), writeBody(request.body()),
-					request.maxAttempts()));
+					request.maxAttempts(), request.callback(), request.backoff()));
 			positionsByTopic.computeIfAbsent(request.topic() + (request.ifAbsent() ? "\nnx" : ""),
 					(k) -> new ArrayList<>()).add(i);
 		}

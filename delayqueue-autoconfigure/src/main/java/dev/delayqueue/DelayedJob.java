@@ -17,9 +17,12 @@ import org.jspecify.annotations.Nullable;
  * @param createdAt when the job was first scheduled
  * @param updatedAt when the job last changed
  * @param lastError the error of the last failed attempt, or {@code null}
+ * @param callback where the job is delivered over HTTP, or {@code null} for a job delivered to a local handler
+ * @param backoff the job's own wait between failed attempts, or {@code null} for its topic's retry policy
  * @since 0.1.0
  */
 public record DelayedJob(String topic, String id, JobState state, @Nullable String body, Instant dueAt, int attempts,
-		@Nullable Integer maxAttempts, Instant createdAt, Instant updatedAt, @Nullable String lastError) {
+		@Nullable Integer maxAttempts, Instant createdAt, Instant updatedAt, @Nullable String lastError,
+		@Nullable JobCallback callback, @Nullable Backoff backoff) {
 
 }

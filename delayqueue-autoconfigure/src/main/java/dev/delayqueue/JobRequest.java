@@ -17,10 +17,13 @@ import org.jspecify.annotations.Nullable;
  * @param body the body, serialized to JSON when scheduled; {@code null} for none
  * @param maxAttempts the job's own limit on delivery attempts, or {@code null} for the handler's retry policy
  * @param ifAbsent whether to leave an existing job with the same topic and id alone instead of replacing it
+ * @param callback where to deliver the job over HTTP, or {@code null} to deliver it to the topic's local handler
+ * @param backoff the job's own wait between failed attempts, or {@code null} for its topic's retry policy
  * @since 0.1.0
  */
 public record JobRequest(String topic, String id, @Nullable Instant dueAt, @Nullable Duration delay,
-		@Nullable Object body, @Nullable Integer maxAttempts, boolean ifAbsent) {
+		@Nullable Object body, @Nullable Integer maxAttempts, boolean ifAbsent, @Nullable JobCallback callback,
+		@Nullable Backoff backoff) {
 
 	/** Largest {@code maxAttempts} a job may ask for. */
 	public static final int MAX_ATTEMPTS_LIMIT = 10_000;
@@ -87,6 +90,10 @@ public record JobRequest(String topic, String id, @Nullable Instant dueAt, @Null
 
 		private boolean ifAbsent;
 
+		private @Nullable JobCallback callback;
+
+		private @Nullable Backoff backoff;
+
 		private Builder(String topic, String id) {
 			this.topic = topic;
 			this.id = id;
@@ -144,13 +151,33 @@ public record JobRequest(String topic, String id, @Nullable Instant dueAt, @Null
 		}
 
 		/**
+		 * Delivers the job over HTTP instead of to the topic's local handler.
+		 * @param callback the callback, or {@code null} for the local handler
+		 * @return this builder
+		 */
+		public Builder callback(@Nullable JobCallback callback) {
+			this.callback = callback;
+			return this;
+		}
+
+		/**
+		 * Sets the job's own wait between failed attempts.
+		 * @param backoff the backoff, or {@code null} for the topic's retry policy
+		 * @return this builder
+		 */
+		public Builder backoff(@Nullable Backoff backoff) {
+			this.backoff = backoff;
+			return this;
+		}
+
+		/**
 		 * Builds the request.
 		 * @return the request
 		 * @throws InvalidJobException when a field breaks a rule
 		 */
 		public JobRequest build() {
 			return new JobRequest(this.topic, this.id, this.dueAt, this.delay, this.body, this.maxAttempts,
-					this.ifAbsent);
+					this.ifAbsent, this.callback, this.backoff);
 		}
 
 	}

@@ -4,6 +4,7 @@ import java.time.Clock;
 
 import tools.jackson.databind.json.JsonMapper;
 
+import dev.delayqueue.CallbackValidator;
 import dev.delayqueue.DefaultDelayQueue;
 import dev.delayqueue.DelayQueue;
 import dev.delayqueue.event.DelayQueueListener;
@@ -63,7 +64,7 @@ public final class DelayQueueAutoConfiguration {
 			ObjectProvider<DelayQueueListener> listeners, DelayQueueProperties properties) {
 		return new DefaultDelayQueue(store, jsonMapper.getIfAvailable(JsonMapper::new), listeners(listeners),
 				Clock.systemUTC(), Math.toIntExact(properties.getMaxBodySize().toBytes()),
-				properties.getWorker().getBatchSize());
+				properties.getWorker().getBatchSize(), CallbackValidator.ACCEPT_ALL);
 	}
 
 	@Bean

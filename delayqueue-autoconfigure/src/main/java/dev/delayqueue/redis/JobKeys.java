@@ -6,12 +6,14 @@ import dev.delayqueue.JobNames;
  * The Redis key layout. Every key of a topic carries the topic as its hash tag, so each script touches a single
  * Redis Cluster slot:
  * <pre>
- * {prefix}:{{topic}}:due        sorted set: id → due time (ms), pending jobs
- * {prefix}:{{topic}}:inflight   sorted set: id → lease end (ms), jobs being delivered
+ * {prefix}:{{topic}}:due        sorted set: id → due time (ms), pending jobs for local handlers
+ * {prefix}:{{topic}}:due:http   sorted set: id → due time (ms), pending jobs with an HTTP callback
+ * {prefix}:{{topic}}:inflight   sorted set: id → lease end (ms), jobs being delivered (both lanes)
  * {prefix}:{{topic}}:dead       sorted set: id → time of death (ms)
- * {prefix}:{{topic}}:job:{id}   hash: the job (body, due, attempts, state, lease token, ...)
+ * {prefix}:{{topic}}:job:{id}   hash: the job (body, due, attempts, state, lease token, callback, ...)
  * {prefix}:topics               set: every topic ever scheduled (discovery only)
- * {prefix}:wake                 pub/sub channel: "topic dueMillis" when a job becomes the earliest of its topic
+ * {prefix}:topics:http          set: every topic ever given a job with a callback (discovery by dispatchers)
+ * {prefix}:wake                 pub/sub channel: "topic dueMillis lane" when a job becomes the earliest of its lane
  * </pre>
  * Topics cannot contain braces, so the hash tag and the key are unique for each {@code (topic, id)}.
  *
@@ -37,6 +39,10 @@ public record JobKeys(String prefix) {
 		return topicKey(topic) + ":due";
 	}
 
+	String due(String topic, Lane lane) {
+		return (lane == Lane.HTTP) ? due(topic) + ":http" : due(topic);
+	}
+
 	String inFlight(String topic) {
 		return topicKey(topic) + ":inflight";
 	}
@@ -55,6 +61,10 @@ public record JobKeys(String prefix) {
 
 	String topics() {
 		return this.prefix + ":topics";
+	}
+
+	String topics(Lane lane) {
+		return (lane == Lane.HTTP) ? topics() + ":http" : topics();
 	}
 
 	/**

@@ -52,6 +52,8 @@ public class RedisJobStore {
 
 	private final Set<String> registeredTopics = ConcurrentHashMap.newKeySet();
 
+	private final Set<String> registeredHttpTopics = ConcurrentHashMap.newKeySet();
+
 	/**
 	 * Creates a store.
 	 * @param redis a template on the application's connection factory
@@ -79,26 +81,20 @@ public class RedisJobStore {
 	 * @return what happened to each job, in order
 	 */
 	public List<ScheduleResult> schedule(String topic, List<StoredJob> jobs, boolean ifAbsent, long now) {
-		registerTopic(topic);
-		List<String> args = new ArrayList<>(6 + jobs.size() * 7);
+		registerTopic(topic, jobs.stream().anyMatch((job) -> job.lane() == Lane.HTTP));
+		List<String> args = new ArrayList<>(6 + jobs.size() * 8);
 		args.addAll(List.of(this.keys.jobPrefix(topic), Long.toString(now), ifAbsent ? "nx" : "replace",
 				this.keys.wakeChannel(), topic, Integer.toString(jobs.size())));
 		for (StoredJob job : jobs) {
-			List<String> fields = new ArrayList<>(4);
-			if (job.body() != null) {
-				fields.add("body");
-				fields.add(job.body());
-			}
-			if (job.maxAttempts() != null) {
-				fields.add("max");
-				fields.add(job.maxAttempts().toString());
-			}
+			List<String> fields = JobFields.write(job);
 			args.add(job.id());
 			args.add(Long.toString(job.dueAt()));
+			args.add(job.lane().wireName());
 			args.add(Integer.toString(fields.size() / 2));
 			args.addAll(fields);
 		}
-		List<?> codes = execute(SCHEDULE, topicKeys(topic), args);
+		List<?> codes = execute(SCHEDULE, List.of(this.keys.due(topic), this.keys.inFlight(topic),
+				this.keys.dead(topic), this.keys.due(topic, Lane.HTTP)), args);
 		List<ScheduleResult> results = new ArrayList<>(codes.size());
 		for (Object code : codes) {
 			results.add(switch (((Number) code).intValue()) {
@@ -113,24 +109,27 @@ public class RedisJobStore {
 	}
 
 	/**
-	 * Makes jobs whose lease ran out due again, then claims due jobs under a lease.
+	 * Makes jobs whose lease ran out due again (in their own lane), then claims due jobs of one lane under a lease.
 	 * @param topic the topic
+	 * @param lane the lane to claim from
 	 * @param now the current time (epoch ms); jobs due at or before it are claimed
 	 * @param limit the most jobs to claim (and to recover from expired leases)
 	 * @param leaseMillis how long the lease lasts
 	 * @param tokenBase a value unique to this call, the base of each job's lease token
 	 * @return what was claimed and when the next job is due
 	 */
-	public ClaimResult claim(String topic, long now, int limit, long leaseMillis, String tokenBase) {
-		List<?> result = execute(CLAIM, List.of(this.keys.due(topic), this.keys.inFlight(topic)),
+	public ClaimResult claim(String topic, Lane lane, long now, int limit, long leaseMillis, String tokenBase) {
+		List<?> result = execute(CLAIM,
+				List.of(this.keys.due(topic, lane), this.keys.inFlight(topic), this.keys.due(topic),
+						this.keys.due(topic, Lane.HTTP)),
 				List.of(this.keys.jobPrefix(topic), Long.toString(now), Integer.toString(limit),
-						Long.toString(leaseMillis), tokenBase));
+						Long.toString(leaseMillis), tokenBase, this.keys.wakeChannel(), topic));
 		List<String> expired = strings(result.get(0));
 		List<?> rawJobs = (List<?>) result.get(1);
 		List<ClaimedJob> jobs = new ArrayList<>(rawJobs.size());
 		for (Object raw : rawJobs) {
 			Map<String, String> fields = toMap(raw);
-			DelayedJob job = toJob(topic, fields);
+			DelayedJob job = JobFields.read(topic, fields);
 			jobs.add(new ClaimedJob(job, fields.get("token"), Long.parseLong(fields.get("lease"))));
 		}
 		return new ClaimResult(expired, jobs, score(result.get(2)), score(result.get(3)));
@@ -149,19 +148,21 @@ public class RedisJobStore {
 			args.add(lease.id());
 			args.add(lease.token());
 		}
-		return strings(execute(COMPLETE, List.of(this.keys.due(topic), this.keys.inFlight(topic)), args));
+		return strings(execute(COMPLETE, List.of(this.keys.inFlight(topic)), args));
 	}
 
 	/**
 	 * Records attempts that did not succeed: each job is pending again at its next attempt time, or dead.
 	 * @param topic the topic
+	 * @param lane the lane the jobs were claimed from
 	 * @param outcomes the outcomes
 	 * @param now the current time (epoch ms)
 	 * @return ids whose token no longer matched: left as they are
 	 */
-	public List<String> fail(String topic, List<Outcome> outcomes, long now) {
-		List<String> args = new ArrayList<>(4 + outcomes.size() * 5);
-		args.addAll(List.of(this.keys.jobPrefix(topic), Long.toString(now), this.keys.wakeChannel(), topic));
+	public List<String> fail(String topic, Lane lane, List<Outcome> outcomes, long now) {
+		List<String> args = new ArrayList<>(5 + outcomes.size() * 5);
+		args.addAll(List.of(this.keys.jobPrefix(topic), Long.toString(now), this.keys.wakeChannel(), topic,
+				lane.wireName()));
 		for (Outcome outcome : outcomes) {
 			args.add(outcome.id());
 			args.add(outcome.token());
@@ -169,7 +170,8 @@ public class RedisJobStore {
 			args.add(outcome.refundAttempt() ? "1" : "0");
 			args.add(outcome.error());
 		}
-		return strings(execute(FAIL, topicKeys(topic), args));
+		return strings(execute(FAIL, List.of(this.keys.due(topic, lane), this.keys.inFlight(topic),
+				this.keys.dead(topic)), args));
 	}
 
 	/**
@@ -229,7 +231,7 @@ public class RedisJobStore {
 		if (fields.isEmpty()) {
 			return Optional.empty();
 		}
-		return Optional.of(toJob(topic, stringMap(fields)));
+		return Optional.of(JobFields.read(topic, stringMap(fields)));
 	}
 
 	/**
@@ -255,7 +257,7 @@ public class RedisJobStore {
 		for (Object hash : hashes) {
 			Map<String, String> fields = stringMap((Map<?, ?>) hash);
 			if (!fields.isEmpty()) {
-				jobs.add(toJob(topic, fields));
+				jobs.add(JobFields.read(topic, fields));
 			}
 		}
 		return jobs;
@@ -283,11 +285,13 @@ public class RedisJobStore {
 	public TopicStats stats(String topic) {
 		List<Object> counts = this.redis.executePipelined((RedisCallback<Object>) (connection) -> {
 			connection.zSetCommands().zCard(bytes(this.keys.due(topic)));
+			connection.zSetCommands().zCard(bytes(this.keys.due(topic, Lane.HTTP)));
 			connection.zSetCommands().zCard(bytes(this.keys.inFlight(topic)));
 			connection.zSetCommands().zCard(bytes(this.keys.dead(topic)));
 			return null;
 		});
-		return new TopicStats(topic, (Long) counts.get(0), (Long) counts.get(1), (Long) counts.get(2));
+		return new TopicStats(topic, (Long) counts.get(0) + (Long) counts.get(1), (Long) counts.get(2),
+				(Long) counts.get(3));
 	}
 
 	/**
@@ -295,45 +299,39 @@ public class RedisJobStore {
 	 * @return the topics
 	 */
 	public Set<String> topics() {
-		Set<String> topics = this.redis.opsForSet().members(this.keys.topics());
+		return topics(Lane.LOCAL);
+	}
+
+	/**
+	 * Returns the topics that jobs of a lane were ever scheduled on: every topic for {@link Lane#LOCAL}, topics
+	 * that had jobs with a callback for {@link Lane#HTTP}.
+	 * @param lane the lane
+	 * @return the topics
+	 */
+	public Set<String> topics(Lane lane) {
+		Set<String> topics = this.redis.opsForSet().members(this.keys.topics(lane));
 		return (topics != null) ? topics : Set.of();
 	}
 
-	private void registerTopic(String topic) {
+	private void registerTopic(String topic, boolean http) {
 		if (!this.registeredTopics.contains(topic)) {
 			this.redis.opsForSet().add(this.keys.topics(), topic);
 			this.registeredTopics.add(topic);
 		}
-	}
-
-	private List<String> topicKeys(String topic) {
-		return List.of(this.keys.due(topic), this.keys.inFlight(topic), this.keys.dead(topic));
+		if (http && !this.registeredHttpTopics.contains(topic)) {
+			this.redis.opsForSet().add(this.keys.topics(Lane.HTTP), topic);
+			this.registeredHttpTopics.add(topic);
+		}
 	}
 
 	private List<String> jobKeys(String topic, String id) {
 		return List.of(this.keys.due(topic), this.keys.inFlight(topic), this.keys.dead(topic),
-				this.keys.job(topic, id));
+				this.keys.job(topic, id), this.keys.due(topic, Lane.HTTP));
 	}
 
 	private List<?> execute(RedisScript<List> script, List<String> keys, List<String> args) {
 		List<?> result = this.redis.execute(script, keys, args.toArray());
 		return (result != null) ? result : List.of();
-	}
-
-	static DelayedJob toJob(String topic, Map<String, String> fields) {
-		String max = fields.get("max");
-		return new DelayedJob(topic, idOf(fields), state(fields.get("state")), fields.get("body"),
-				Instant.ofEpochMilli(Long.parseLong(fields.get("due"))), Integer.parseInt(fields.get("attempts")),
-				(max != null) ? Integer.valueOf(max) : null, Instant.ofEpochMilli(Long.parseLong(fields.get("created"))),
-				Instant.ofEpochMilli(Long.parseLong(fields.get("updated"))), fields.get("error"));
-	}
-
-	private static String idOf(Map<String, String> fields) {
-		String id = fields.get("id");
-		if (id == null) {
-			throw new IllegalStateException("Job hash without id field");
-		}
-		return id;
 	}
 
 	static JobState state(String stored) {

@@ -2,6 +2,9 @@ package dev.delayqueue.redis;
 
 import org.jspecify.annotations.Nullable;
 
+import dev.delayqueue.Backoff;
+import dev.delayqueue.JobCallback;
+
 /**
  * A job version to write: what {@link RedisJobStore#schedule} takes.
  *
@@ -9,8 +12,30 @@ import org.jspecify.annotations.Nullable;
  * @param dueAt due time (epoch ms)
  * @param body the body as JSON text, or {@code null}
  * @param maxAttempts the job's own attempt limit, or {@code null}
+ * @param callback the HTTP callback, or {@code null} for a job of the {@link Lane#LOCAL local lane}
+ * @param backoff the job's own backoff, or {@code null}
  * @since 0.1.0
  */
-public record StoredJob(String id, long dueAt, @Nullable String body, @Nullable Integer maxAttempts) {
+public record StoredJob(String id, long dueAt, @Nullable String body, @Nullable Integer maxAttempts,
+		@Nullable JobCallback callback, @Nullable Backoff backoff) {
+
+	/**
+	 * A job for a local handler, with the topic's retry policy.
+	 * @param id the id
+	 * @param dueAt due time (epoch ms)
+	 * @param body the body as JSON text, or {@code null}
+	 * @param maxAttempts the job's own attempt limit, or {@code null}
+	 */
+	public StoredJob(String id, long dueAt, @Nullable String body, @Nullable Integer maxAttempts) {
+		this(id, dueAt, body, maxAttempts, null, null);
+	}
+
+	/**
+	 * Returns the lane the job waits in.
+	 * @return {@link Lane#HTTP} when the job has a callback
+	 */
+	public Lane lane() {
+		return (this.callback != null) ? Lane.HTTP : Lane.LOCAL;
+	}
 
 }

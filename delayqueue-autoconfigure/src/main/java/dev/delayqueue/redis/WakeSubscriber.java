@@ -1,7 +1,6 @@
 package dev.delayqueue.redis;
 
 import java.nio.charset.StandardCharsets;
-import java.util.function.ObjLongConsumer;
 
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -40,17 +39,18 @@ public class WakeSubscriber {
 
 	/**
 	 * Subscribes.
-	 * @param onWake called with the topic and the new earliest due time (epoch ms) of each announcement
+	 * @param onWake called for each announcement
 	 */
-	public synchronized void start(ObjLongConsumer<String> onWake) {
+	public synchronized void start(Listener onWake) {
 		RedisMessageListenerContainer listenerContainer = new RedisMessageListenerContainer();
 		listenerContainer.setConnectionFactory(this.connectionFactory);
 		listenerContainer.setBeanName("delayqueue-wake");
 		listenerContainer.addMessageListener((message, pattern) -> {
 			String text = new String(message.getBody(), StandardCharsets.UTF_8);
-			int space = text.lastIndexOf(' ');
+			String[] parts = text.split(" ");
 			try {
-				onWake.accept(text.substring(0, space), Long.parseLong(text.substring(space + 1)));
+				onWake.onWake(parts[0], (parts.length > 2) ? Lane.fromWireName(parts[2]) : Lane.LOCAL,
+						Long.parseLong(parts[1]));
 			}
 			catch (RuntimeException ex) {
 				logger.debug("Ignoring malformed wake message '{}'", text, ex);
@@ -76,6 +76,22 @@ public class WakeSubscriber {
 				logger.debug("Error while closing the wake subscription", ex);
 			}
 		}
+	}
+
+	/**
+	 * Hears wake-up announcements.
+	 */
+	@FunctionalInterface
+	public interface Listener {
+
+		/**
+		 * Called when a job became the earliest of its topic and lane.
+		 * @param topic the topic
+		 * @param lane the lane
+		 * @param due the new earliest due time (epoch ms)
+		 */
+		void onWake(String topic, Lane lane, long due);
+
 	}
 
 }

@@ -10,7 +10,11 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
@@ -29,6 +33,7 @@ import dev.delayqueue.RetryJobLaterException;
 import dev.delayqueue.event.DelayQueueListener;
 import dev.delayqueue.redis.ClaimResult;
 import dev.delayqueue.redis.ClaimedJob;
+import dev.delayqueue.redis.Lane;
 import dev.delayqueue.redis.Lease;
 import dev.delayqueue.redis.Outcome;
 import dev.delayqueue.redis.RedisJobStore;
@@ -71,7 +76,20 @@ public class JobWorker implements SmartLifecycle {
 
 	private final WorkerSettings settings;
 
+	private static final long DISCOVERY_INTERVAL_MILLIS = 5_000;
+
 	private final Map<String, TopicWorker> topics = new ConcurrentHashMap<>();
+
+	private final Map<String, TopicWorker> callbackTopics = new ConcurrentHashMap<>();
+
+	/** Every topic lane worker, local and callback: what the dispatcher loops over. */
+	private final List<TopicWorker> workers = new CopyOnWriteArrayList<>();
+
+	private volatile @Nullable AsyncJobHandler callbackHandler;
+
+	private volatile TopicSettings callbackSettings = TopicSettings.DEFAULT;
+
+	private long lastDiscovery;
 
 	private final BlockingQueue<Completion> completions = new LinkedBlockingQueue<>();
 
@@ -118,12 +136,60 @@ public class JobWorker implements SmartLifecycle {
 	 */
 	public void register(String topic, JobHandler handler, TopicSettings settings, String description) {
 		dev.delayqueue.JobNames.checkTopic(topic);
-		TopicWorker worker = new TopicWorker(topic, handler, settings, description);
+		TopicWorker worker = new TopicWorker(topic, Lane.LOCAL, handler, null, settings, description);
 		TopicWorker existing = this.topics.putIfAbsent(topic, worker);
 		if (existing != null) {
 			worker.executor.shutdown();
 			throw new IllegalStateException("Topic '" + topic + "' already has a handler: " + existing.description);
 		}
+		added(worker);
+	}
+
+	/**
+	 * Makes this instance deliver the jobs with a callback, of every topic: the topics are discovered from the
+	 * store (and from wake-ups as they appear) and each is claimed from its {@link Lane#HTTP} lane.
+	 * @param handler delivers the callbacks
+	 * @param settings capacity per topic ({@code concurrency + prefetch} jobs claimed at once), lease and default
+	 * retry policy of callback jobs
+	 */
+	public void deliverCallbacks(AsyncJobHandler handler, TopicSettings settings) {
+		this.callbackSettings = settings;
+		this.callbackHandler = handler;
+		if (this.running) {
+			startThreads();
+		}
+		wake();
+	}
+
+	private void discoverCallbackTopics(long now) {
+		if (this.callbackHandler == null || now - this.lastDiscovery < DISCOVERY_INTERVAL_MILLIS) {
+			return;
+		}
+		this.lastDiscovery = now;
+		try {
+			this.store.topics(Lane.HTTP).forEach(this::callbackTopic);
+		}
+		catch (RuntimeException ex) {
+			logError(null, "list callback topics", 1, ex, DISCOVERY_INTERVAL_MILLIS);
+		}
+	}
+
+	private @Nullable TopicWorker callbackTopic(String topic) {
+		AsyncJobHandler handler = this.callbackHandler;
+		if (handler == null || !this.running) {
+			return null;
+		}
+		TopicWorker[] created = new TopicWorker[1];
+		TopicWorker worker = this.callbackTopics.computeIfAbsent(topic, (t) -> created[0] = new TopicWorker(t,
+				Lane.HTTP, null, handler, this.callbackSettings, "HTTP callbacks of topic '" + t + "'"));
+		if (created[0] != null) {
+			added(created[0]);
+		}
+		return worker;
+	}
+
+	private void added(TopicWorker worker) {
+		this.workers.add(worker);
 		if (this.running) {
 			startThreads();
 		}
@@ -147,7 +213,7 @@ public class JobWorker implements SmartLifecycle {
 			throw new IllegalStateException("A stopped JobWorker cannot be started again; create a new one");
 		}
 		this.running = true;
-		if (!this.topics.isEmpty()) {
+		if (!this.topics.isEmpty() || this.callbackHandler != null) {
 			startThreads();
 		}
 	}
@@ -175,7 +241,8 @@ public class JobWorker implements SmartLifecycle {
 		long period = Math.max(200, minLease().toMillis() / 3);
 		beat.scheduleWithFixedDelay(this::heartbeat, period, period, TimeUnit.MILLISECONDS);
 		this.heartbeat = beat;
-		logger.info("delayqueue worker started for topics {}", this.topics.keySet());
+		logger.info("delayqueue worker started for topics {}{}", this.topics.keySet(),
+				(this.callbackHandler != null) ? " and HTTP callbacks of every topic" : "");
 	}
 
 	@Override
@@ -194,7 +261,10 @@ public class JobWorker implements SmartLifecycle {
 			return;
 		}
 		long deadline = System.nanoTime() + this.settings.shutdownTimeout().toNanos();
-		for (TopicWorker worker : this.topics.values()) {
+		for (TopicWorker worker : this.workers) {
+			if (worker.executor == null) {
+				continue;
+			}
 			List<Runnable> waiting = new ArrayList<>();
 			worker.executor.getQueue().drainTo(waiting);
 			for (Runnable task : waiting) {
@@ -204,8 +274,13 @@ public class JobWorker implements SmartLifecycle {
 			}
 			worker.executor.shutdown();
 		}
-		for (TopicWorker worker : this.topics.values()) {
-			awaitTermination(worker, deadline);
+		for (TopicWorker worker : this.workers) {
+			if (worker.executor != null) {
+				awaitTermination(worker, deadline);
+			}
+			else {
+				awaitAsync(worker, deadline);
+			}
 		}
 		this.completions.add(Completion.STOP);
 		join(this.recorder);
@@ -217,6 +292,17 @@ public class JobWorker implements SmartLifecycle {
 	@Override
 	public boolean isRunning() {
 		return this.running;
+	}
+
+	private void awaitAsync(TopicWorker worker, long deadlineNanos) {
+		while (worker.busy.get() > 0 && System.nanoTime() < deadlineNanos) {
+			LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10));
+		}
+		if (!worker.running.isEmpty()) {
+			logger.warn("{} deliveries of {} still running after the shutdown timeout of {}: cancelling them",
+					worker.running.size(), worker.description, this.settings.shutdownTimeout());
+			worker.running.values().forEach((future) -> future.cancel(true));
+		}
 	}
 
 	private void awaitTermination(TopicWorker worker, long deadlineNanos) {
@@ -237,8 +323,8 @@ public class JobWorker implements SmartLifecycle {
 		}
 	}
 
-	private void onWake(String topic, long due) {
-		TopicWorker worker = this.topics.get(topic);
+	private void onWake(String topic, Lane lane, long due) {
+		TopicWorker worker = (lane == Lane.HTTP) ? callbackTopic(topic) : this.topics.get(topic);
 		if (worker != null && due < worker.nextDue) {
 			worker.nextDue = due;
 			wake();
@@ -258,7 +344,8 @@ public class JobWorker implements SmartLifecycle {
 			long seen = this.wakeups.get();
 			long now = this.clock.millis();
 			long wakeAt = now + this.settings.pollInterval().toMillis();
-			for (TopicWorker worker : this.topics.values()) {
+			discoverCallbackTopics(now);
+			for (TopicWorker worker : this.workers) {
 				if (!this.running) {
 					return;
 				}
@@ -283,7 +370,7 @@ public class JobWorker implements SmartLifecycle {
 		worker.lastClaim = now;
 		ClaimResult result;
 		try {
-			result = this.store.claim(worker.topic, now, Math.min(this.settings.batchSize(), worker.free()),
+			result = this.store.claim(worker.topic, worker.lane, now, Math.min(this.settings.batchSize(), worker.free()),
 					worker.settings.lease().toMillis(), this.instanceId + "-" + this.claimSeq.incrementAndGet());
 		}
 		catch (RuntimeException ex) {
@@ -310,6 +397,10 @@ public class JobWorker implements SmartLifecycle {
 			if (!worker.settings.retry().canRetry(job.attempts() - 1, job.maxAttempts())) {
 				String reason = "Lease ran out on the final attempt (" + (job.attempts() - 1) + ")";
 				finish(worker, claimed, new Outcome(job.id(), claimed.token(), Outcome.DEAD, true, reason), null);
+				continue;
+			}
+			if (worker.asyncHandler != null) {
+				deliverAsync(worker, claimed);
 				continue;
 			}
 			try {
@@ -341,6 +432,39 @@ public class JobWorker implements SmartLifecycle {
 		finish(worker, claimed, outcomeOf(worker, job, claimed.token(), failure, end), failure);
 	}
 
+	private void deliverAsync(TopicWorker worker, ClaimedJob claimed) {
+		DelayedJob job = claimed.job();
+		long start = this.clock.millis();
+		this.listener.onClaimed(job, Duration.ofMillis(Math.max(0, start - job.dueAt().toEpochMilli())));
+		CompletableFuture<?> future = start(worker.asyncHandler, job);
+		worker.running.put(job.id(), future);
+		future.whenComplete((result, error) -> {
+			worker.running.remove(job.id(), future);
+			long end = this.clock.millis();
+			Throwable failure = (error instanceof CompletionException && error.getCause() != null) ? error.getCause()
+					: error;
+			if (failure == null) {
+				finish(worker, claimed, null, Duration.ofMillis(end - start));
+			}
+			else if (failure instanceof CancellationException && !this.running) {
+				finish(worker, claimed, new Outcome(job.id(), claimed.token(), job.dueAt().toEpochMilli(), true, ""),
+						null);
+			}
+			else {
+				finish(worker, claimed, outcomeOf(worker, job, claimed.token(), failure, end), failure);
+			}
+		});
+	}
+
+	private static CompletableFuture<?> start(AsyncJobHandler handler, DelayedJob job) {
+		try {
+			return handler.deliver(job).toCompletableFuture();
+		}
+		catch (Throwable ex) {
+			return CompletableFuture.failedFuture(ex);
+		}
+	}
+
 	private Outcome outcomeOf(TopicWorker worker, DelayedJob job, String token, Throwable failure, long now) {
 		String error = describe(failure);
 		if (!this.running && (failure instanceof InterruptedException || Thread.currentThread().isInterrupted())) {
@@ -358,7 +482,8 @@ public class JobWorker implements SmartLifecycle {
 		if (!worker.settings.retry().canRetry(job.attempts(), job.maxAttempts())) {
 			return new Outcome(job.id(), token, Outcome.DEAD, false, error);
 		}
-		long backoff = worker.settings.retry().backoff(job.attempts(), ThreadLocalRandom.current()).toMillis();
+		long backoff = (job.backoff() != null) ? job.backoff().after(job.attempts()).toMillis()
+				: worker.settings.retry().backoff(job.attempts(), ThreadLocalRandom.current()).toMillis();
 		return new Outcome(job.id(), token, now + backoff, false, error);
 	}
 
@@ -428,7 +553,7 @@ public class JobWorker implements SmartLifecycle {
 				}
 			}
 			for (List<Completion> chunk : chunks(failures)) {
-				Set<String> stale = Set.copyOf(this.store.fail(worker.topic,
+				Set<String> stale = Set.copyOf(this.store.fail(worker.topic, worker.lane,
 						chunk.stream().map((c) -> c.outcome).toList(), this.clock.millis()));
 				for (Completion c : chunk) {
 					done(worker, c);
@@ -465,7 +590,7 @@ public class JobWorker implements SmartLifecycle {
 	}
 
 	private void heartbeat() {
-		for (TopicWorker worker : this.topics.values()) {
+		for (TopicWorker worker : this.workers) {
 			List<Lease> held = worker.heldLeases();
 			if (held.isEmpty()) {
 				continue;
@@ -487,7 +612,9 @@ public class JobWorker implements SmartLifecycle {
 			.stream()
 			.map((w) -> w.settings.lease())
 			.min(Duration::compareTo)
-			.orElse(TopicSettings.DEFAULT_LEASE);
+			.map((lease) -> (this.callbackHandler != null && this.callbackSettings.lease().compareTo(lease) < 0)
+					? this.callbackSettings.lease() : lease)
+			.orElse((this.callbackHandler != null) ? this.callbackSettings.lease() : TopicSettings.DEFAULT_LEASE);
 	}
 
 	private void logError(@Nullable String topic, String action, int streak, RuntimeException ex, long backoffMillis) {

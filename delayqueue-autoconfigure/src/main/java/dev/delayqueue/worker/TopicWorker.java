@@ -2,29 +2,40 @@ package dev.delayqueue.worker;
 
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import org.jspecify.annotations.Nullable;
+
+import dev.delayqueue.redis.Lane;
 import dev.delayqueue.redis.Lease;
 
 /**
- * One topic's share of a {@link JobWorker}: its handler and settings, its handler threads, the jobs it holds and
- * what it knows of the topic's next due time.
+ * One topic lane's share of a {@link JobWorker}: its handler and settings, its handler threads (none for an
+ * {@link AsyncJobHandler}), the jobs it holds and what it knows of the lane's next due time.
  */
 final class TopicWorker {
 
 	final String topic;
 
-	final JobHandler handler;
+	final Lane lane;
+
+	final @Nullable JobHandler handler;
+
+	final @Nullable AsyncJobHandler asyncHandler;
 
 	final TopicSettings settings;
 
 	final String description;
 
-	final ThreadPoolExecutor executor;
+	final @Nullable ThreadPoolExecutor executor;
+
+	/** Deliveries of an {@link AsyncJobHandler} still running, by job id. */
+	final Map<String, CompletableFuture<?>> running = new ConcurrentHashMap<>();
 
 	/** Jobs claimed whose handler has not finished (running or waiting for a thread). */
 	final AtomicInteger busy = new AtomicInteger();
@@ -46,13 +57,20 @@ final class TopicWorker {
 
 	int errorStreak;
 
-	TopicWorker(String topic, JobHandler handler, TopicSettings settings, String description) {
+	TopicWorker(String topic, Lane lane, @Nullable JobHandler handler, @Nullable AsyncJobHandler asyncHandler,
+			TopicSettings settings, String description) {
 		this.topic = topic;
+		this.lane = lane;
 		this.handler = handler;
+		this.asyncHandler = asyncHandler;
 		this.settings = settings;
 		this.description = description;
+		this.executor = (handler != null) ? threadPool(topic, settings) : null;
+	}
+
+	private static ThreadPoolExecutor threadPool(String topic, TopicSettings settings) {
 		AtomicInteger threads = new AtomicInteger();
-		this.executor = new ThreadPoolExecutor(settings.concurrency(), settings.concurrency(), 0, TimeUnit.MILLISECONDS,
+		return new ThreadPoolExecutor(settings.concurrency(), settings.concurrency(), 0, TimeUnit.MILLISECONDS,
 				new LinkedBlockingQueue<>(), (task) -> {
 					Thread thread = new Thread(task, "delayqueue-" + topic + "-" + threads.incrementAndGet());
 					thread.setDaemon(false);

@@ -1,10 +1,12 @@
--- Claims due jobs of one topic under a lease, after making jobs whose lease ran out due again.
--- KEYS[1] due zset, KEYS[2] in-flight zset
+-- Claims due jobs of one topic and lane under a lease, after making jobs whose lease ran out due again.
+-- KEYS[1] due zset of the claiming lane, KEYS[2] in-flight zset (shared by both lanes),
+-- KEYS[3] due zset (local handlers), KEYS[4] due zset (HTTP callbacks)
 -- ARGV[1] job key prefix, ARGV[2] now (ms), ARGV[3] most jobs to claim (and to recover), ARGV[4] lease (ms),
--- ARGV[5] token base (unique per call; each job's token is base:n)
+-- ARGV[5] token base (unique per call; each job's token is base:n), ARGV[6] wake channel, ARGV[7] topic
 -- Returns { ids whose lease expired, claimed jobs as HGETALL lists, next due (ms) or -1, next lease end (ms) or -1 }
 local prefix, now, limit, lease, token_base = ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4]), ARGV[5]
 local expired = redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', now, 'LIMIT', 0, limit)
+local other_lane = nil
 for _, id in ipairs(expired) do
   redis.call('ZREM', KEYS[2], id)
   local key = prefix .. id
@@ -12,10 +14,15 @@ for _, id in ipairs(expired) do
   if due then
     -- The attempt stays counted. The token stays too: a late success of that attempt still completes the job
     -- as long as no other worker has claimed it again.
+    local target = (redis.call('HEXISTS', key, 'cb_url') == 1) and KEYS[4] or KEYS[3]
     redis.call('HSET', key, 'state', 'pending', 'updated', now)
     redis.call('HDEL', key, 'lease')
-    redis.call('ZADD', KEYS[1], due, id)
+    redis.call('ZADD', target, due, id)
+    if target ~= KEYS[1] then other_lane = (target == KEYS[4]) and 'http' or 'local' end
   end
+end
+if other_lane then
+  redis.call('PUBLISH', ARGV[6], ARGV[7] .. ' ' .. string.format('%d', now) .. ' ' .. other_lane)
 end
 local ids = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', now, 'LIMIT', 0, limit)
 local jobs = {}

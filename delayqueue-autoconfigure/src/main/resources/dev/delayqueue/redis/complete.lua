@@ -1,5 +1,5 @@
 -- Deletes jobs whose delivery succeeded, when the caller still holds their lease token.
--- KEYS[1] due zset, KEYS[2] in-flight zset
+-- KEYS[1] in-flight zset
 -- ARGV[1] job key prefix, then pairs: id, token
 -- Returns the ids whose token no longer matched (cancelled, replaced, or claimed again after the lease ran out).
 local prefix = ARGV[1]
@@ -9,7 +9,6 @@ for i = 2, #ARGV, 2 do
   local key = prefix .. id
   if redis.call('HGET', key, 'token') == token then
     redis.call('DEL', key)
-    redis.call('ZREM', KEYS[2], id)
     redis.call('ZREM', KEYS[1], id)
   else
     stale[#stale + 1] = id

@@ -1,15 +1,21 @@
 package dev.delayqueue.redis;
 
+import java.net.URI;
+import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import dev.delayqueue.Backoff;
 import dev.delayqueue.DelayedJob;
+import dev.delayqueue.JobCallback;
 import dev.delayqueue.JobState;
 import dev.delayqueue.ScheduleResult;
+import dev.delayqueue.SuccessContract;
 import dev.delayqueue.TestRedis;
 
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
@@ -54,10 +60,10 @@ class RedisJobStoreTests {
 		schedule("late", 3_000, "{}");
 		schedule("b", 2_000, "{}");
 		schedule("a", 1_500, "{}");
-		ClaimResult first = this.store.claim("order", 2_500, 1, LEASE, "w-1");
+		ClaimResult first = this.store.claim("order", Lane.LOCAL, 2_500, 1, LEASE, "w-1");
 		assertThat(first.jobs()).extracting((c) -> c.job().id()).containsExactly("a");
 		assertThat(first.nextDue()).isEqualTo(2_000);
-		ClaimResult second = this.store.claim("order", 2_500, 10, LEASE, "w-2");
+		ClaimResult second = this.store.claim("order", Lane.LOCAL, 2_500, 10, LEASE, "w-2");
 		assertThat(second.jobs()).extracting((c) -> c.job().id()).containsExactly("b");
 		assertThat(second.nextDue()).isEqualTo(3_000);
 		assertThat(second.nextLeaseEnd()).isEqualTo(2_500 + LEASE);
@@ -65,16 +71,16 @@ class RedisJobStoreTests {
 		assertThat(claimed.job().state()).isEqualTo(JobState.IN_FLIGHT);
 		assertThat(claimed.job().attempts()).isEqualTo(1);
 		assertThat(claimed.leaseEnd()).isEqualTo(2_500 + LEASE);
-		assertThat(this.store.claim("order", 2_500, 10, LEASE, "w-3").jobs()).isEmpty();
+		assertThat(this.store.claim("order", Lane.LOCAL, 2_500, 10, LEASE, "w-3").jobs()).isEmpty();
 	}
 
 	@Test
 	void workerDiedAfterClaim_leaseExpiryMakesTheJobDueAgainWithTheAttemptCounted() {
 		schedule("a", 1_000, "{\"n\":1}");
-		ClaimedJob first = this.store.claim("order", 1_000, 10, LEASE, "dead-worker").jobs().get(0);
+		ClaimedJob first = this.store.claim("order", Lane.LOCAL, 1_000, 10, LEASE, "dead-worker").jobs().get(0);
 		// the worker dies here: no complete, no fail
-		assertThat(this.store.claim("order", 1_000 + LEASE - 1, 10, LEASE, "w").jobs()).isEmpty();
-		ClaimResult later = this.store.claim("order", 1_000 + LEASE, 10, LEASE, "w");
+		assertThat(this.store.claim("order", Lane.LOCAL, 1_000 + LEASE - 1, 10, LEASE, "w").jobs()).isEmpty();
+		ClaimResult later = this.store.claim("order", Lane.LOCAL, 1_000 + LEASE, 10, LEASE, "w");
 		assertThat(later.expired()).containsExactly("a");
 		ClaimedJob second = later.jobs().get(0);
 		assertThat(second.job().attempts()).isEqualTo(2);
@@ -90,23 +96,23 @@ class RedisJobStoreTests {
 	@Test
 	void failSchedulesTheNextAttemptOrKillsTheJob() {
 		schedule("a", 1_000, "{}");
-		ClaimedJob claimed = this.store.claim("order", 1_000, 10, LEASE, "w").jobs().get(0);
-		assertThat(this.store.fail("order", List.of(new Outcome("a", claimed.token(), 5_000, false, "boom")), 1_100))
+		ClaimedJob claimed = this.store.claim("order", Lane.LOCAL, 1_000, 10, LEASE, "w").jobs().get(0);
+		assertThat(this.store.fail("order", Lane.LOCAL, List.of(new Outcome("a", claimed.token(), 5_000, false, "boom")), 1_100))
 			.isEmpty();
 		DelayedJob pending = this.store.get("order", "a").orElseThrow();
 		assertThat(pending.state()).isEqualTo(JobState.PENDING);
 		assertThat(pending.dueAt().toEpochMilli()).isEqualTo(5_000);
 		assertThat(pending.attempts()).isEqualTo(1);
 		assertThat(pending.lastError()).isEqualTo("boom");
-		assertThat(this.store.claim("order", 4_999, 10, LEASE, "w").jobs()).isEmpty();
-		ClaimedJob again = this.store.claim("order", 5_000, 10, LEASE, "w2").jobs().get(0);
+		assertThat(this.store.claim("order", Lane.LOCAL, 4_999, 10, LEASE, "w").jobs()).isEmpty();
+		ClaimedJob again = this.store.claim("order", Lane.LOCAL, 5_000, 10, LEASE, "w2").jobs().get(0);
 		assertThat(again.job().attempts()).isEqualTo(2);
-		this.store.fail("order", List.of(new Outcome("a", again.token(), Outcome.DEAD, false, "boom 2")), 5_100);
+		this.store.fail("order", Lane.LOCAL, List.of(new Outcome("a", again.token(), Outcome.DEAD, false, "boom 2")), 5_100);
 		DelayedJob dead = this.store.get("order", "a").orElseThrow();
 		assertThat(dead.state()).isEqualTo(JobState.DEAD);
 		assertThat(dead.lastError()).isEqualTo("boom 2");
 		assertThat(this.store.dead("order", 0, 10)).extracting(DelayedJob::id).containsExactly("a");
-		assertThat(this.store.claim("order", 99_999, 10, LEASE, "w3").jobs()).isEmpty();
+		assertThat(this.store.claim("order", Lane.LOCAL, 99_999, 10, LEASE, "w3").jobs()).isEmpty();
 		assertThat(this.store.stats("order")).satisfies((s) -> {
 			assertThat(s.pending()).isZero();
 			assertThat(s.inFlight()).isZero();
@@ -117,8 +123,8 @@ class RedisJobStoreTests {
 	@Test
 	void releaseRefundsTheAttempt() {
 		schedule("a", 1_000, "{}");
-		ClaimedJob claimed = this.store.claim("order", 1_000, 10, LEASE, "w").jobs().get(0);
-		this.store.fail("order", List.of(new Outcome("a", claimed.token(), 1_000, true, "")), 1_001);
+		ClaimedJob claimed = this.store.claim("order", Lane.LOCAL, 1_000, 10, LEASE, "w").jobs().get(0);
+		this.store.fail("order", Lane.LOCAL, List.of(new Outcome("a", claimed.token(), 1_000, true, "")), 1_001);
 		DelayedJob job = this.store.get("order", "a").orElseThrow();
 		assertThat(job.attempts()).isZero();
 		assertThat(job.lastError()).isNull();
@@ -128,8 +134,8 @@ class RedisJobStoreTests {
 	@Test
 	void replacingAPendingJobChangesDueTimeAndBodyAndResetsAttempts() {
 		schedule("a", 1_000, "{\"v\":1}");
-		ClaimedJob claimed = this.store.claim("order", 1_000, 10, LEASE, "w").jobs().get(0);
-		this.store.fail("order", List.of(new Outcome("a", claimed.token(), 2_000, false, "x")), 1_000);
+		ClaimedJob claimed = this.store.claim("order", Lane.LOCAL, 1_000, 10, LEASE, "w").jobs().get(0);
+		this.store.fail("order", Lane.LOCAL, List.of(new Outcome("a", claimed.token(), 2_000, false, "x")), 1_000);
 		assertThat(schedule("a", 9_000, "{\"v\":2}")).isEqualTo(ScheduleResult.REPLACED_PENDING);
 		DelayedJob job = this.store.get("order", "a").orElseThrow();
 		assertThat(job.body()).isEqualTo("{\"v\":2}");
@@ -142,11 +148,11 @@ class RedisJobStoreTests {
 	@Test
 	void replacingAnInFlightJobWinsOverTheRunningDelivery() {
 		schedule("a", 1_000, "{\"v\":1}");
-		ClaimedJob running = this.store.claim("order", 1_000, 10, LEASE, "w").jobs().get(0);
+		ClaimedJob running = this.store.claim("order", Lane.LOCAL, 1_000, 10, LEASE, "w").jobs().get(0);
 		assertThat(schedule("a", 9_000, "{\"v\":2}")).isEqualTo(ScheduleResult.REPLACED_IN_FLIGHT);
 		// the running delivery succeeds (or fails) afterwards: its outcome must not touch the new version
 		assertThat(this.store.complete("order", List.of(new Lease("a", running.token())))).containsExactly("a");
-		assertThat(this.store.fail("order", List.of(new Outcome("a", running.token(), Outcome.DEAD, false, "x")),
+		assertThat(this.store.fail("order", Lane.LOCAL, List.of(new Outcome("a", running.token(), Outcome.DEAD, false, "x")),
 				1_000))
 			.containsExactly("a");
 		assertThat(this.store.extend("order", List.of(new Lease("a", running.token())), 99_999)).containsExactly("a");
@@ -154,7 +160,7 @@ class RedisJobStoreTests {
 		assertThat(job.state()).isEqualTo(JobState.PENDING);
 		assertThat(job.body()).isEqualTo("{\"v\":2}");
 		assertThat(this.redis.opsForZSet().size(this.prefix + ":{order}:inflight")).isZero();
-		assertThat(this.store.claim("order", 9_000, 10, LEASE, "w").jobs()).hasSize(1);
+		assertThat(this.store.claim("order", Lane.LOCAL, 9_000, 10, LEASE, "w").jobs()).hasSize(1);
 	}
 
 	@Test
@@ -170,18 +176,18 @@ class RedisJobStoreTests {
 		schedule("p", 1_000, "{}");
 		schedule("f", 1_000, "{}");
 		schedule("d", 2_000, "{}");
-		ClaimedJob f = this.store.claim("order", 1_000, 10, LEASE, "w").jobs().stream()
+		ClaimedJob f = this.store.claim("order", Lane.LOCAL, 1_000, 10, LEASE, "w").jobs().stream()
 			.filter((c) -> c.job().id().equals("f")).findFirst().orElseThrow();
-		ClaimedJob d = this.store.claim("order", 2_000, 10, LEASE, "w2").jobs().get(0);
-		this.store.fail("order", List.of(new Outcome("d", d.token(), Outcome.DEAD, false, "x")), 2_000);
+		ClaimedJob d = this.store.claim("order", Lane.LOCAL, 2_000, 10, LEASE, "w2").jobs().get(0);
+		this.store.fail("order", Lane.LOCAL, List.of(new Outcome("d", d.token(), Outcome.DEAD, false, "x")), 2_000);
 		// "p" was claimed too in the first call; put it back as pending
-		ClaimResult none = this.store.claim("order", 2_000, 10, LEASE, "w3");
+		ClaimResult none = this.store.claim("order", Lane.LOCAL, 2_000, 10, LEASE, "w3");
 		assertThat(none.jobs()).isEmpty();
 		assertThat(this.store.cancel("order", "f")).contains(JobState.IN_FLIGHT);
 		assertThat(this.store.cancel("order", "d")).contains(JobState.DEAD);
 		assertThat(this.store.cancel("order", "p")).contains(JobState.IN_FLIGHT);
 		assertThat(this.store.cancel("order", "p")).isEmpty();
-		assertThat(this.store.fail("order", List.of(new Outcome("f", f.token(), 5_000, false, "x")), 2_000))
+		assertThat(this.store.fail("order", Lane.LOCAL, List.of(new Outcome("f", f.token(), 5_000, false, "x")), 2_000))
 			.containsExactly("f");
 		assertThat(this.store.get("order", "f")).isEmpty();
 		assertNoKeysLeft();
@@ -196,8 +202,8 @@ class RedisJobStoreTests {
 		assertThat(moved.body()).isEqualTo("{\"keep\":true}");
 		assertThat(this.store.reschedule("order", "a", 1_000, JobState.DEAD, 1_000)).isEmpty();
 		assertThat(this.store.reschedule("order", "missing", 1_000, null, 1_000)).isEmpty();
-		ClaimedJob claimed = this.store.claim("order", 7_000, 10, LEASE, "w").jobs().get(0);
-		this.store.fail("order", List.of(new Outcome("a", claimed.token(), Outcome.DEAD, false, "x")), 7_000);
+		ClaimedJob claimed = this.store.claim("order", Lane.LOCAL, 7_000, 10, LEASE, "w").jobs().get(0);
+		this.store.fail("order", Lane.LOCAL, List.of(new Outcome("a", claimed.token(), Outcome.DEAD, false, "x")), 7_000);
 		assertThat(this.store.reschedule("order", "a", 8_000, JobState.DEAD, 8_000)).contains(JobState.DEAD);
 		DelayedJob redriven = this.store.get("order", "a").orElseThrow();
 		assertThat(redriven.state()).isEqualTo(JobState.PENDING);
@@ -208,17 +214,17 @@ class RedisJobStoreTests {
 	@Test
 	void heartbeatKeepsTheLeaseAlive() {
 		schedule("a", 1_000, "{}");
-		ClaimedJob claimed = this.store.claim("order", 1_000, 10, LEASE, "w").jobs().get(0);
+		ClaimedJob claimed = this.store.claim("order", Lane.LOCAL, 1_000, 10, LEASE, "w").jobs().get(0);
 		assertThat(this.store.extend("order", List.of(new Lease("a", claimed.token())), 1_000 + 3 * LEASE)).isEmpty();
-		assertThat(this.store.claim("order", 1_000 + 2 * LEASE, 10, LEASE, "other").expired()).isEmpty();
+		assertThat(this.store.claim("order", Lane.LOCAL, 1_000 + 2 * LEASE, 10, LEASE, "other").expired()).isEmpty();
 	}
 
 	@Test
 	void purgeDeletesOnlyDeadJobs() {
 		schedule("alive", 1_000, "{}");
 		schedule("dead", 500, "{}");
-		ClaimedJob claimed = this.store.claim("order", 500, 10, LEASE, "w").jobs().get(0);
-		this.store.fail("order", List.of(new Outcome("dead", claimed.token(), Outcome.DEAD, false, "x")), 500);
+		ClaimedJob claimed = this.store.claim("order", Lane.LOCAL, 500, 10, LEASE, "w").jobs().get(0);
+		this.store.fail("order", Lane.LOCAL, List.of(new Outcome("dead", claimed.token(), Outcome.DEAD, false, "x")), 500);
 		assertThat(this.store.purge("order", List.of("alive", "dead", "missing"))).isOne();
 		assertThat(this.store.get("order", "alive")).isPresent();
 		assertThat(this.store.get("order", "dead")).isEmpty();
@@ -228,7 +234,7 @@ class RedisJobStoreTests {
 	void keysStayInsideThePrefixShareTheTopicHashTagAndNeverExpire() {
 		schedule("a {weird} id:with:colons", 1_000, "{}");
 		this.store.schedule("other.topic", List.of(new StoredJob("x", 1_000, null, null)), false, 1_000);
-		this.store.claim("order", 1_000, 10, LEASE, "w");
+		this.store.claim("order", Lane.LOCAL, 1_000, 10, LEASE, "w");
 		Set<String> keys = this.redis.keys(this.prefix + "*");
 		assertThat(keys).containsExactlyInAnyOrder(this.prefix + ":topics", this.prefix + ":{order}:inflight",
 				this.prefix + ":{order}:job:a {weird} id:with:colons", this.prefix + ":{other.topic}:due",
@@ -248,10 +254,60 @@ class RedisJobStoreTests {
 		assertThat(this.store.schedule("order", jobs, false, 1_000)).hasSize(1_000)
 			.containsOnly(ScheduleResult.CREATED);
 		assertThat(this.store.stats("order").pending()).isEqualTo(1_000);
-		ClaimResult claim = this.store.claim("order", 10_000, 100, LEASE, "w");
+		ClaimResult claim = this.store.claim("order", Lane.LOCAL, 10_000, 100, LEASE, "w");
 		assertThat(claim.jobs()).hasSize(100);
 		assertThat(claim.jobs().get(0).job().id()).isEqualTo("j0");
 		assertThat(claim.nextDue()).isEqualTo(5_100);
+	}
+
+	@Test
+	void callbackJobsWaitInTheirOwnLaneAndKeepTheirCallbackAndBackoff() {
+		JobCallback callback = new JobCallback(URI.create("http://receiver.test:8080/hook?x=1"), "PUT",
+				Map.of("Authorization", "Bearer t", "X-Trace", "a: b"), SuccessContract.BODY_OK);
+		Backoff backoff = new Backoff(Duration.ofSeconds(10), 2.0, Duration.ofMinutes(5));
+		this.store.schedule("order", List.of(new StoredJob("cb", 1_000, "{}", 4, callback, backoff)), false, 1_000);
+		schedule("local", 1_000, "{}");
+		ClaimResult local = this.store.claim("order", Lane.LOCAL, 1_000, 10, LEASE, "w");
+		assertThat(local.jobs()).extracting((c) -> c.job().id()).containsExactly("local");
+		ClaimResult http = this.store.claim("order", Lane.HTTP, 1_000, 10, LEASE, "h");
+		assertThat(http.jobs()).hasSize(1);
+		DelayedJob job = http.jobs().get(0).job();
+		assertThat(job.id()).isEqualTo("cb");
+		assertThat(job.callback()).isEqualTo(callback);
+		assertThat(job.backoff()).isEqualTo(backoff);
+		assertThat(job.maxAttempts()).isEqualTo(4);
+		assertThat(this.store.stats("order").inFlight()).isEqualTo(2);
+		assertThat(this.store.topics(Lane.HTTP)).containsExactly("order");
+	}
+
+	@Test
+	void anExpiredLeaseReturnsTheJobToItsOwnLaneWhoeverRecoversIt() {
+		JobCallback callback = JobCallback.post("http://receiver.test/hook");
+		this.store.schedule("order", List.of(new StoredJob("cb", 1_000, "{}", null, callback, null)), false, 1_000);
+		ClaimedJob first = this.store.claim("order", Lane.HTTP, 1_000, 10, LEASE, "dies").jobs().get(0);
+		ClaimResult byLocal = this.store.claim("order", Lane.LOCAL, 1_000 + LEASE, 10, LEASE, "w");
+		assertThat(byLocal.expired()).containsExactly("cb");
+		assertThat(byLocal.jobs()).isEmpty();
+		ClaimedJob again = this.store.claim("order", Lane.HTTP, 1_000 + LEASE, 10, LEASE, "h").jobs().get(0);
+		assertThat(again.job().attempts()).isEqualTo(2);
+		assertThat(again.token()).isNotEqualTo(first.token());
+		this.store.fail("order", Lane.HTTP, List.of(new Outcome("cb", again.token(), 50_000, false, "HTTP 500")),
+				1_000 + LEASE);
+		assertThat(this.store.reschedule("order", "cb", 2_000, null, 2_000)).contains(JobState.PENDING);
+		assertThat(this.store.claim("order", Lane.LOCAL, 2_000, 10, LEASE, "w").jobs()).isEmpty();
+		assertThat(this.store.claim("order", Lane.HTTP, 2_000, 10, LEASE, "h").jobs()).hasSize(1);
+		assertThat(this.store.cancel("order", "cb")).contains(JobState.IN_FLIGHT);
+		assertNoKeysLeft();
+	}
+
+	@Test
+	void replacingALocalJobWithACallbackJobMovesItToTheHttpLane() {
+		schedule("a", 1_000, "{}");
+		this.store.schedule("order", List.of(new StoredJob("a", 1_000, "{}", null,
+				JobCallback.post("http://receiver.test/hook"), null)), false, 1_000);
+		assertThat(this.store.claim("order", Lane.LOCAL, 1_000, 10, LEASE, "w").jobs()).isEmpty();
+		assertThat(this.store.claim("order", Lane.HTTP, 1_000, 10, LEASE, "h").jobs()).hasSize(1);
+		assertThat(this.store.stats("order").pending()).isZero();
 	}
 
 	private void assertNoKeysLeft() {

@@ -1,0 +1,102 @@
+package dev.delayqueue.redis;
+
+import java.net.URI;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.jspecify.annotations.Nullable;
+
+import dev.delayqueue.Backoff;
+import dev.delayqueue.DelayedJob;
+import dev.delayqueue.JobCallback;
+import dev.delayqueue.SuccessContract;
+
+/**
+ * The fields of a job hash beyond those the scripts own ({@code id, state, due, attempts, created, updated, token,
+ * lease, error}): {@code body}, {@code max}, the callback ({@code cb_url}, {@code cb_method}, {@code cb_ok},
+ * {@code cb_headers} as {@code name: value} lines) and the backoff ({@code bo} as
+ * {@code initialMillis multiplier maxMillis}). Scripts only test whether {@code cb_url} exists.
+ */
+final class JobFields {
+
+	private JobFields() {
+	}
+
+	static List<String> write(StoredJob job) {
+		List<String> fields = new ArrayList<>(14);
+		if (job.body() != null) {
+			add(fields, "body", job.body());
+		}
+		if (job.maxAttempts() != null) {
+			add(fields, "max", job.maxAttempts().toString());
+		}
+		JobCallback callback = job.callback();
+		if (callback != null) {
+			add(fields, "cb_url", callback.url().toString());
+			add(fields, "cb_method", callback.method());
+			add(fields, "cb_ok", callback.success().wireName());
+			if (!callback.headers().isEmpty()) {
+				StringBuilder lines = new StringBuilder();
+				callback.headers().forEach((name, value) -> lines.append(name).append(": ").append(value).append('\n'));
+				add(fields, "cb_headers", lines.toString());
+			}
+		}
+		Backoff backoff = job.backoff();
+		if (backoff != null) {
+			add(fields, "bo", backoff.initialInterval().toMillis() + " " + backoff.multiplier() + " "
+					+ backoff.maxInterval().toMillis());
+		}
+		return fields;
+	}
+
+	static DelayedJob read(String topic, Map<String, String> fields) {
+		String id = fields.get("id");
+		if (id == null) {
+			throw new IllegalStateException("Job hash without id field in topic '" + topic + "'");
+		}
+		String max = fields.get("max");
+		return new DelayedJob(topic, id, RedisJobStore.state(fields.get("state")), fields.get("body"),
+				Instant.ofEpochMilli(Long.parseLong(fields.get("due"))), Integer.parseInt(fields.get("attempts")),
+				(max != null) ? Integer.valueOf(max) : null, Instant.ofEpochMilli(Long.parseLong(fields.get("created"))),
+				Instant.ofEpochMilli(Long.parseLong(fields.get("updated"))), fields.get("error"), callback(fields),
+				backoff(fields.get("bo")));
+	}
+
+	private static @Nullable JobCallback callback(Map<String, String> fields) {
+		String url = fields.get("cb_url");
+		if (url == null) {
+			return null;
+		}
+		Map<String, String> headers = new LinkedHashMap<>();
+		String lines = fields.get("cb_headers");
+		if (lines != null) {
+			for (String line : lines.split("\n")) {
+				int colon = line.indexOf(": ");
+				if (colon > 0) {
+					headers.put(line.substring(0, colon), line.substring(colon + 2));
+				}
+			}
+		}
+		return new JobCallback(URI.create(url), fields.getOrDefault("cb_method", "POST"), headers,
+				SuccessContract.fromWireName("cb_ok", fields.getOrDefault("cb_ok", "2xx")));
+	}
+
+	private static @Nullable Backoff backoff(@Nullable String stored) {
+		if (stored == null) {
+			return null;
+		}
+		String[] parts = stored.split(" ");
+		return new Backoff(Duration.ofMillis(Long.parseLong(parts[0])), Double.parseDouble(parts[1]),
+				Duration.ofMillis(Long.parseLong(parts[2])));
+	}
+
+	private static void add(List<String> fields, String name, String value) {
+		fields.add(name);
+		fields.add(value);
+	}
+
+}
