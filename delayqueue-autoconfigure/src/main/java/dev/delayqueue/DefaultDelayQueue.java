@@ -70,6 +70,14 @@ public class DefaultDelayQueue implements DelayQueue {
 		this.callbackValidator = callbackValidator;
 	}
 
+	/**
+	 * Returns the largest body a job may have.
+	 * @return bytes of JSON
+	 */
+	public int maxBodyBytes() {
+		return this.maxBodyBytes;
+	}
+
 	@Override
 	public ScheduleResult schedule(JobRequest request) {
 		return scheduleAll(List.of(request)).get(0);
@@ -230,7 +238,7 @@ public class DefaultDelayQueue implements DelayQueue {
 			throw new InvalidJobException("body", "must be writable as JSON: " + ex.getOriginalMessage());
 		}
 		if (json.length > this.maxBodyBytes) {
-			throw new InvalidJobException("body", "must be at most " + this.maxBodyBytes + " bytes of JSON, was "
+			throw new JobTooLargeException("body", "must be at most " + this.maxBodyBytes + " bytes of JSON, was "
 					+ json.length);
 		}
 		return new String(json, java.nio.charset.StandardCharsets.UTF_8);

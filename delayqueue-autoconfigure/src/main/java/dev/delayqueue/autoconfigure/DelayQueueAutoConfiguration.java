@@ -11,9 +11,11 @@ import dev.delayqueue.event.DelayQueueListener;
 import dev.delayqueue.event.DelayQueueListeners;
 import dev.delayqueue.handler.DelayedJobHandlerBeanPostProcessor;
 import dev.delayqueue.handler.TopicSettingsResolver;
+import dev.delayqueue.http.HostAllowList;
 import dev.delayqueue.redis.JobKeys;
 import dev.delayqueue.redis.RedisJobStore;
 import dev.delayqueue.redis.WakeSubscriber;
+import dev.delayqueue.worker.CallbackDelivery;
 import dev.delayqueue.worker.JobWorker;
 
 import org.springframework.beans.factory.ObjectProvider;
@@ -33,7 +35,9 @@ import org.springframework.data.redis.core.StringRedisTemplate;
 /**
  * Auto-configuration of delayqueue on the application's {@link RedisConnectionFactory}: the {@link DelayQueue}
  * facade, the {@link RedisJobStore}, and (unless {@code delayqueue.worker.enabled=false}) the {@link JobWorker}
- * that delivers jobs to {@link dev.delayqueue.handler.DelayedJobHandler @DelayedJobHandler} methods.
+ * that delivers jobs to {@link dev.delayqueue.handler.DelayedJobHandler @DelayedJobHandler} methods (and, with
+ * {@link DelayQueueHttpAutoConfiguration}, to HTTP callbacks), and the {@link HostAllowList} that checks callback
+ * URLs when jobs are scheduled.
  * {@code delayqueue.enabled=false} turns it all off.
  *
  * @since 0.1.0
@@ -61,10 +65,17 @@ public final class DelayQueueAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	DelayQueue delayQueue(RedisJobStore store, ObjectProvider<JsonMapper> jsonMapper,
-			ObjectProvider<DelayQueueListener> listeners, DelayQueueProperties properties) {
+			ObjectProvider<DelayQueueListener> listeners, CallbackValidator callbackValidator,
+			DelayQueueProperties properties) {
 		return new DefaultDelayQueue(store, jsonMapper.getIfAvailable(JsonMapper::new), listeners(listeners),
 				Clock.systemUTC(), Math.toIntExact(properties.getMaxBodySize().toBytes()),
-				properties.getWorker().getBatchSize(), CallbackValidator.ACCEPT_ALL);
+				properties.getWorker().getBatchSize(), callbackValidator);
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	CallbackValidator delayQueueCallbackValidator(DelayQueueProperties properties) {
+		return new HostAllowList(properties.getHttp().getAllowedHosts());
 	}
 
 	@Bean
@@ -101,9 +112,12 @@ public final class DelayQueueAutoConfiguration {
 		@Bean
 		@ConditionalOnMissingBean
 		JobWorker delayQueueJobWorker(RedisJobStore store, WakeSubscriber wakeSubscriber,
-				ObjectProvider<DelayQueueListener> listeners, DelayQueueProperties properties) {
-			return new JobWorker(store, wakeSubscriber, listeners(listeners), Clock.systemUTC(),
+				ObjectProvider<DelayQueueListener> listeners, ObjectProvider<CallbackDelivery> callbackDelivery,
+				DelayQueueProperties properties) {
+			JobWorker worker = new JobWorker(store, wakeSubscriber, listeners(listeners), Clock.systemUTC(),
 					properties.getWorker().toSettings());
+			callbackDelivery.ifAvailable((delivery) -> worker.deliverCallbacks(delivery.handler(), delivery.settings()));
+			return worker;
 		}
 
 	}

@@ -9,7 +9,10 @@ import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
 import dev.delayqueue.DefaultDelayQueue;
+import dev.delayqueue.http.CallbackSettings;
 import dev.delayqueue.redis.JobKeys;
+import dev.delayqueue.web.HttpQueueEndpoint;
+import dev.delayqueue.web.JobEndpoint;
 import dev.delayqueue.worker.RetryPolicy;
 import dev.delayqueue.worker.TopicSettings;
 import dev.delayqueue.worker.WorkerSettings;
@@ -40,6 +43,10 @@ public class DelayQueueProperties {
 	private final Worker worker = new Worker();
 
 	private final Defaults defaults = new Defaults();
+
+	private final Http http = new Http();
+
+	private final Web web = new Web();
 
 	/**
 	 * Per-topic settings, overriding the defaults and the handler's annotation.
@@ -76,6 +83,284 @@ public class DelayQueueProperties {
 
 	public Map<String, Topic> getTopics() {
 		return this.topics;
+	}
+
+	public Http getHttp() {
+		return this.http;
+	}
+
+	public Web getWeb() {
+		return this.web;
+	}
+
+	/**
+	 * Delivery of jobs with a callback over HTTP ({@code delayqueue.http.*}).
+	 */
+	public static class Http {
+
+		/**
+		 * Whether this instance delivers jobs that carry an HTTP callback (needs spring-webflux and Reactor Netty).
+		 */
+		private boolean enabled = true;
+
+		/**
+		 * Hosts callbacks may go to: host names, *.domain wildcards, IP addresses, CIDR ranges or *. Empty allows
+		 * every host except link-local and cloud metadata addresses, which must be listed explicitly.
+		 */
+		private List<String> allowedHosts = new ArrayList<>();
+
+		/**
+		 * Longest time for one callback, from connecting to reading the answer.
+		 */
+		private Duration timeout = CallbackSettings.DEFAULT_TIMEOUT;
+
+		/**
+		 * Longest time to open a connection.
+		 */
+		private Duration connectTimeout = CallbackSettings.DEFAULT_CONNECT_TIMEOUT;
+
+		/**
+		 * Most pooled connections, all hosts together.
+		 */
+		private int maxConnections = CallbackSettings.DEFAULT_MAX_CONNECTIONS;
+
+		/**
+		 * Most callbacks running at once, all hosts together; more wait their turn with their lease kept alive.
+		 */
+		private int maxConcurrency = CallbackSettings.DEFAULT_MAX_CONCURRENCY;
+
+		/**
+		 * Most callbacks running at once to one host and port.
+		 */
+		private int maxConcurrencyPerHost = CallbackSettings.DEFAULT_MAX_CONCURRENCY_PER_HOST;
+
+		/**
+		 * Largest answer read from a receiver; larger answers count as failures.
+		 */
+		private DataSize maxResponseSize = DataSize.ofBytes(CallbackSettings.DEFAULT_MAX_RESPONSE_SIZE);
+
+		/**
+		 * Wait before the next attempt after "too many requests" (429, or code 101) without Retry-After, for jobs
+		 * without their own backoff. Such attempts are not counted.
+		 */
+		private Duration slowDownDelay = CallbackSettings.DEFAULT_SLOW_DOWN_DELAY;
+
+		/**
+		 * Longest Retry-After honoured; longer values are cut to this.
+		 */
+		private Duration maxRetryAfter = CallbackSettings.DEFAULT_MAX_RETRY_AFTER;
+
+		/**
+		 * Secret (at least 16 characters) for the HMAC-SHA256 signature sent with every callback; none when empty.
+		 */
+		private @Nullable String signingSecret;
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
+		}
+
+		public List<String> getAllowedHosts() {
+			return this.allowedHosts;
+		}
+
+		public void setAllowedHosts(List<String> allowedHosts) {
+			this.allowedHosts = allowedHosts;
+		}
+
+		public Duration getTimeout() {
+			return this.timeout;
+		}
+
+		public void setTimeout(Duration timeout) {
+			this.timeout = timeout;
+		}
+
+		public Duration getConnectTimeout() {
+			return this.connectTimeout;
+		}
+
+		public void setConnectTimeout(Duration connectTimeout) {
+			this.connectTimeout = connectTimeout;
+		}
+
+		public int getMaxConnections() {
+			return this.maxConnections;
+		}
+
+		public void setMaxConnections(int maxConnections) {
+			this.maxConnections = maxConnections;
+		}
+
+		public int getMaxConcurrency() {
+			return this.maxConcurrency;
+		}
+
+		public void setMaxConcurrency(int maxConcurrency) {
+			this.maxConcurrency = maxConcurrency;
+		}
+
+		public int getMaxConcurrencyPerHost() {
+			return this.maxConcurrencyPerHost;
+		}
+
+		public void setMaxConcurrencyPerHost(int maxConcurrencyPerHost) {
+			this.maxConcurrencyPerHost = maxConcurrencyPerHost;
+		}
+
+		public DataSize getMaxResponseSize() {
+			return this.maxResponseSize;
+		}
+
+		public void setMaxResponseSize(DataSize maxResponseSize) {
+			this.maxResponseSize = maxResponseSize;
+		}
+
+		public Duration getSlowDownDelay() {
+			return this.slowDownDelay;
+		}
+
+		public void setSlowDownDelay(Duration slowDownDelay) {
+			this.slowDownDelay = slowDownDelay;
+		}
+
+		public Duration getMaxRetryAfter() {
+			return this.maxRetryAfter;
+		}
+
+		public void setMaxRetryAfter(Duration maxRetryAfter) {
+			this.maxRetryAfter = maxRetryAfter;
+		}
+
+		public @Nullable String getSigningSecret() {
+			return this.signingSecret;
+		}
+
+		public void setSigningSecret(@Nullable String signingSecret) {
+			this.signingSecret = signingSecret;
+		}
+
+		CallbackSettings toSettings() {
+			return new CallbackSettings(this.timeout, this.connectTimeout, this.maxConnections, this.maxConcurrency,
+					this.maxConcurrencyPerHost, Math.toIntExact(this.maxResponseSize.toBytes()), this.slowDownDelay,
+					this.maxRetryAfter, this.signingSecret);
+		}
+
+	}
+
+	/**
+	 * HTTP endpoints of a shared delay-queue server ({@code delayqueue.web.*}); Spring MVC applications only.
+	 */
+	public static class Web {
+
+		/**
+		 * Whether to serve the /job endpoint (schedule, query, delete, dead jobs).
+		 */
+		private boolean enabled;
+
+		/**
+		 * Base path of the /job endpoint.
+		 */
+		private String path = JobEndpoint.DEFAULT_PATH;
+
+		/**
+		 * Bearer token every request to the endpoints must carry; none when empty. Not for applications with Spring
+		 * Security, whose own rules apply.
+		 */
+		private @Nullable String token;
+
+		/**
+		 * Largest request body the endpoints read.
+		 */
+		private DataSize maxRequestSize = DataSize.ofBytes(JobEndpoint.DEFAULT_MAX_REQUEST_BYTES);
+
+		private final HttpQueue httpqueue = new HttpQueue();
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
+		}
+
+		public String getPath() {
+			return this.path;
+		}
+
+		public void setPath(String path) {
+			this.path = path;
+		}
+
+		public @Nullable String getToken() {
+			return this.token;
+		}
+
+		public void setToken(@Nullable String token) {
+			this.token = token;
+		}
+
+		public DataSize getMaxRequestSize() {
+			return this.maxRequestSize;
+		}
+
+		public void setMaxRequestSize(DataSize maxRequestSize) {
+			this.maxRequestSize = maxRequestSize;
+		}
+
+		public HttpQueue getHttpqueue() {
+			return this.httpqueue;
+		}
+
+	}
+
+	/**
+	 * The httpqueue-compatible endpoints ({@code delayqueue.web.httpqueue.*}).
+	 */
+	public static class HttpQueue {
+
+		/**
+		 * Whether to serve httpqueue's /create, /delete and /query.
+		 */
+		private boolean enabled;
+
+		/**
+		 * Path prefix of the httpqueue endpoints; empty serves them at the root.
+		 */
+		private String pathPrefix = "";
+
+		/**
+		 * Topic that holds every httpqueue task (httpqueue addresses tasks by id alone).
+		 */
+		private String topic = HttpQueueEndpoint.DEFAULT_TOPIC;
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
+		}
+
+		public String getPathPrefix() {
+			return this.pathPrefix;
+		}
+
+		public void setPathPrefix(String pathPrefix) {
+			this.pathPrefix = pathPrefix;
+		}
+
+		public String getTopic() {
+			return this.topic;
+		}
+
+		public void setTopic(String topic) {
+			this.topic = topic;
+		}
+
 	}
 
 	/**

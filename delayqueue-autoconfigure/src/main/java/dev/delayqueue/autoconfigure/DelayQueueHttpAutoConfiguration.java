@@ -1,0 +1,61 @@
+package dev.delayqueue.autoconfigure;
+
+import java.time.Clock;
+import java.util.List;
+
+import reactor.netty.http.client.HttpClient;
+import tools.jackson.databind.json.JsonMapper;
+
+import dev.delayqueue.CallbackValidator;
+import dev.delayqueue.http.CallbackDispatcher;
+import dev.delayqueue.http.CallbackSettings;
+import dev.delayqueue.http.HostAllowList;
+import dev.delayqueue.redis.RedisJobStore;
+import dev.delayqueue.worker.CallbackDelivery;
+import dev.delayqueue.worker.TopicSettings;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.context.annotation.Bean;
+import org.springframework.web.reactive.function.client.WebClient;
+
+/**
+ * Auto-configuration of HTTP callback delivery: a {@link CallbackDispatcher} on the application's
+ * {@link WebClient.Builder}, handed to the worker so this instance delivers jobs that carry a callback, of every
+ * topic. Needs spring-webflux and Reactor Netty; {@code delayqueue.http.enabled=false} turns it off.
+ *
+ * @since 0.1.0
+ */
+@AutoConfiguration(after = DelayQueueAutoConfiguration.class,
+		afterName = "org.springframework.boot.webclient.autoconfigure.WebClientAutoConfiguration")
+@ConditionalOnClass({ WebClient.class, HttpClient.class })
+@ConditionalOnBean(RedisJobStore.class)
+@ConditionalOnBooleanProperty(name = "delayqueue.http.enabled", matchIfMissing = true)
+public final class DelayQueueHttpAutoConfiguration {
+
+	@Bean
+	@ConditionalOnMissingBean
+	CallbackDispatcher delayQueueCallbackDispatcher(ObjectProvider<WebClient.Builder> webClientBuilder,
+			CallbackValidator callbackValidator, ObjectProvider<JsonMapper> jsonMapper,
+			DelayQueueProperties properties) {
+		CallbackSettings settings = properties.getHttp().toSettings();
+		HostAllowList allowList = (callbackValidator instanceof HostAllowList list) ? list : null;
+		WebClient webClient = CallbackDispatcher.webClient(webClientBuilder.getIfAvailable(WebClient::builder),
+				settings, allowList);
+		return new CallbackDispatcher(webClient, settings, callbackValidator, jsonMapper.getIfAvailable(JsonMapper::new),
+				Clock.systemUTC());
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	CallbackDelivery delayQueueCallbackDelivery(CallbackDispatcher dispatcher, DelayQueueProperties properties) {
+		TopicSettings defaults = properties.getDefaults().toSettings();
+		return new CallbackDelivery(dispatcher, new TopicSettings(properties.getHttp().getMaxConcurrency(), 0,
+				defaults.lease(), defaults.retry(), List.of()));
+	}
+
+}

@@ -1,0 +1,85 @@
+package dev.delayqueue.autoconfigure;
+
+import java.time.Clock;
+
+import org.jspecify.annotations.Nullable;
+
+import dev.delayqueue.DelayQueue;
+import dev.delayqueue.web.HttpQueueEndpoint;
+import dev.delayqueue.web.JobEndpoint;
+
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
+import org.springframework.context.annotation.Bean;
+import org.springframework.util.ClassUtils;
+import org.springframework.web.servlet.function.RouterFunction;
+import org.springframework.web.servlet.function.ServerResponse;
+
+/**
+ * Auto-configuration of the HTTP endpoints in a Spring MVC application: {@code /job} when
+ * {@code delayqueue.web.enabled=true}, httpqueue's {@code /create}, {@code /delete}, {@code /query} when
+ * {@code delayqueue.web.httpqueue.enabled=true}. Both are off by default.
+ *
+ * @since 0.1.0
+ */
+@AutoConfiguration(after = DelayQueueAutoConfiguration.class)
+@ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
+@ConditionalOnClass(RouterFunction.class)
+@ConditionalOnBean(DelayQueue.class)
+public final class DelayQueueWebAutoConfiguration {
+
+	private static final String SPRING_SECURITY = "org.springframework.security.web.SecurityFilterChain";
+
+	@Bean
+	@ConditionalOnMissingBean
+	@ConditionalOnBooleanProperty("delayqueue.web.enabled")
+	JobEndpoint delayQueueJobEndpoint(DelayQueue queue, DelayQueueProperties properties) {
+		DelayQueueProperties.Web web = properties.getWeb();
+		return new JobEndpoint(queue, web.getPath(), Math.toIntExact(web.getMaxRequestSize().toBytes()), token(web),
+				Clock.systemUTC());
+	}
+
+	@Bean
+	@ConditionalOnBooleanProperty("delayqueue.web.enabled")
+	RouterFunction<ServerResponse> delayQueueJobRoutes(JobEndpoint endpoint) {
+		return endpoint.routes();
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	@ConditionalOnBooleanProperty("delayqueue.web.httpqueue.enabled")
+	HttpQueueEndpoint delayQueueHttpQueueEndpoint(DelayQueue queue, DelayQueueProperties properties) {
+		DelayQueueProperties.Web web = properties.getWeb();
+		return new HttpQueueEndpoint(queue, web.getHttpqueue().getPathPrefix(), web.getHttpqueue().getTopic(),
+				Math.toIntExact(web.getMaxRequestSize().toBytes()), token(web), Clock.systemUTC());
+	}
+
+	@Bean
+	@ConditionalOnBooleanProperty("delayqueue.web.httpqueue.enabled")
+	RouterFunction<ServerResponse> delayQueueHttpQueueRoutes(HttpQueueEndpoint endpoint) {
+		return endpoint.routes();
+	}
+
+	private static @Nullable String token(DelayQueueProperties.Web web) {
+		String token = web.getToken();
+		if (token == null || token.isEmpty()) {
+			return null;
+		}
+		if (ClassUtils.isPresent(SPRING_SECURITY, DelayQueueWebAutoConfiguration.class.getClassLoader())) {
+			throw new InvalidConfigurationPropertyValueException("delayqueue.web.token", "<hidden>",
+					"Spring Security is on the classpath: secure the delayqueue endpoints with your SecurityFilterChain "
+							+ "and remove delayqueue.web.token");
+		}
+		if (token.length() < 16) {
+			throw new InvalidConfigurationPropertyValueException("delayqueue.web.token", "<hidden>",
+					"the token must be at least 16 characters");
+		}
+		return token;
+	}
+
+}

@@ -1,0 +1,341 @@
+package dev.delayqueue.http;
+
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeoutException;
+
+import io.netty.channel.ChannelOption;
+import org.jspecify.annotations.Nullable;
+import reactor.core.Disposable;
+import reactor.core.publisher.Mono;
+import reactor.netty.http.client.HttpClient;
+import reactor.netty.resources.ConnectionProvider;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+import dev.delayqueue.CallbackValidator;
+import dev.delayqueue.DelayedJob;
+import dev.delayqueue.InvalidJobException;
+import dev.delayqueue.JobCallback;
+import dev.delayqueue.NonRetryableJobException;
+import dev.delayqueue.RetryJobLaterException;
+import dev.delayqueue.SuccessContract;
+import dev.delayqueue.worker.AsyncJobHandler;
+
+import org.springframework.core.io.buffer.DataBufferLimitException;
+import org.springframework.http.HttpMethod;
+import org.springframework.http.MediaType;
+import org.springframework.http.client.reactive.ReactorClientHttpConnector;
+import org.springframework.web.reactive.function.client.ClientResponse;
+import org.springframework.web.reactive.function.client.WebClient;
+import org.springframework.web.reactive.function.client.WebClientRequestException;
+
+/**
+ * Delivers jobs that carry a {@link JobCallback} over HTTP, without holding a thread while waiting.
+ * <p>
+ * Each call sends the job's body (its JSON text, as stored) with the callback's method and headers, the
+ * {@link CallbackHeaders} naming the job and, with a signing secret, a {@link CallbackSignature}. Calls wait their
+ * turn under a limit in all and per host. The answer is judged by the job's {@link SuccessContract}:
+ * <ul>
+ * <li>success: the job is done;</li>
+ * <li>{@code 429}, or code {@code 101} under {@link SuccessContract#CODE_100}: "too many requests", tried again
+ * after {@code Retry-After} (or the job's backoff, or {@link CallbackSettings#slowDownDelay()}) without spending
+ * an attempt;</li>
+ * <li>{@code 503} with {@code Retry-After}: a failed attempt, tried again after {@code Retry-After};</li>
+ * <li>anything else (no connection, timeout, other status, wrong body, redirect): a failed attempt, tried again
+ * with the job's backoff and dead after its last attempt.</li>
+ * </ul>
+ * A callback that the {@link CallbackValidator} refuses at the due time sends the job to the dead state at once.
+ * Redirects are not followed (one could lead past the host allow-list).
+ *
+ * @since 0.1.0
+ */
+public class CallbackDispatcher implements AsyncJobHandler {
+
+	private static final int ERROR_SNIPPET = 200;
+
+	private final WebClient webClient;
+
+	private final CallbackSettings settings;
+
+	private final CallbackValidator validator;
+
+	private final @Nullable CallbackSignature signature;
+
+	private final JsonMapper jsonMapper;
+
+	private final Clock clock;
+
+	private final ConcurrencyLimiter limiter;
+
+	/**
+	 * Creates a dispatcher.
+	 * @param webClient the client; build it with {@link #webClient} to get the pool, timeouts and address checks
+	 * @param settings limits and timeouts
+	 * @param validator checks each callback URL again at its due time
+	 * @param jsonMapper reads {@code {"code":...}} answers
+	 * @param clock the clock of signature timestamps
+	 */
+	public CallbackDispatcher(WebClient webClient, CallbackSettings settings, CallbackValidator validator,
+			JsonMapper jsonMapper, Clock clock) {
+		this.webClient = webClient;
+		this.settings = settings;
+		this.validator = validator;
+		this.signature = (settings.signingSecret() != null) ? new CallbackSignature(settings.signingSecret()) : null;
+		this.jsonMapper = jsonMapper;
+		this.clock = clock;
+		this.limiter = new ConcurrencyLimiter(settings.maxConcurrency(), settings.maxConcurrencyPerHost());
+	}
+
+	/**
+	 * Builds the client for callbacks from the application's builder (keeping its filters and customizations) with
+	 * a connector of delayqueue's own: a bounded connection pool, the connect and response timeouts, no redirects,
+	 * the answer size cap, and a check of each connection's address against {@code allowList}.
+	 * @param builder the application's builder; it is cloned, not changed
+	 * @param settings limits and timeouts
+	 * @param allowList checks the address each callback connects to, or {@code null} for no check
+	 * @return the client
+	 */
+	public static WebClient webClient(WebClient.Builder builder, CallbackSettings settings,
+			@Nullable HostAllowList allowList) {
+		ConnectionProvider pool = ConnectionProvider.builder("delayqueue-callbacks")
+			.maxConnections(settings.maxConnections())
+			.pendingAcquireMaxCount(-1)
+			.pendingAcquireTimeout(settings.timeout())
+			.maxIdleTime(Duration.ofSeconds(30))
+			.build();
+		HttpClient httpClient = HttpClient.create(pool)
+			.option(ChannelOption.CONNECT_TIMEOUT_MILLIS, Math.toIntExact(settings.connectTimeout().toMillis()))
+			.responseTimeout(settings.timeout())
+			.followRedirect(false);
+		if (allowList != null) {
+			httpClient = httpClient.doOnRequest((request, connection) -> {
+				SocketAddress remote = connection.channel().remoteAddress();
+				if (remote instanceof InetSocketAddress address && address.getAddress() != null) {
+					allowList.checkAddress(URI.create(request.resourceUrl()).getHost(), address.getAddress());
+				}
+			});
+		}
+		return builder.clone()
+			.clientConnector(new ReactorClientHttpConnector(httpClient))
+			.codecs((codecs) -> codecs.defaultCodecs().maxInMemorySize(settings.maxResponseSize()))
+			.build();
+	}
+
+	/**
+	 * Returns how many callbacks are running now.
+	 * @return running callbacks
+	 */
+	public int running() {
+		return this.limiter.running();
+	}
+
+	/**
+	 * Returns how many callbacks wait for a free slot.
+	 * @return waiting callbacks
+	 */
+	public int waiting() {
+		return this.limiter.waiting();
+	}
+
+	@Override
+	public CompletionStage<?> deliver(DelayedJob job) {
+		JobCallback callback = job.callback();
+		if (callback == null) {
+			return CompletableFuture.failedFuture(new NonRetryableJobException("Job '" + job.id() + "' of topic '"
+					+ job.topic() + "' has no callback"));
+		}
+		try {
+			this.validator.check(callback);
+		}
+		catch (InvalidJobException ex) {
+			return CompletableFuture.failedFuture(new NonRetryableJobException("Callback refused: " + ex.getMessage()));
+		}
+		URI url = callback.url();
+		CompletableFuture<ConcurrencyLimiter.Permit> slot = this.limiter.acquire(hostKey(url));
+		CompletableFuture<Void> result = new CompletableFuture<>();
+		slot.whenComplete((permit, error) -> {
+			if (error != null) {
+				result.completeExceptionally(error);
+				return;
+			}
+			if (result.isDone()) {
+				permit.release();
+				return;
+			}
+			Disposable call = call(job, callback).doFinally((signal) -> permit.release())
+				.subscribe(null, result::completeExceptionally, () -> result.complete(null));
+			result.whenComplete((ignored, failure) -> {
+				if (result.isCancelled()) {
+					call.dispose();
+				}
+			});
+		});
+		result.whenComplete((ignored, failure) -> {
+			if (result.isCancelled()) {
+				slot.cancel(false);
+			}
+		});
+		return result;
+	}
+
+	private Mono<Void> call(DelayedJob job, JobCallback callback) {
+		byte[] body = (job.body() != null) ? job.body().getBytes(StandardCharsets.UTF_8) : new byte[0];
+		WebClient.RequestBodySpec request = this.webClient.method(HttpMethod.valueOf(callback.method()))
+			.uri(callback.url())
+			.headers((headers) -> {
+				callback.headers().forEach(headers::set);
+				headers.set(CallbackHeaders.TOPIC, job.topic());
+				headers.set(CallbackHeaders.ID, job.id());
+				headers.set(CallbackHeaders.ATTEMPT, Integer.toString(job.attempts()));
+				if (this.signature != null) {
+					long timestamp = this.clock.instant().getEpochSecond();
+					headers.set(CallbackHeaders.TIMESTAMP, Long.toString(timestamp));
+					headers.set(CallbackHeaders.SIGNATURE, this.signature.sign(timestamp, body));
+				}
+			});
+		WebClient.RequestHeadersSpec<?> withBody = (body.length > 0)
+				? request.contentType(MediaType.APPLICATION_JSON).bodyValue(body) : request;
+		String target = callback.method() + " " + callback.url();
+		return withBody.exchangeToMono((response) -> judge(job, callback, target, response))
+			.timeout(this.settings.timeout())
+			.onErrorMap((error) -> !(error instanceof RetryJobLaterException || error instanceof CallbackFailedException
+					|| error instanceof NonRetryableJobException), (error) -> describe(target, error));
+	}
+
+	private Mono<Void> judge(DelayedJob job, JobCallback callback, String target, ClientResponse response) {
+		int status = response.statusCode().value();
+		Duration retryAfter = retryAfter(response.headers().asHttpHeaders().getFirst("Retry-After"));
+		if (status == 429) {
+			return response.releaseBody()
+				.then(Mono.error(new RetryJobLaterException(slowDown(job, retryAfter), false,
+						"HTTP 429 Too Many Requests from " + target)));
+		}
+		if (status < 200 || status > 299) {
+			return readBody(response, target).defaultIfEmpty("").flatMap((text) -> {
+				String message = "HTTP " + status + " from " + target + snippet(text);
+				if (status == 503 && retryAfter != null) {
+					return Mono.error(new RetryJobLaterException(retryAfter, true, message));
+				}
+				return Mono.error(new CallbackFailedException(message));
+			});
+		}
+		return switch (callback.success()) {
+			case STATUS_2XX -> response.releaseBody();
+			case BODY_OK -> readBody(response, target).defaultIfEmpty("").flatMap((text) -> text.trim().equals("ok")
+					? Mono.empty()
+					: Mono.error(new CallbackFailedException("Expected the answer 'ok' from " + target + ", got '"
+							+ abbreviate(text) + "'")));
+			case CODE_100 -> readBody(response, target).defaultIfEmpty("")
+				.flatMap((text) -> judgeCode(job, target, text, retryAfter));
+		};
+	}
+
+	private Mono<Void> judgeCode(DelayedJob job, String target, String text, @Nullable Duration retryAfter) {
+		JsonNode code = null;
+		try {
+			JsonNode answer = this.jsonMapper.readTree(text);
+			code = (answer != null && answer.isObject()) ? answer.get("code") : null;
+		}
+		catch (JacksonException ex) {
+			// judged below as an answer without a code
+		}
+		if (code != null && code.isIntegralNumber() && code.asLong() == 100) {
+			return Mono.empty();
+		}
+		if (code != null && code.isIntegralNumber() && code.asLong() == 101) {
+			return Mono.error(new RetryJobLaterException(slowDown(job, retryAfter), false,
+					"Code 101 (too many requests) from " + target));
+		}
+		return Mono.error(new CallbackFailedException("Expected {\"code\":100} from " + target + ", got '"
+				+ abbreviate(text) + "'"));
+	}
+
+	private Mono<String> readBody(ClientResponse response, String target) {
+		return response.bodyToMono(String.class)
+			.onErrorMap(DataBufferLimitException.class, (ex) -> new CallbackFailedException("The answer from " + target
+					+ " is larger than delayqueue.http.max-response-size (" + this.settings.maxResponseSize()
+					+ " bytes)"));
+	}
+
+	private Duration slowDown(DelayedJob job, @Nullable Duration retryAfter) {
+		if (retryAfter != null) {
+			return retryAfter;
+		}
+		return (job.backoff() != null) ? job.backoff().after(Math.max(1, job.attempts()))
+				: this.settings.slowDownDelay();
+	}
+
+	private @Nullable Duration retryAfter(@Nullable String header) {
+		if (header == null || header.isBlank()) {
+			return null;
+		}
+		Duration delay;
+		try {
+			delay = Duration.ofSeconds(Long.parseLong(header.trim()));
+		}
+		catch (NumberFormatException ex) {
+			try {
+				ZonedDateTime at = ZonedDateTime.parse(header.trim(), DateTimeFormatter.RFC_1123_DATE_TIME);
+				delay = Duration.between(this.clock.instant(), at.toInstant());
+			}
+			catch (DateTimeParseException ex2) {
+				return null;
+			}
+		}
+		if (delay.isNegative()) {
+			return Duration.ZERO;
+		}
+		return (delay.compareTo(this.settings.maxRetryAfter()) > 0) ? this.settings.maxRetryAfter() : delay;
+	}
+
+	private Throwable describe(String target, Throwable error) {
+		if (error instanceof TimeoutException) {
+			return new CallbackFailedException("No answer from " + target + " within " + this.settings.timeout(), error);
+		}
+		if (error instanceof HostAllowList.ForbiddenAddressException) {
+			return new NonRetryableJobException(error.getMessage(), error);
+		}
+		Throwable cause = error;
+		while (cause.getCause() != null && cause.getCause() != cause) {
+			if (cause instanceof HostAllowList.ForbiddenAddressException) {
+				return new NonRetryableJobException(cause.getMessage(), error);
+			}
+			cause = cause.getCause();
+		}
+		if (cause instanceof HostAllowList.ForbiddenAddressException) {
+			return new NonRetryableJobException(cause.getMessage(), error);
+		}
+		String what = (error instanceof WebClientRequestException) ? "Could not reach " : "Failed calling ";
+		return new CallbackFailedException(what + target + ": " + cause, error);
+	}
+
+	private static String hostKey(URI url) {
+		int port = url.getPort();
+		if (port < 0) {
+			port = "https".equalsIgnoreCase(url.getScheme()) ? 443 : 80;
+		}
+		return url.getHost().toLowerCase(Locale.ROOT) + ":" + port;
+	}
+
+	private static String snippet(String text) {
+		return text.isBlank() ? "" : ": " + abbreviate(text);
+	}
+
+	private static String abbreviate(String text) {
+		String flat = text.strip().replaceAll("\\s+", " ");
+		return (flat.length() > ERROR_SNIPPET) ? flat.substring(0, ERROR_SNIPPET) + "..." : flat;
+	}
+
+}

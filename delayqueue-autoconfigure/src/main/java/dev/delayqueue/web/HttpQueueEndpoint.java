@@ -1,0 +1,197 @@
+package dev.delayqueue.web;
+
+import java.math.BigDecimal;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.JsonNodeFactory;
+import tools.jackson.databind.node.ObjectNode;
+
+import dev.delayqueue.Backoff;
+import dev.delayqueue.DelayQueue;
+import dev.delayqueue.DelayQueueUnavailableException;
+import dev.delayqueue.DelayedJob;
+import dev.delayqueue.InvalidJobException;
+import dev.delayqueue.JobCallback;
+import dev.delayqueue.JobNames;
+import dev.delayqueue.JobRequest;
+import dev.delayqueue.JobTooLargeException;
+import dev.delayqueue.SuccessContract;
+
+import org.springframework.http.HttpStatus;
+import org.springframework.web.servlet.function.RouterFunction;
+import org.springframework.web.servlet.function.RouterFunctions;
+import org.springframework.web.servlet.function.ServerRequest;
+import org.springframework.web.servlet.function.ServerResponse;
+
+/**
+ * Endpoints compatible with httpqueue's clients and callback receivers, under a configurable prefix.
+ * <pre>
+ * POST /create {topic, delay, retry, callback, content}  → 200 {"id": "&lt;uuid&gt;"}
+ * POST /delete {id}                                       → 200 {}, 404
+ * POST /query  {id}                                       → 200 {id, topic, execute_time, max_retry, has_retry,
+ *                                                                callback, content, creat_time}, 404
+ * </pre>
+ * Status codes as httpqueue documents them: {@code 200}, {@code 400} (with {@code {"error": "<field> <rule>"}}),
+ * {@code 404}, {@code 500} (Redis unreachable); plus {@code 413} over the size limit and {@code 401} without the
+ * configured bearer token. At the due time the callback receives {@code POST {id, topic, content}} and must answer
+ * {@code {"code":100}}; {@code {"code":101}} delays the job without spending a retry; otherwise it is retried
+ * {@code retry} times after 10 s, 20 s, 40 s, ...
+ * <p>
+ * httpqueue addresses tasks by id alone, so all of them live in one delayqueue topic (configurable); the client's
+ * topic travels in the job body and the callback.
+ *
+ * @since 0.1.0
+ */
+public class HttpQueueEndpoint {
+
+	/** Default topic of httpqueue tasks. */
+	public static final String DEFAULT_TOPIC = "httpqueue";
+
+	/** Most retries a task may ask for. */
+	public static final int MAX_RETRY = 100;
+
+	private static final Logger logger = LoggerFactory.getLogger(HttpQueueEndpoint.class);
+
+	private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+
+	private final DelayQueue queue;
+
+	private final String prefix;
+
+	private final String topic;
+
+	private final int maxRequestBytes;
+
+	private final @Nullable String token;
+
+	private final Clock clock;
+
+	/**
+	 * Creates the endpoints.
+	 * @param queue the queue
+	 * @param prefix the path prefix, empty for {@code /create} at the root
+	 * @param topic the delayqueue topic that holds every httpqueue task
+	 * @param maxRequestBytes largest request body
+	 * @param token bearer token every request must carry, or {@code null} for none
+	 * @param clock turns delays into due times
+	 */
+	public HttpQueueEndpoint(DelayQueue queue, String prefix, String topic, int maxRequestBytes,
+			@Nullable String token, Clock clock) {
+		this.queue = queue;
+		this.prefix = prefix.endsWith("/") ? prefix.substring(0, prefix.length() - 1) : prefix;
+		this.topic = JobNames.checkTopic(topic);
+		this.maxRequestBytes = maxRequestBytes;
+		this.token = token;
+		this.clock = clock;
+	}
+
+	/**
+	 * Returns the routes.
+	 * @return {@code create}, {@code delete} and {@code query} under the prefix
+	 */
+	public RouterFunction<ServerResponse> routes() {
+		return RouterFunctions.route()
+			.POST(this.prefix + "/create", this::create)
+			.POST(this.prefix + "/delete", this::delete)
+			.POST(this.prefix + "/query", this::query)
+			.filter((request, next) -> Responses.authorized(request, this.token) ? next.handle(request)
+					: ServerResponse.status(HttpStatus.UNAUTHORIZED)
+						.header("WWW-Authenticate", "Bearer")
+						.contentType(org.springframework.http.MediaType.APPLICATION_JSON)
+						.body(JsonRequest.STRICT.writeValueAsBytes(error("missing or wrong bearer token"))))
+			.onError(Throwable.class, this::error)
+			.build();
+	}
+
+	private ServerResponse create(ServerRequest request) {
+		JsonRequest task = JsonRequest.read(request, this.maxRequestBytes);
+		String clientTopic = JobNames.checkTopic(task.requiredText("topic"));
+		BigDecimal delay = task.optionalNumber("delay");
+		if (delay == null) {
+			throw new InvalidJobException("delay", "is required (seconds)");
+		}
+		Instant now = this.clock.instant();
+		Instant dueAt = DelayRule.dueAt("delay", delay, now, false);
+		Integer retry = task.optionalInt("retry", 0, MAX_RETRY);
+		String url = task.requiredText("callback");
+		JobCallback callback = new JobCallback(JobCallback.parseUrl(url), "POST", Map.of(), SuccessContract.CODE_100);
+		String id = UUID.randomUUID().toString();
+		ObjectNode payload = NODES.objectNode();
+		payload.put("id", id);
+		payload.put("topic", clientTopic);
+		payload.set("content", task.raw("content"));
+		this.queue.schedule(JobRequest.builder(this.topic, id)
+			.at(dueAt)
+			.body(payload)
+			.callback(callback)
+			.maxAttempts(((retry != null) ? retry : 0) + 1)
+			.backoff(Backoff.HTTPQUEUE)
+			.ifAbsent()
+			.build());
+		ObjectNode answer = NODES.objectNode();
+		answer.put("id", id);
+		return Responses.json(HttpStatus.OK, answer);
+	}
+
+	private ServerResponse delete(ServerRequest request) {
+		String id = JobNames.checkId(JsonRequest.read(request, this.maxRequestBytes).requiredText("id"));
+		if (!this.queue.cancel(this.topic, id)) {
+			return notFound(id);
+		}
+		return Responses.json(HttpStatus.OK, NODES.objectNode());
+	}
+
+	private ServerResponse query(ServerRequest request) {
+		String id = JobNames.checkId(JsonRequest.read(request, this.maxRequestBytes).requiredText("id"));
+		Optional<DelayedJob> found = this.queue.get(this.topic, id);
+		if (found.isEmpty()) {
+			return notFound(id);
+		}
+		DelayedJob job = found.get();
+		JsonNode stored = JobEndpoint.parse(job.body());
+		ObjectNode answer = NODES.objectNode();
+		answer.put("id", job.id());
+		answer.set("topic", (stored != null && stored.isObject()) ? stored.get("topic") : NODES.nullNode());
+		answer.put("execute_time", job.dueAt().getEpochSecond());
+		int maxAttempts = (job.maxAttempts() != null) ? job.maxAttempts() : 1;
+		answer.put("max_retry", maxAttempts - 1);
+		answer.put("has_retry", Math.max(0, job.attempts() - 1));
+		answer.put("callback", (job.callback() != null) ? job.callback().url().toString() : null);
+		answer.set("content", (stored != null && stored.isObject()) ? stored.get("content") : NODES.nullNode());
+		answer.put("creat_time", job.createdAt().getEpochSecond());
+		return Responses.json(HttpStatus.OK, answer);
+	}
+
+	private ServerResponse notFound(String id) {
+		return Responses.json(HttpStatus.NOT_FOUND, error("task '" + id + "' not found"));
+	}
+
+	private ServerResponse error(Throwable error, ServerRequest request) {
+		if (error instanceof JobTooLargeException tooLarge) {
+			return Responses.json(HttpStatus.CONTENT_TOO_LARGE, error(tooLarge.getMessage()));
+		}
+		if (error instanceof InvalidJobException invalid) {
+			return Responses.json(HttpStatus.BAD_REQUEST, error(invalid.getMessage()));
+		}
+		if (error instanceof DelayQueueUnavailableException) {
+			return Responses.json(HttpStatus.INTERNAL_SERVER_ERROR, error(error.getMessage()));
+		}
+		logger.error("Unexpected error answering {} {}", request.method(), request.path(), error);
+		return Responses.json(HttpStatus.INTERNAL_SERVER_ERROR, error("internal error"));
+	}
+
+	private static ObjectNode error(@Nullable String message) {
+		ObjectNode body = NODES.objectNode();
+		body.put("error", message);
+		return body;
+	}
+
+}

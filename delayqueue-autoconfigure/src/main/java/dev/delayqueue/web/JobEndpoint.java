@@ -1,0 +1,401 @@
+package dev.delayqueue.web;
+
+import java.math.BigDecimal;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.List;
+import java.util.Optional;
+
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.JsonNodeFactory;
+import tools.jackson.databind.node.ObjectNode;
+
+import dev.delayqueue.Backoff;
+import dev.delayqueue.DelayQueue;
+import dev.delayqueue.DelayQueueUnavailableException;
+import dev.delayqueue.DelayedJob;
+import dev.delayqueue.InvalidJobException;
+import dev.delayqueue.JobCallback;
+import dev.delayqueue.JobNames;
+import dev.delayqueue.JobRequest;
+import dev.delayqueue.JobTooLargeException;
+import dev.delayqueue.ScheduleResult;
+import dev.delayqueue.SuccessContract;
+import dev.delayqueue.TopicStats;
+
+import org.springframework.http.HttpStatus;
+import org.springframework.web.servlet.function.RouterFunction;
+import org.springframework.web.servlet.function.RouterFunctions;
+import org.springframework.web.servlet.function.ServerRequest;
+import org.springframework.web.servlet.function.ServerResponse;
+
+/**
+ * The {@code /job} endpoint, compatible with delay_queue_callback's clients and callback receivers.
+ * <pre>
+ * POST   /job                       {topic, id, delay | run_at, callback, body, ...}   201 added, 200 replaced
+ * GET    /job?topic=&amp;id=            the job, with job_sign = "topic-id"               200, 404
+ * DELETE /job?topic=&amp;id=            cancels the job in any state                      200, 404
+ * GET    /job/stats?topic=           pending, in-flight and dead counts                200
+ * GET    /job/dead?topic=&amp;offset=&amp;limit=   dead jobs, oldest death first             200
+ * POST   /job/dead/redrive?topic=[&amp;id=]  dead job(s) due again now, attempts reset      200, 404
+ * DELETE /job/dead?topic=[&amp;id=]     deletes dead job(s)                                200, 404
+ * </pre>
+ * Every answer is the envelope {@code {"success": 1|0, "message": "...", "data": ...}} with a real status code:
+ * {@code 400} naming the field and the rule, {@code 401} without the configured bearer token, {@code 404},
+ * {@code 409} when {@code if_absent} finds a job, {@code 413} over the size limit, {@code 503} when Redis is
+ * unreachable. At the due time the job's callback receives, by default, {@code PUT} with
+ * {@code {topic, id, delay, callback, body, job_sign}} and must answer {@code ok}.
+ *
+ * @since 0.1.0
+ */
+public class JobEndpoint {
+
+	/** Default base path. */
+	public static final String DEFAULT_PATH = "/job";
+
+	/** Default largest request body, in bytes. */
+	public static final int DEFAULT_MAX_REQUEST_BYTES = 2 * 1024 * 1024;
+
+	private static final Logger logger = LoggerFactory.getLogger(JobEndpoint.class);
+
+	private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+
+	private final DelayQueue queue;
+
+	private final String path;
+
+	private final int maxRequestBytes;
+
+	private final @Nullable String token;
+
+	private final Clock clock;
+
+	/**
+	 * Creates the endpoint.
+	 * @param queue the queue
+	 * @param path the base path, for example {@code /job}
+	 * @param maxRequestBytes largest request body
+	 * @param token bearer token every request must carry, or {@code null} for none
+	 * @param clock turns delays into due times
+	 */
+	public JobEndpoint(DelayQueue queue, String path, int maxRequestBytes, @Nullable String token, Clock clock) {
+		this.queue = queue;
+		this.path = path;
+		this.maxRequestBytes = maxRequestBytes;
+		this.token = token;
+		this.clock = clock;
+	}
+
+	/**
+	 * Returns the routes.
+	 * @return the routes under the base path
+	 */
+	public RouterFunction<ServerResponse> routes() {
+		return RouterFunctions.route()
+			.POST(this.path, this::create)
+			.GET(this.path, this::read)
+			.DELETE(this.path, this::delete)
+			.GET(this.path + "/stats", this::stats)
+			.GET(this.path + "/dead", this::dead)
+			.POST(this.path + "/dead/redrive", this::redrive)
+			.DELETE(this.path + "/dead", this::purge)
+			.filter((request, next) -> Responses.authorized(request, this.token) ? next.handle(request)
+					: ServerResponse.status(HttpStatus.UNAUTHORIZED)
+						.header("WWW-Authenticate", "Bearer")
+						.contentType(org.springframework.http.MediaType.APPLICATION_JSON)
+						.body(JsonRequest.STRICT.writeValueAsBytes(envelope(false, "missing or wrong bearer token", null))))
+			.onError(Throwable.class, this::error)
+			.build();
+	}
+
+	private ServerResponse create(ServerRequest request) {
+		JsonRequest job = JsonRequest.read(request, this.maxRequestBytes);
+		String topic = JobNames.checkTopic(job.requiredText("topic"));
+		String id = JobNames.checkId(job.requiredText("id"));
+		Instant now = this.clock.instant();
+		Instant dueAt;
+		JsonNode delayEcho;
+		if (job.has("run_at")) {
+			if (job.has("delay")) {
+				throw new InvalidJobException("run_at", "must not be given together with delay");
+			}
+			dueAt = runAt(job.raw("run_at"), now);
+			delayEcho = NODES.numberNode(dueAt.getEpochSecond());
+		}
+		else {
+			BigDecimal delay = job.optionalNumber("delay");
+			if (delay == null) {
+				throw new InvalidJobException("delay", "is required (seconds from now, or a Unix time in seconds), "
+						+ "unless run_at is given");
+			}
+			dueAt = DelayRule.dueAt("delay", delay, now, true);
+			delayEcho = job.raw("delay");
+		}
+		String url = job.requiredText("callback");
+		String method = Optional.ofNullable(job.optionalText("method")).orElse("PUT");
+		String success = Optional.ofNullable(job.optionalText("success")).orElse(SuccessContract.BODY_OK.wireName());
+		JobCallback callback = new JobCallback(JobCallback.parseUrl(url), method, job.optionalStringMap("headers"),
+				SuccessContract.fromWireName("success", success));
+		ObjectNode payload = NODES.objectNode();
+		payload.put("topic", topic);
+		payload.put("id", id);
+		payload.set("delay", delayEcho);
+		payload.put("callback", url);
+		payload.set("body", job.raw("body"));
+		payload.put("job_sign", topic + "-" + id);
+		JobRequest.Builder builder = JobRequest.builder(topic, id).at(dueAt).body(payload).callback(callback)
+			.backoff(backoff(job.optionalObject("backoff")));
+		Integer maxAttempts = job.optionalInt("max_attempts", 1, JobRequest.MAX_ATTEMPTS_LIMIT);
+		if (maxAttempts != null) {
+			builder.maxAttempts(maxAttempts);
+		}
+		if (job.optionalBoolean("if_absent")) {
+			builder.ifAbsent();
+		}
+		ScheduleResult result = this.queue.schedule(builder.build());
+		ObjectNode data = NODES.objectNode();
+		data.put("job_sign", topic + "-" + id);
+		data.put("due_at", dueAt.toString());
+		return switch (result) {
+			case CREATED -> respond(HttpStatus.CREATED, true, "job added", data);
+			case ALREADY_EXISTS -> respond(HttpStatus.CONFLICT, false,
+					"job '" + id + "' of topic '" + topic + "' already exists (if_absent)", data);
+			default -> respond(HttpStatus.OK, true, "job replaced", data);
+		};
+	}
+
+	private static Instant runAt(@Nullable JsonNode value, Instant now) {
+		Instant at;
+		if (value != null && value.isNumber()) {
+			BigDecimal seconds = value.decimalValue();
+			if (seconds.signum() < 0 || seconds.compareTo(BigDecimal.valueOf(now.plus(DelayRule.MAX_AHEAD)
+				.getEpochSecond())) > 0) {
+				throw new InvalidJobException("run_at", "must be a Unix time between 0 and 100 years ahead, was "
+						+ seconds.toPlainString());
+			}
+			at = Instant.ofEpochMilli(seconds.movePointRight(3).longValue());
+		}
+		else if (value != null && value.isString()) {
+			try {
+				at = Instant.parse(value.stringValue());
+			}
+			catch (DateTimeParseException ex) {
+				throw new InvalidJobException("run_at", "must be a Unix time in seconds or an ISO-8601 instant such as "
+						+ "2030-01-31T10:00:00Z, was '" + value.stringValue() + "'");
+			}
+			if (at.isAfter(now.plus(DelayRule.MAX_AHEAD))) {
+				throw new InvalidJobException("run_at", "must be at most 100 years ahead");
+			}
+		}
+		else {
+			throw new InvalidJobException("run_at", "must be a Unix time in seconds or an ISO-8601 instant");
+		}
+		return at;
+	}
+
+	private static @Nullable Backoff backoff(@Nullable JsonRequest backoff) {
+		if (backoff == null) {
+			return null;
+		}
+		BigDecimal initial = backoff.optionalNumber("initial");
+		BigDecimal multiplier = backoff.optionalNumber("multiplier");
+		BigDecimal max = backoff.optionalNumber("max");
+		if (initial == null) {
+			throw new InvalidJobException("backoff.initial", "is required (seconds)");
+		}
+		Duration initialInterval = seconds("backoff.initial", initial);
+		Duration maxInterval = (max != null) ? seconds("backoff.max", max)
+				: (initialInterval.compareTo(Duration.ofDays(1)) > 0) ? initialInterval : Duration.ofDays(1);
+		return new Backoff(initialInterval, (multiplier != null) ? multiplier.doubleValue() : 2.0, maxInterval);
+	}
+
+	private static Duration seconds(String field, BigDecimal value) {
+		if (value.signum() < 0 || value.compareTo(BigDecimal.valueOf(Backoff.MAX_INTERVAL.toSeconds())) > 0) {
+			throw new InvalidJobException(field, "must be between 0 and " + Backoff.MAX_INTERVAL.toSeconds()
+					+ " seconds, was " + value.toPlainString());
+		}
+		return Duration.ofMillis(value.movePointRight(3).longValue());
+	}
+
+	private ServerResponse read(ServerRequest request) {
+		String topic = JobNames.checkTopic(param(request, "topic"));
+		String id = JobNames.checkId(param(request, "id"));
+		Optional<DelayedJob> job = this.queue.get(topic, id);
+		if (job.isEmpty()) {
+			return notFound(topic, id);
+		}
+		return respond(HttpStatus.OK, true, "ok", describe(job.get()));
+	}
+
+	private ServerResponse delete(ServerRequest request) {
+		String topic = JobNames.checkTopic(param(request, "topic"));
+		String id = JobNames.checkId(param(request, "id"));
+		if (!this.queue.cancel(topic, id)) {
+			return notFound(topic, id);
+		}
+		return respond(HttpStatus.OK, true, "job deleted", null);
+	}
+
+	private ServerResponse stats(ServerRequest request) {
+		TopicStats stats = this.queue.stats(JobNames.checkTopic(param(request, "topic")));
+		ObjectNode data = NODES.objectNode();
+		data.put("topic", stats.topic());
+		data.put("pending", stats.pending());
+		data.put("in_flight", stats.inFlight());
+		data.put("dead", stats.dead());
+		return respond(HttpStatus.OK, true, "ok", data);
+	}
+
+	private ServerResponse dead(ServerRequest request) {
+		String topic = JobNames.checkTopic(param(request, "topic"));
+		long offset = intParam(request, "offset", 0, Integer.MAX_VALUE, 0);
+		int limit = (int) intParam(request, "limit", 1, 1000, 100);
+		List<DelayedJob> jobs = this.queue.deadJobs(topic, offset, limit);
+		ArrayNode data = NODES.arrayNode();
+		jobs.forEach((job) -> data.add(describe(job)));
+		return respond(HttpStatus.OK, true, "ok", data);
+	}
+
+	private ServerResponse redrive(ServerRequest request) {
+		String topic = JobNames.checkTopic(param(request, "topic"));
+		Optional<String> id = request.param("id");
+		if (id.isPresent()) {
+			if (!this.queue.redrive(topic, JobNames.checkId(id.get()))) {
+				return respond(HttpStatus.NOT_FOUND, false, "no dead job '" + id.get() + "' in topic '" + topic + "'",
+						null);
+			}
+			return respond(HttpStatus.OK, true, "job redriven", count("redriven", 1));
+		}
+		return respond(HttpStatus.OK, true, "jobs redriven", count("redriven", this.queue.redriveAll(topic)));
+	}
+
+	private ServerResponse purge(ServerRequest request) {
+		String topic = JobNames.checkTopic(param(request, "topic"));
+		Optional<String> id = request.param("id");
+		if (id.isPresent()) {
+			if (!this.queue.purge(topic, JobNames.checkId(id.get()))) {
+				return respond(HttpStatus.NOT_FOUND, false, "no dead job '" + id.get() + "' in topic '" + topic + "'",
+						null);
+			}
+			return respond(HttpStatus.OK, true, "job purged", count("purged", 1));
+		}
+		return respond(HttpStatus.OK, true, "jobs purged", count("purged", this.queue.purgeAll(topic)));
+	}
+
+	private static ObjectNode count(String name, long value) {
+		ObjectNode data = NODES.objectNode();
+		data.put(name, value);
+		return data;
+	}
+
+	static ObjectNode describe(DelayedJob job) {
+		ObjectNode data = NODES.objectNode();
+		JsonNode stored = parse(job.body());
+		boolean envelope = stored != null && stored.isObject() && stored.has("job_sign");
+		data.put("topic", job.topic());
+		data.put("id", job.id());
+		data.set("delay", envelope ? stored.get("delay") : NODES.numberNode(job.dueAt().getEpochSecond()));
+		if (job.callback() != null) {
+			data.put("callback", job.callback().url().toString());
+			data.put("method", job.callback().method());
+			data.put("success", job.callback().success().wireName());
+		}
+		data.set("body", envelope ? stored.get("body") : stored);
+		data.put("job_sign", job.topic() + "-" + job.id());
+		data.put("state", switch (job.state()) {
+			case PENDING -> "pending";
+			case IN_FLIGHT -> "in_flight";
+			case DEAD -> "dead";
+		});
+		data.put("due_at", job.dueAt().toString());
+		data.put("attempts", job.attempts());
+		if (job.maxAttempts() != null) {
+			data.put("max_attempts", job.maxAttempts());
+		}
+		data.put("created_at", job.createdAt().toString());
+		data.put("updated_at", job.updatedAt().toString());
+		if (job.lastError() != null) {
+			data.put("last_error", job.lastError());
+		}
+		return data;
+	}
+
+	static @Nullable JsonNode parse(@Nullable String json) {
+		if (json == null) {
+			return null;
+		}
+		try {
+			return JsonRequest.STRICT.readTree(json);
+		}
+		catch (JacksonException ex) {
+			return NODES.stringNode(json);
+		}
+	}
+
+	private ServerResponse notFound(String topic, String id) {
+		return respond(HttpStatus.NOT_FOUND, false, "job '" + id + "' of topic '" + topic + "' not found", null);
+	}
+
+	private static String param(ServerRequest request, String name) {
+		return request.param(name).orElseThrow(() -> new InvalidJobException(name, "query parameter is required"));
+	}
+
+	private static long intParam(ServerRequest request, String name, long min, long max, long fallback) {
+		Optional<String> value = request.param(name);
+		if (value.isEmpty()) {
+			return fallback;
+		}
+		try {
+			long parsed = Long.parseLong(value.get().trim());
+			if (parsed >= min && parsed <= max) {
+				return parsed;
+			}
+		}
+		catch (NumberFormatException ex) {
+			// reported below
+		}
+		throw new InvalidJobException(name, "must be a whole number between " + min + " and " + max + ", was '"
+				+ value.get() + "'");
+	}
+
+	private ServerResponse error(Throwable error, ServerRequest request) {
+		if (error instanceof JobTooLargeException tooLarge) {
+			return respond(HttpStatus.CONTENT_TOO_LARGE, false, tooLarge.getMessage(), field(tooLarge.field()));
+		}
+		if (error instanceof InvalidJobException invalid) {
+			return respond(HttpStatus.BAD_REQUEST, false, invalid.getMessage(), field(invalid.field()));
+		}
+		if (error instanceof DelayQueueUnavailableException unavailable) {
+			return respond(HttpStatus.SERVICE_UNAVAILABLE, false, unavailable.getMessage(), null);
+		}
+		logger.error("Unexpected error answering {} {}", request.method(), request.path(), error);
+		return respond(HttpStatus.INTERNAL_SERVER_ERROR, false, "internal error: " + error.getClass().getSimpleName(),
+				null);
+	}
+
+	private static ObjectNode field(String field) {
+		ObjectNode data = NODES.objectNode();
+		data.put("field", field);
+		return data;
+	}
+
+	private static ServerResponse respond(HttpStatus status, boolean success, String message, @Nullable JsonNode data) {
+		return Responses.json(status, envelope(success, message, data));
+	}
+
+	private static ObjectNode envelope(boolean success, String message, @Nullable JsonNode data) {
+		ObjectNode envelope = NODES.objectNode();
+		envelope.put("success", success ? 1 : 0);
+		envelope.put("message", message);
+		envelope.set("data", (data != null) ? data : NODES.nullNode());
+		return envelope;
+	}
+
+}
