@@ -227,8 +227,9 @@ public class JobWorker implements SmartLifecycle {
 				this.wakeSubscriber.start(this::onWake);
 			}
 			catch (RuntimeException ex) {
-				logger.warn("Cannot subscribe to delayqueue wake-ups now; relying on the {} poll until it can",
-						this.settings.pollInterval(), ex);
+				logger.warn("Cannot subscribe to delayqueue wake-ups now ({}); relying on the {} poll",
+						org.springframework.core.NestedExceptionUtils.getMostSpecificCause(ex), this.settings.pollInterval());
+				logger.debug("Wake-up subscription failure", ex);
 			}
 		}
 		this.recorder = startThread("delayqueue-recorder", this::recordLoop);
