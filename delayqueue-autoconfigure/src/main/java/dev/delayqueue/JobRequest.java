@@ -12,7 +12,8 @@ import org.jspecify.annotations.Nullable;
  *
  * @param topic the topic, which selects the handler
  * @param id the id, unique within the topic
- * @param dueAt when the job is due (absolute), or {@code null} when {@code delay} is used
+ * @param dueAt when the job is due (absolute; before 1970 means 1970, that is now), or {@code null} when
+ * {@code delay} is used
  * @param delay how long after scheduling the job is due, or {@code null} when {@code dueAt} is used
  * @param body the body, serialized to JSON when scheduled; {@code null} for none
  * @param maxAttempts the job's own limit on delivery attempts, or {@code null} for the handler's retry policy
@@ -25,6 +26,9 @@ public record JobRequest(String topic, String id, @Nullable Instant dueAt, @Null
 		@Nullable Object body, @Nullable Integer maxAttempts, boolean ifAbsent, @Nullable JobCallback callback,
 		@Nullable Backoff backoff) {
 
+	/** Latest due time a job may have. */
+	public static final Instant LATEST = Instant.parse("9999-12-31T23:59:59Z");
+
 	/** Largest {@code maxAttempts} a job may ask for. */
 	public static final int MAX_ATTEMPTS_LIMIT = 10_000;
 
@@ -36,6 +40,12 @@ public record JobRequest(String topic, String id, @Nullable Instant dueAt, @Null
 		JobNames.checkId(id);
 		if ((dueAt == null) == (delay == null)) {
 			throw new InvalidJobException("dueAt", "or delay must be given, not both and not neither");
+		}
+		if (dueAt != null && dueAt.isBefore(Instant.EPOCH)) {
+			dueAt = Instant.EPOCH;
+		}
+		if (dueAt != null && dueAt.isAfter(LATEST)) {
+			throw new InvalidJobException("dueAt", "must be before " + LATEST + ", was " + dueAt);
 		}
 		if (delay != null && delay.isNegative()) {
 			throw new InvalidJobException("delay", "must not be negative, was " + delay);
@@ -53,12 +63,20 @@ public record JobRequest(String topic, String id, @Nullable Instant dueAt, @Null
 	 * @throws InvalidJobException when the due time is out of range
 	 */
 	public Instant dueAt(Instant now) {
+		if (this.dueAt != null) {
+			return this.dueAt;
+		}
+		Instant due;
 		try {
-			return (this.dueAt != null) ? this.dueAt : now.plus(this.delay);
+			due = now.plus(this.delay);
 		}
 		catch (ArithmeticException | java.time.DateTimeException ex) {
 			throw new InvalidJobException("delay", "is too large (" + this.delay + ")");
 		}
+		if (due.isAfter(LATEST)) {
+			throw new InvalidJobException("delay", "is too large (" + this.delay + ")");
+		}
+		return due;
 	}
 
 	/**

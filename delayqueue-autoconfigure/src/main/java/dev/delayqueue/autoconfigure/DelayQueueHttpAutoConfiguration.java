@@ -43,7 +43,9 @@ public final class DelayQueueHttpAutoConfiguration {
 			CallbackValidator callbackValidator, ObjectProvider<JsonMapper> jsonMapper,
 			DelayQueueProperties properties) {
 		CallbackSettings settings = properties.getHttp().toSettings();
-		HostAllowList allowList = (callbackValidator instanceof HostAllowList list) ? list : null;
+		// the connect-time address check stays on even when the application replaced the validator
+		HostAllowList allowList = (callbackValidator instanceof HostAllowList list) ? list
+				: new HostAllowList(properties.getHttp().getAllowedHosts());
 		WebClient webClient = CallbackDispatcher.webClient(webClientBuilder.getIfAvailable(WebClient::builder),
 				settings, allowList);
 		return new CallbackDispatcher(webClient, settings, callbackValidator, jsonMapper.getIfAvailable(JsonMapper::new),

@@ -10,6 +10,7 @@ import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.Locale;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeoutException;
@@ -50,8 +51,8 @@ import org.springframework.web.reactive.function.client.WebClientRequestExceptio
  * <ul>
  * <li>success: the job is done;</li>
  * <li>{@code 429}, or code {@code 101} under {@link SuccessContract#CODE_100}: "too many requests", tried again
- * after {@code Retry-After} (or the job's backoff, or {@link CallbackSettings#slowDownDelay()}) without spending
- * an attempt;</li>
+ * after {@code Retry-After} (or the job's backoff, or {@link CallbackSettings#slowDownDelay()}; at least 1 s)
+ * without spending an attempt;</li>
  * <li>{@code 503} with {@code Retry-After}: a failed attempt, tried again after {@code Retry-After};</li>
  * <li>anything else (no connection, timeout, other status, wrong body, redirect): a failed attempt, tried again
  * with the job's backoff and dead after its last attempt.</li>
@@ -64,6 +65,9 @@ import org.springframework.web.reactive.function.client.WebClientRequestExceptio
 public class CallbackDispatcher implements AsyncJobHandler {
 
 	private static final int ERROR_SNIPPET = 200;
+
+	/** Shortest wait after "too many requests". */
+	static final Duration MIN_SLOW_DOWN = Duration.ofSeconds(1);
 
 	private final WebClient webClient;
 
@@ -147,6 +151,11 @@ public class CallbackDispatcher implements AsyncJobHandler {
 	 */
 	public int waiting() {
 		return this.limiter.waiting();
+	}
+
+	@Override
+	public void stopStarting() {
+		this.limiter.close(new CancellationException("delayqueue worker stopping"));
 	}
 
 	@Override
@@ -269,12 +278,20 @@ public class CallbackDispatcher implements AsyncJobHandler {
 					+ " bytes)"));
 	}
 
+	/**
+	 * The wait after "too many requests". Such an attempt is not counted, so the wait is at least
+	 * {@link #MIN_SLOW_DOWN}: a receiver answering {@code Retry-After: 0} forever must not be called in a loop.
+	 */
 	private Duration slowDown(DelayedJob job, @Nullable Duration retryAfter) {
+		Duration wait;
 		if (retryAfter != null) {
-			return retryAfter;
+			wait = retryAfter;
 		}
-		return (job.backoff() != null) ? job.backoff().after(Math.max(1, job.attempts()))
-				: this.settings.slowDownDelay();
+		else {
+			wait = (job.backoff() != null) ? job.backoff().after(Math.max(1, job.attempts()))
+					: this.settings.slowDownDelay();
+		}
+		return (wait.compareTo(MIN_SLOW_DOWN) < 0) ? MIN_SLOW_DOWN : wait;
 	}
 
 	private @Nullable Duration retryAfter(@Nullable String header) {
@@ -282,8 +299,12 @@ public class CallbackDispatcher implements AsyncJobHandler {
 			return null;
 		}
 		Duration delay;
+		String value = header.trim();
+		if (value.matches("[0-9]{19,}")) {
+			return this.settings.maxRetryAfter();
+		}
 		try {
-			delay = Duration.ofSeconds(Long.parseLong(header.trim()));
+			delay = Duration.ofSeconds(Long.parseLong(value));
 		}
 		catch (NumberFormatException ex) {
 			try {

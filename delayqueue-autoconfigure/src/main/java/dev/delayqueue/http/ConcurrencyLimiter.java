@@ -1,14 +1,19 @@
 package dev.delayqueue.http;
 
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * Limits callbacks running at once, in all and per host, without blocking a thread: {@link #acquire} returns a
- * future that completes when a slot is free, in arrival order among requests that can run.
+ * future that completes when a slot is free, in arrival order per host; a host below its limit never waits behind
+ * another host's queue.
  */
 final class ConcurrencyLimiter {
 
@@ -21,6 +26,8 @@ final class ConcurrencyLimiter {
 	private final Map<String, Integer> perHost = new HashMap<>();
 
 	private int total;
+
+	private @Nullable RuntimeException closed;
 
 	ConcurrencyLimiter(int maxTotal, int maxPerHost) {
 		this.maxTotal = maxTotal;
@@ -35,7 +42,10 @@ final class ConcurrencyLimiter {
 	CompletableFuture<Permit> acquire(String host) {
 		CompletableFuture<Permit> future = new CompletableFuture<>();
 		synchronized (this) {
-			if (this.waiting.isEmpty() && canRun(host)) {
+			if (this.closed != null) {
+				return CompletableFuture.failedFuture(this.closed);
+			}
+			if (canRun(host) && this.waiting.stream().noneMatch((waiter) -> waiter.host.equals(host))) {
 				return CompletableFuture.completedFuture(take(host));
 			}
 			this.waiting.add(new Waiter(host, future));
@@ -48,6 +58,20 @@ final class ConcurrencyLimiter {
 			}
 		});
 		return future;
+	}
+
+	/**
+	 * Fails every waiting request and every later one with {@code error}; running calls keep their slots.
+	 * @param error what the waiting requests complete with
+	 */
+	void close(RuntimeException error) {
+		List<Waiter> dropped;
+		synchronized (this) {
+			this.closed = error;
+			dropped = new ArrayList<>(this.waiting);
+			this.waiting.clear();
+		}
+		dropped.forEach((waiter) -> waiter.future.completeExceptionally(error));
 	}
 
 	synchronized int running() {

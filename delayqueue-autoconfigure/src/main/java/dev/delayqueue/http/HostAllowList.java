@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 import dev.delayqueue.CallbackValidator;
 import dev.delayqueue.InvalidJobException;
@@ -34,6 +35,11 @@ public final class HostAllowList implements CallbackValidator {
 
 	private static final List<Cidr> FORBIDDEN = List.of(Cidr.parse("169.254.0.0/16"), Cidr.parse("fe80::/10"),
 			Cidr.parse("fd00:ec2::254/128"), Cidr.parse("100.100.100.200/32"));
+
+	private static final Pattern NUMERIC_HOST = Pattern.compile("(0x[0-9a-f]*|[0-9]+)(\\.(0x[0-9a-f]*|[0-9]+))*");
+
+	private static final Pattern CANONICAL_IPV4 = Pattern
+		.compile("((25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])");
 
 	private final List<String> entries;
 
@@ -95,6 +101,13 @@ public final class HostAllowList implements CallbackValidator {
 	public void check(JobCallback callback) {
 		URI url = callback.url();
 		String host = stripBrackets(url.getHost().toLowerCase(Locale.ROOT));
+		if (host.endsWith(".")) {
+			host = host.substring(0, host.length() - 1);
+		}
+		if (NUMERIC_HOST.matcher(host).matches() && !CANONICAL_IPV4.matcher(host).matches()) {
+			throw new InvalidJobException("callback", "host '" + host + "' must be a host name or a canonical IP "
+					+ "address (a.b.c.d, each 0-255 without leading zeros)");
+		}
 		InetAddress literal = literalAddress(host);
 		boolean explicit = this.hosts.contains(host) || (literal != null && inRanges(literal));
 		if (!explicit && (METADATA_HOSTS.contains(host) || (literal != null && isForbidden(literal)))) {

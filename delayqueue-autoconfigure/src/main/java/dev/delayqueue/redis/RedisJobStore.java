@@ -148,7 +148,8 @@ public class RedisJobStore {
 			args.add(lease.id());
 			args.add(lease.token());
 		}
-		return strings(execute(COMPLETE, List.of(this.keys.inFlight(topic)), args));
+		return strings(execute(COMPLETE, List.of(this.keys.inFlight(topic), this.keys.due(topic),
+				this.keys.due(topic, Lane.HTTP)), args));
 	}
 
 	/**

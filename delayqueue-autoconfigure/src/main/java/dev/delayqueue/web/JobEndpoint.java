@@ -190,8 +190,9 @@ public class JobEndpoint {
 				throw new InvalidJobException("run_at", "must be a Unix time in seconds or an ISO-8601 instant such as "
 						+ "2030-01-31T10:00:00Z, was '" + value.stringValue() + "'");
 			}
-			if (at.isAfter(now.plus(DelayRule.MAX_AHEAD))) {
-				throw new InvalidJobException("run_at", "must be at most 100 years ahead");
+			if (at.isBefore(Instant.EPOCH) || at.isAfter(now.plus(DelayRule.MAX_AHEAD))) {
+				throw new InvalidJobException("run_at", "must be between 1970-01-01T00:00:00Z and 100 years ahead, was "
+						+ at);
 			}
 		}
 		else {

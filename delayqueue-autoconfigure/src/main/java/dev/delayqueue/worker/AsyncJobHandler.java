@@ -22,4 +22,12 @@ public interface AsyncJobHandler {
 	 */
 	CompletionStage<?> deliver(DelayedJob job);
 
+	/**
+	 * Called once when the worker stops: deliveries accepted but not started yet (waiting for a connection slot,
+	 * say) should end at once with a {@link java.util.concurrent.CancellationException}, so their jobs are
+	 * released; running ones go on. Does nothing by default.
+	 */
+	default void stopStarting() {
+	}
+
 }

@@ -262,6 +262,10 @@ public class JobWorker implements SmartLifecycle {
 			return;
 		}
 		long deadline = System.nanoTime() + this.settings.shutdownTimeout().toNanos();
+		AsyncJobHandler callbacks = this.callbackHandler;
+		if (callbacks != null) {
+			callbacks.stopStarting();
+		}
 		for (TopicWorker worker : this.workers) {
 			if (worker.executor == null) {
 				continue;
@@ -296,13 +300,19 @@ public class JobWorker implements SmartLifecycle {
 	}
 
 	private void awaitAsync(TopicWorker worker, long deadlineNanos) {
-		while (worker.busy.get() > 0 && System.nanoTime() < deadlineNanos) {
-			LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10));
-		}
+		awaitIdle(worker, deadlineNanos);
 		if (!worker.running.isEmpty()) {
 			logger.warn("{} deliveries of {} still running after the shutdown timeout of {}: cancelling them",
 					worker.running.size(), worker.description, this.settings.shutdownTimeout());
 			worker.running.values().forEach((future) -> future.cancel(true));
+		}
+		// every outcome, cancelled ones included, must reach the recorder before it is told to stop
+		awaitIdle(worker, System.nanoTime() + TimeUnit.SECONDS.toNanos(1));
+	}
+
+	private static void awaitIdle(TopicWorker worker, long deadlineNanos) {
+		while (worker.busy.get() > 0 && System.nanoTime() < deadlineNanos) {
+			LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10));
 		}
 	}
 
@@ -438,9 +448,9 @@ public class JobWorker implements SmartLifecycle {
 		long start = this.clock.millis();
 		this.listener.onClaimed(job, Duration.ofMillis(Math.max(0, start - job.dueAt().toEpochMilli())));
 		CompletableFuture<?> future = start(worker.asyncHandler, job);
-		worker.running.put(job.id(), future);
+		worker.running.put(claimed.token(), future);
 		future.whenComplete((result, error) -> {
-			worker.running.remove(job.id(), future);
+			worker.running.remove(claimed.token());
 			long end = this.clock.millis();
 			Throwable failure = (error instanceof CompletionException && error.getCause() != null) ? error.getCause()
 					: error;

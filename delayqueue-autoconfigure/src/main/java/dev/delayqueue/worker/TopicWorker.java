@@ -34,7 +34,7 @@ final class TopicWorker {
 
 	final @Nullable ThreadPoolExecutor executor;
 
-	/** Deliveries of an {@link AsyncJobHandler} still running, by job id. */
+	/** Deliveries of an {@link AsyncJobHandler} still running, by lease token. */
 	final Map<String, CompletableFuture<?>> running = new ConcurrentHashMap<>();
 
 	/** Jobs claimed whose handler has not finished (running or waiting for a thread). */

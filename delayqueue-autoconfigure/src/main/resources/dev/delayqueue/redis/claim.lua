@@ -30,11 +30,18 @@ local deadline = now + lease
 for n, id in ipairs(ids) do
   redis.call('ZREM', KEYS[1], id)
   local key = prefix .. id
-  if redis.call('EXISTS', key) == 1 then
-    redis.call('ZADD', KEYS[2], deadline, id)
-    redis.call('HINCRBY', key, 'attempts', 1)
-    redis.call('HSET', key, 'state', 'inflight', 'token', token_base .. ':' .. n, 'lease', deadline, 'updated', now)
-    jobs[#jobs + 1] = redis.call('HGETALL', key)
+  -- Claim only a pending job of this lane; a stray id (no job, or a job tracked elsewhere) is dropped, a job of
+  -- the other lane is moved there.
+  if redis.call('HGET', key, 'state') == 'pending' then
+    local lane_key = (redis.call('HEXISTS', key, 'cb_url') == 1) and KEYS[4] or KEYS[3]
+    if lane_key == KEYS[1] then
+      redis.call('ZADD', KEYS[2], deadline, id)
+      redis.call('HINCRBY', key, 'attempts', 1)
+      redis.call('HSET', key, 'state', 'inflight', 'token', token_base .. ':' .. n, 'lease', deadline, 'updated', now)
+      jobs[#jobs + 1] = redis.call('HGETALL', key)
+    else
+      redis.call('ZADD', lane_key, redis.call('HGET', key, 'due'), id)
+    end
   end
 end
 local next_due = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')[2] or -1

@@ -29,6 +29,8 @@ import dev.delayqueue.SuccessContract;
 import dev.delayqueue.TestRedis;
 import dev.delayqueue.autoconfigure.DelayQueueAutoConfiguration;
 import dev.delayqueue.autoconfigure.DelayQueueHttpAutoConfiguration;
+import dev.delayqueue.redis.JobKeys;
+import dev.delayqueue.redis.RedisJobStore;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration;
@@ -36,6 +38,8 @@ import org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.webclient.autoconfigure.WebClientAutoConfiguration;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
+import org.springframework.data.redis.core.StringRedisTemplate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -53,15 +57,18 @@ class CallbackDeliveryTests {
 
 	private ApplicationContextRunner runner;
 
+	private String prefix;
+
 	@BeforeEach
 	void setUp() {
+		this.prefix = TestRedis.uniquePrefix();
 		this.receiver = new CallbackReceiver((call) -> Answer.of(200, ""));
 		this.runner = new ApplicationContextRunner()
 			.withConfiguration(AutoConfigurations.of(DataRedisAutoConfiguration.class, JacksonAutoConfiguration.class,
 					WebClientAutoConfiguration.class, DelayQueueAutoConfiguration.class,
 					DelayQueueHttpAutoConfiguration.class))
 			.withPropertyValues("spring.data.redis.port=" + TestRedis.port(),
-					"delayqueue.redis.key-prefix=" + TestRedis.uniquePrefix(), "delayqueue.http.timeout=500ms",
+					"delayqueue.redis.key-prefix=" + this.prefix, "delayqueue.http.timeout=500ms",
 					"delayqueue.http.signing-secret=" + SECRET, "delayqueue.worker.shutdown-timeout=2s");
 	}
 
@@ -230,13 +237,22 @@ class CallbackDeliveryTests {
 				return (calls.incrementAndGet() == 1) ? Answer.of(429, "").withHeader("Retry-After", "1")
 						: Answer.of(200, "");
 			}
+			if (call.path().equals("/zero")) {
+				return (this.receiver.calls("/zero").size() == 1) ? Answer.of(429, "").withHeader("Retry-After", "0")
+						: Answer.of(200, "");
+			}
 			return Answer.of(503, "").withHeader("Retry-After", "1");
 		});
 		run((queue) -> {
 			queue.schedule(job("throttled", callback("/throttled", SuccessContract.STATUS_2XX)).maxAttempts(1).build());
 			queue.schedule(job("unavailable", callback("/unavailable", SuccessContract.STATUS_2XX)).maxAttempts(2)
 				.build());
+			queue.schedule(job("zero", callback("/zero", SuccessContract.STATUS_2XX)).maxAttempts(1).build());
 			awaitGone(queue, "throttled");
+			awaitGone(queue, "zero");
+			List<Call> zero = this.receiver.calls("/zero");
+			assertThat(zero).hasSize(2);
+			assertThat(zero.get(1).at() - zero.get(0).at()).as("Retry-After: 0 still waits").isGreaterThanOrEqualTo(1_000L);
 			List<Call> throttled = this.receiver.calls("/throttled");
 			assertThat(throttled).hasSize(2);
 			assertThat(throttled.get(1).at() - throttled.get(0).at()).isBetween(1_000L, 1_400L);
@@ -261,6 +277,35 @@ class CallbackDeliveryTests {
 			await().atMost(5, TimeUnit.SECONDS).until(() -> queue.stats("hooks").inFlight() == 0);
 			assertThat(this.receiver.maxRunning()).isEqualTo(2);
 		}, "delayqueue.http.max-concurrency-per-host=2");
+	}
+
+	@Test
+	void atShutdownCallbacksWaitingForASlotAreReleasedAndTheRunningOneFinishes() {
+		this.receiver.answer((call) -> Answer.of(200, "").after(300));
+		run((queue) -> {
+			List<JobRequest> jobs = new ArrayList<>();
+			for (int i = 0; i < 3; i++) {
+				jobs.add(job("s" + i, callback("/slow", SuccessContract.STATUS_2XX)).build());
+			}
+			queue.scheduleAll(jobs);
+			await().atMost(5, TimeUnit.SECONDS).until(() -> this.receiver.calls().size() == 1);
+		}, "delayqueue.http.max-concurrency-per-host=1");
+		// the context is closed: one call finished and was recorded, two never started and are pending again
+		assertThat(this.receiver.calls()).hasSize(1);
+		LettuceConnectionFactory factory = TestRedis.connectionFactory();
+		try {
+			RedisJobStore store = new RedisJobStore(new StringRedisTemplate(factory), new JobKeys(this.prefix));
+			assertThat(store.stats("hooks").pending()).isEqualTo(2);
+			assertThat(store.stats("hooks").inFlight()).isZero();
+			String done = this.receiver.calls().get(0).header(CallbackHeaders.ID);
+			assertThat(store.get("hooks", done)).isEmpty();
+			for (int i = 0; i < 3; i++) {
+				store.get("hooks", "s" + i).ifPresent((job) -> assertThat(job.attempts()).isZero());
+			}
+		}
+		finally {
+			factory.destroy();
+		}
 	}
 
 	@Test

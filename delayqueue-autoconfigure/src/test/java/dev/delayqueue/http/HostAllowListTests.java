@@ -40,6 +40,12 @@ class HostAllowListTests {
 		refused(list, "http://100.100.100.200/", "metadata");
 		refused(list, "http://metadata.google.internal/computeMetadata/v1/", "metadata");
 		refused(list, "http://[::ffff:169.254.169.254]/", "link-local");
+		refused(list, "http://169.254.169.254./", "must name a host");
+		refused(list, "http://metadata.google.internal./", "metadata");
+		refused(list, "http://2852039166/", "canonical IP address");
+		refused(list, "http://0251.0376.0251.0376/", "must name a host");
+		refused(list, "http://0xa9.0xfe.0xa9.0xfe/", "must name a host");
+		refused(list, "http://169.254.169.0254/", "canonical IP address");
 	}
 
 	@Test

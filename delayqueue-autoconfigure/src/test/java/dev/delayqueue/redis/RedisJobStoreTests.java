@@ -310,6 +310,32 @@ class RedisJobStoreTests {
 		assertThat(this.store.stats("order").pending()).isZero();
 	}
 
+	@Test
+	void aLateSuccessAfterRecoveryLeavesNoStrayIdThatCouldBeClaimedInTheWrongLane() {
+		schedule("x", 1_000, "{}");
+		ClaimedJob first = this.store.claim("order", Lane.LOCAL, 1_000, 10, LEASE, "slow").jobs().get(0);
+		// an HTTP-lane claim recovers the expired lease: x waits in the local due set again, token kept
+		assertThat(this.store.claim("order", Lane.HTTP, 1_000 + LEASE, 10, LEASE, "h").expired()).containsExactly("x");
+		assertThat(this.store.complete("order", List.of(new Lease("x", first.token())))).isEmpty();
+		assertThat(this.store.stats("order").pending()).isZero();
+		this.store.schedule("order", List.of(new StoredJob("x", 2_000, "{}", null,
+				JobCallback.post("http://receiver.test/hook"), null)), false, 2_000);
+		assertThat(this.store.claim("order", Lane.HTTP, 2_000, 10, LEASE, "h2").jobs()).hasSize(1);
+		assertThat(this.store.claim("order", Lane.LOCAL, 2_000, 10, LEASE, "l2").jobs()).isEmpty();
+	}
+
+	@Test
+	void aClaimNeverTakesAJobOfTheOtherLaneOrOneThatIsNotPending() {
+		this.store.schedule("order", List.of(new StoredJob("cb", 1_000, "{}", null,
+				JobCallback.post("http://receiver.test/hook"), null)), false, 1_000);
+		// a stray entry in the wrong lane, as a bug or a hand edit could leave it
+		this.redis.opsForZSet().add(this.prefix + ":{order}:due", "cb", 1_000);
+		this.redis.opsForZSet().add(this.prefix + ":{order}:due", "ghost", 1_000);
+		assertThat(this.store.claim("order", Lane.LOCAL, 1_000, 10, LEASE, "l").jobs()).isEmpty();
+		assertThat(this.redis.opsForZSet().size(this.prefix + ":{order}:due")).isZero();
+		assertThat(this.store.claim("order", Lane.HTTP, 1_000, 10, LEASE, "h").jobs()).hasSize(1);
+	}
+
 	private void assertNoKeysLeft() {
 		assertThat(this.redis.keys(this.prefix + ":{order}*")).isEmpty();
 	}

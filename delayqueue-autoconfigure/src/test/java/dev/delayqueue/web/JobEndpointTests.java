@@ -180,6 +180,9 @@ class JobEndpointTests extends EndpointTestSupport {
 		cases.put("{\"topic\":\"a\",\"id\":\"1\",\"delay\":99999999999999,\"callback\":\"" + url + "\"}", "delay");
 		cases.put("{\"topic\":\"a\",\"id\":\"1\",\"delay\":1,\"run_at\":5,\"callback\":\"" + url + "\"}", "run_at");
 		cases.put("{\"topic\":\"a\",\"id\":\"1\",\"run_at\":\"tomorrow\",\"callback\":\"" + url + "\"}", "run_at");
+		cases.put("{\"topic\":\"a\",\"id\":\"1\",\"run_at\":\"-300000000-01-01T00:00:00Z\",\"callback\":\"" + url
+				+ "\"}", "run_at");
+		cases.put("{\"topic\":\"a\",\"id\":\"1\",\"run_at\":-1,\"callback\":\"" + url + "\"}", "run_at");
 		cases.put("{\"topic\":\"a\",\"id\":\"1\",\"delay\":1}", "callback");
 		cases.put("{\"topic\":\"a\",\"id\":\"1\",\"delay\":1,\"callback\":\"://x\"}", "callback");
 		cases.put("{\"topic\":\"a\",\"id\":\"1\",\"delay\":1,\"callback\":\"ftp://x/y\"}", "callback");
