@@ -214,7 +214,14 @@ public class JobEndpoint {
 		Duration initialInterval = seconds("backoff.initial", initial);
 		Duration maxInterval = (max != null) ? seconds("backoff.max", max)
 				: (initialInterval.compareTo(Duration.ofDays(1)) > 0) ? initialInterval : Duration.ofDays(1);
-		return new Backoff(initialInterval, (multiplier != null) ? multiplier.doubleValue() : 2.0, maxInterval);
+		try {
+			return new Backoff(initialInterval, (multiplier != null) ? multiplier.doubleValue() : 2.0, maxInterval);
+		}
+		catch (InvalidJobException ex) {
+			String field = ex.field().replace("initialInterval", "initial").replace("maxInterval", "max");
+			throw new InvalidJobException(field, ex.getMessage().substring(ex.field().length() + 1)
+				.replace("initialInterval", "initial"));
+		}
 	}
 
 	private static Duration seconds(String field, BigDecimal value) {

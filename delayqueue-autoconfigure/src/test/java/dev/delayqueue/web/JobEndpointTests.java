@@ -196,6 +196,30 @@ class JobEndpointTests extends EndpointTestSupport {
 				"headers.X");
 		cases.put("{\"topic\":\"a\",\"id\":\"1\",\"delay\":1,\"callback\":\"" + url + "\",\"max_attempts\":0}",
 				"max_attempts");
+		cases.put("{\"topic\":\"a\",\"id\":\"1\",\"delay\":1,\"callback\":\"" + url + "\",\"max_attempts\":10001}",
+				"max_attempts");
+		cases.put("{\"topic\":\"a\",\"id\":\"1\",\"delay\":1,\"callback\":\"" + url
+				+ "\",\"headers\":{\"Bad Name\":\"x\"}}", "headers");
+		cases.put("{\"topic\":\"a\",\"id\":\"1\",\"delay\":1,\"callback\":\"" + url
+				+ "\",\"headers\":{\"X-A\":\"line\\nbreak\"}}", "headers");
+		cases.put("{\"topic\":\"a\",\"id\":\"1\",\"delay\":1,\"callback\":\"" + url
+				+ "\",\"headers\":{\"X-DelayQueue-Id\":\"spoof\"}}", "headers");
+		cases.put("{\"topic\":\"a\",\"id\":\"1\",\"delay\":1,\"callback\":\"" + url + "\",\"headers\":"
+				+ Client.json(java.util.stream.IntStream.range(0, 33).boxed()
+					.collect(java.util.stream.Collectors.toMap((i) -> "H" + i, (i) -> "v")))
+				+ "}", "headers");
+		cases.put("{\"topic\":\"a\",\"id\":\"1\",\"delay\":1,\"callback\":\"" + url + "?" + "q".repeat(2100) + "\"}",
+				"callback");
+		cases.put("{\"topic\":\"a\",\"id\":\"1\",\"delay\":1,\"callback\":\"http://user:pw@example.com/\"}",
+				"callback");
+		cases.put("{\"topic\":\"a\",\"id\":\"1\",\"delay\":1,\"callback\":[\"" + url + "\"]}", "callback");
+		cases.put("{\"topic\":\"a\",\"id\":\"1\",\"run_at\":true,\"callback\":\"" + url + "\"}", "run_at");
+		cases.put("{\"topic\":\"a\",\"id\":\"1\",\"delay\":1,\"callback\":\"" + url
+				+ "\",\"backoff\":{\"initial\":10,\"max\":5}}", "backoff.max");
+		cases.put("{\"topic\":\"a\",\"id\":\"1\",\"delay\":1,\"callback\":\"" + url + "\",\"backoff\":{}}",
+				"backoff.initial");
+		cases.put("{\"topic\":\"a\",\"id\":\"1\",\"delay\":1,\"callback\":\"" + url + "\",\"backoff\":3}",
+				"backoff");
 		cases.put("{\"topic\":\"a\",\"id\":\"1\",\"delay\":1,\"callback\":\"" + url + "\",\"max_attempts\":1.5}",
 				"max_attempts");
 		cases.put("{\"topic\":\"a\",\"id\":\"1\",\"delay\":1,\"callback\":\"" + url + "\",\"backoff\":{\"initial\":-1}}",
