@@ -25,10 +25,12 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.data.redis.autoconfigure.LettuceClientConfigurationBuilderCustomizer;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Role;
+import org.springframework.core.env.Environment;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
 import org.springframework.data.redis.core.StringRedisTemplate;
 
@@ -94,6 +96,27 @@ public final class DelayQueueAutoConfiguration {
 
 	static DelayQueueListener listeners(ObjectProvider<DelayQueueListener> listeners) {
 		return new DelayQueueListeners(listeners.orderedStream().toList());
+	}
+
+	/**
+	 * Bounds Lettuce's command timeout (a minute by default) to {@code delayqueue.redis.command-timeout} unless the
+	 * application set {@code spring.data.redis.timeout}.
+	 */
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(name = { "io.lettuce.core.RedisClient",
+			"org.springframework.boot.data.redis.autoconfigure.LettuceClientConfigurationBuilderCustomizer" })
+	static final class LettuceTimeoutConfiguration {
+
+		@Bean
+		LettuceClientConfigurationBuilderCustomizer delayQueueLettuceCommandTimeout(
+				Environment environment, DelayQueueProperties properties) {
+			return (builder) -> {
+				if (!environment.containsProperty("spring.data.redis.timeout")) {
+					builder.commandTimeout(properties.getRedis().getCommandTimeout());
+				}
+			};
+		}
+
 	}
 
 	/**

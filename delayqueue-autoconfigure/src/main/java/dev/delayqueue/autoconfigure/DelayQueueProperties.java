@@ -11,6 +11,7 @@ import org.jspecify.annotations.Nullable;
 import dev.delayqueue.DefaultDelayQueue;
 import dev.delayqueue.http.CallbackSettings;
 import dev.delayqueue.redis.JobKeys;
+import dev.delayqueue.redis.RedisJobStore;
 import dev.delayqueue.web.HttpQueueEndpoint;
 import dev.delayqueue.web.JobEndpoint;
 import dev.delayqueue.worker.RetryPolicy;
@@ -373,12 +374,26 @@ public class DelayQueueProperties {
 		 */
 		private String keyPrefix = JobKeys.DEFAULT_PREFIX;
 
+		/**
+		 * Command timeout given to Lettuce when spring.data.redis.timeout is not set (Lettuce's own default is a
+		 * minute), so calls to an unreachable or stalled Redis fail fast.
+		 */
+		private Duration commandTimeout = RedisJobStore.DEFAULT_COMMAND_TIMEOUT;
+
 		public String getKeyPrefix() {
 			return this.keyPrefix;
 		}
 
 		public void setKeyPrefix(String keyPrefix) {
 			this.keyPrefix = keyPrefix;
+		}
+
+		public Duration getCommandTimeout() {
+			return this.commandTimeout;
+		}
+
+		public void setCommandTimeout(Duration commandTimeout) {
+			this.commandTimeout = commandTimeout;
 		}
 
 	}

@@ -30,6 +30,12 @@ import org.springframework.data.redis.core.script.RedisScript;
  */
 public class RedisJobStore {
 
+	/**
+	 * Command timeout the auto-configuration gives Lettuce when the application sets none: an unreachable Redis
+	 * fails calls within it.
+	 */
+	public static final java.time.Duration DEFAULT_COMMAND_TIMEOUT = java.time.Duration.ofSeconds(5);
+
 	private static final RedisScript<List> SCHEDULE = script("schedule", List.class);
 
 	private static final RedisScript<List> CLAIM = script("claim", List.class);

@@ -13,7 +13,8 @@ import org.springframework.data.redis.listener.RedisMessageListenerContainer;
 /**
  * Listens on the {@link JobKeys#wakeChannel() wake channel}, where the scripts announce a job that became the
  * earliest of its topic, so sleeping workers wake up early. Messages lost while disconnected are covered by the
- * workers' safety-net poll. The subscription reconnects by itself.
+ * workers' safety-net poll. Once started, the subscription reconnects by itself; a failed {@link #start} throws and
+ * may be called again.
  *
  * @since 0.1.0
  */
@@ -42,6 +43,9 @@ public class WakeSubscriber {
 	 * @param onWake called for each announcement
 	 */
 	public synchronized void start(Listener onWake) {
+		if (this.container != null) {
+			return;
+		}
 		RedisMessageListenerContainer listenerContainer = new RedisMessageListenerContainer();
 		listenerContainer.setConnectionFactory(this.connectionFactory);
 		listenerContainer.setBeanName("delayqueue-wake");
@@ -57,7 +61,18 @@ public class WakeSubscriber {
 			}
 		}, new ChannelTopic(this.channel));
 		listenerContainer.afterPropertiesSet();
-		listenerContainer.start();
+		try {
+			listenerContainer.start();
+		}
+		catch (RuntimeException ex) {
+			try {
+				listenerContainer.destroy();
+			}
+			catch (Exception cleanup) {
+				ex.addSuppressed(cleanup);
+			}
+			throw ex;
+		}
 		this.container = listenerContainer;
 	}
 

@@ -78,6 +78,8 @@ public class JobWorker implements SmartLifecycle {
 
 	private static final long DISCOVERY_INTERVAL_MILLIS = 5_000;
 
+	private static final long SUBSCRIBE_RETRY_MILLIS = 5_000;
+
 	private final Map<String, TopicWorker> topics = new ConcurrentHashMap<>();
 
 	private final Map<String, TopicWorker> callbackTopics = new ConcurrentHashMap<>();
@@ -102,6 +104,12 @@ public class JobWorker implements SmartLifecycle {
 	private volatile boolean running;
 
 	private volatile boolean stopped;
+
+	private volatile boolean subscribed;
+
+	private volatile long nextSubscribeAttempt;
+
+	private int subscribeFailures;
 
 	private @Nullable Thread dispatcher;
 
@@ -222,16 +230,7 @@ public class JobWorker implements SmartLifecycle {
 		if (this.dispatcher != null) {
 			return;
 		}
-		if (this.wakeSubscriber != null) {
-			try {
-				this.wakeSubscriber.start(this::onWake);
-			}
-			catch (RuntimeException ex) {
-				logger.warn("Cannot subscribe to delayqueue wake-ups now ({}); relying on the {} poll",
-						org.springframework.core.NestedExceptionUtils.getMostSpecificCause(ex), this.settings.pollInterval());
-				logger.debug("Wake-up subscription failure", ex);
-			}
-		}
+		subscribe();
 		this.recorder = startThread("delayqueue-recorder", this::recordLoop);
 		this.dispatcher = startThread("delayqueue-dispatcher", this::dispatchLoop);
 		ScheduledExecutorService beat = Executors.newSingleThreadScheduledExecutor((task) -> {
@@ -244,6 +243,33 @@ public class JobWorker implements SmartLifecycle {
 		this.heartbeat = beat;
 		logger.info("delayqueue worker started for topics {}{}", this.topics.keySet(),
 				(this.callbackHandler != null) ? " and HTTP callbacks of every topic" : "");
+	}
+
+	/**
+	 * Subscribes to wake-ups unless subscribed. When Redis is unreachable the worker relies on its poll, and the
+	 * heartbeat tries again every {@link #SUBSCRIBE_RETRY_MILLIS}.
+	 */
+	private void subscribe() {
+		WakeSubscriber subscriber = this.wakeSubscriber;
+		if (subscriber == null || this.subscribed || !this.running) {
+			return;
+		}
+		this.nextSubscribeAttempt = System.currentTimeMillis() + SUBSCRIBE_RETRY_MILLIS;
+		try {
+			subscriber.start(this::onWake);
+			this.subscribed = true;
+			if (this.subscribeFailures > 0) {
+				logger.info("delayqueue worker subscribed to wake-ups after {} failed attempts", this.subscribeFailures);
+			}
+		}
+		catch (RuntimeException ex) {
+			if (this.subscribeFailures++ == 0) {
+				logger.warn("Cannot subscribe to delayqueue wake-ups now ({}); relying on the {} poll and trying again",
+						org.springframework.core.NestedExceptionUtils.getMostSpecificCause(ex),
+						this.settings.pollInterval());
+			}
+			logger.debug("Wake-up subscription failure", ex);
+		}
 	}
 
 	@Override
@@ -601,6 +627,9 @@ public class JobWorker implements SmartLifecycle {
 	}
 
 	private void heartbeat() {
+		if (!this.subscribed && System.currentTimeMillis() >= this.nextSubscribeAttempt) {
+			subscribe();
+		}
 		for (TopicWorker worker : this.workers) {
 			List<Lease> held = worker.heldLeases();
 			if (held.isEmpty()) {

@@ -50,6 +50,21 @@ class DelayQueueAutoConfigurationTests {
 	}
 
 	@Test
+	void lettucesCommandTimeoutIsBoundedUnlessTheApplicationSetsOne() {
+		this.runner.run((context) -> assertThat(
+				((org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory) context
+					.getBean(org.springframework.data.redis.connection.RedisConnectionFactory.class))
+					.getClientConfiguration().getCommandTimeout())
+			.isEqualTo(Duration.ofSeconds(5)));
+		this.runner.withPropertyValues("spring.data.redis.timeout=42s")
+			.run((context) -> assertThat(
+					((org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory) context
+						.getBean(org.springframework.data.redis.connection.RedisConnectionFactory.class))
+						.getClientConfiguration().getCommandTimeout())
+				.isEqualTo(Duration.ofSeconds(42)));
+	}
+
+		@Test
 	void keyPrefixIsConfigurable() {
 		this.runner.withPropertyValues("delayqueue.redis.key-prefix=shop")
 			.run((context) -> assertThat(context.getBean(JobKeys.class).wakeChannel()).isEqualTo("shop:wake"));

@@ -55,6 +55,9 @@ class DelayQueuePropertiesTests {
 		assertThat(duration(properties, "delayqueue.worker.shutdown-timeout"))
 			.isEqualTo(WorkerSettings.DEFAULT_SHUTDOWN_TIMEOUT);
 		assertThat(duration(properties, "delayqueue.defaults.lease")).isEqualTo(TopicSettings.DEFAULT_LEASE);
+		assertThat(duration(properties, "delayqueue.redis.command-timeout"))
+			.isEqualTo(dev.delayqueue.redis.RedisJobStore.DEFAULT_COMMAND_TIMEOUT);
+		assertThat(duration(properties, "delayqueue.http.timeout")).isEqualTo(dev.delayqueue.http.CallbackSettings.DEFAULT_TIMEOUT);
 		assertThat(duration(properties, "delayqueue.defaults.retry.initial-interval"))
 			.isEqualTo(RetryPolicy.DEFAULT_INITIAL_INTERVAL);
 		assertThat(duration(properties, "delayqueue.defaults.retry.max-interval"))
