@@ -16,6 +16,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeoutException;
 
 import io.netty.channel.ChannelOption;
+import io.netty.handler.timeout.ReadTimeoutException;
 import org.jspecify.annotations.Nullable;
 import reactor.core.Disposable;
 import reactor.core.publisher.Mono;
@@ -218,7 +219,8 @@ public class CallbackDispatcher implements AsyncJobHandler {
 				? request.contentType(MediaType.APPLICATION_JSON).bodyValue(body) : request;
 		String target = callback.method() + " " + callback.url();
 		return withBody.exchangeToMono((response) -> judge(job, callback, target, response))
-			.timeout(this.settings.timeout())
+			// the response timeout of the connector ends a silent receiver cleanly; this cuts one that trickles bytes
+			.timeout(this.settings.timeout().multipliedBy(2).plus(this.settings.connectTimeout()))
 			.onErrorMap((error) -> !(error instanceof RetryJobLaterException || error instanceof CallbackFailedException
 					|| error instanceof NonRetryableJobException), (error) -> describe(target, error));
 	}
@@ -322,7 +324,7 @@ public class CallbackDispatcher implements AsyncJobHandler {
 	}
 
 	private Throwable describe(String target, Throwable error) {
-		if (error instanceof TimeoutException) {
+		if (error instanceof TimeoutException || hasCause(error, ReadTimeoutException.class)) {
 			return new CallbackFailedException("No answer from " + target + " within " + this.settings.timeout(), error);
 		}
 		if (error instanceof HostAllowList.ForbiddenAddressException) {
@@ -340,6 +342,15 @@ public class CallbackDispatcher implements AsyncJobHandler {
 		}
 		String what = (error instanceof WebClientRequestException) ? "Could not reach " : "Failed calling ";
 		return new CallbackFailedException(what + target + ": " + cause, error);
+	}
+
+	private static boolean hasCause(Throwable error, Class<? extends Throwable> type) {
+		for (Throwable cause = error; cause != null; cause = (cause.getCause() != cause) ? cause.getCause() : null) {
+			if (type.isInstance(cause)) {
+				return true;
+			}
+		}
+		return false;
 	}
 
 	private static String hostKey(URI url) {

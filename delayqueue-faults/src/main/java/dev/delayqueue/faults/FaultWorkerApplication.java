@@ -1,0 +1,74 @@
+package dev.delayqueue.faults;
+
+import java.io.FileOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import dev.delayqueue.DelayedJob;
+import dev.delayqueue.handler.DelayedJobHandler;
+
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.WebApplicationType;
+import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.context.event.EventListener;
+
+/**
+ * A worker as an application would run it: a {@code @DelayedJobHandler} for topic {@code faults} that takes
+ * {@code faults.handler-millis} and then appends {@code id attempt dueMillis startedMillis instance} to
+ * {@code faults.log} with one unbuffered write (it survives a SIGKILL of this process). Writes
+ * {@code faults.log}{@code .ready} once started.
+ */
+@SpringBootApplication
+public class FaultWorkerApplication {
+
+	private final FileOutputStream log;
+
+	private final String instance;
+
+	private final long handlerMillis;
+
+	private final Path ready;
+
+	FaultWorkerApplication(@Value("${faults.log}") String log, @Value("${faults.instance}") String instance,
+			@Value("${faults.handler-millis:0}") long handlerMillis) throws IOException {
+		this.log = new FileOutputStream(log, true);
+		this.instance = instance;
+		this.handlerMillis = handlerMillis;
+		this.ready = Path.of(log + ".ready");
+	}
+
+	public static void main(String[] args) {
+		SpringApplication application = new SpringApplication(FaultWorkerApplication.class);
+		application.setWebApplicationType(WebApplicationType.NONE);
+		application.run(args);
+	}
+
+	@DelayedJobHandler(topic = "faults")
+	void handle(DelayedJob job) throws InterruptedException {
+		long started = System.currentTimeMillis();
+		if (this.handlerMillis > 0) {
+			Thread.sleep(this.handlerMillis);
+		}
+		String line = job.id() + " " + job.attempts() + " " + job.dueAt().toEpochMilli() + " "
+				+ started + " " + this.instance + "\n";
+		try {
+			synchronized (this.log) {
+				this.log.write(line.getBytes(StandardCharsets.UTF_8));
+			}
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+	}
+
+	@EventListener(ApplicationReadyEvent.class)
+	void ready() throws IOException {
+		Files.writeString(this.ready, "ready");
+	}
+
+}

@@ -1,0 +1,133 @@
+package dev.delayqueue.faults;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A {@link FaultWorkerApplication} in its own JVM, started with the test's classpath, killed with SIGKILL or
+ * stopped with SIGTERM.
+ */
+final class WorkerProcess implements AutoCloseable {
+
+	private final Process process;
+
+	private final String instance;
+
+	private final Path log;
+
+	private WorkerProcess(Process process, String instance, Path log) {
+		this.process = process;
+		this.instance = instance;
+		this.log = log;
+	}
+
+	static WorkerProcess start(Path dir, String instance, int redisPort, String prefix, String... properties) {
+		Path log = dir.resolve(instance + ".log");
+		List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+				"-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xshare:auto", "-cp",
+				System.getProperty("java.class.path"), FaultWorkerApplication.class.getName(),
+				"--spring.data.redis.port=" + redisPort, "--delayqueue.redis.key-prefix=" + prefix,
+				"--faults.log=" + log, "--faults.instance=" + instance));
+		for (String property : properties) {
+			command.add("--" + property);
+		}
+		try {
+			Process process = new ProcessBuilder(command).redirectErrorStream(true)
+				.redirectOutput(dir.resolve(instance + ".out").toFile())
+				.start();
+			return new WorkerProcess(process, instance, log);
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+	}
+
+	WorkerProcess awaitReady() {
+		long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+		Path ready = Path.of(this.log + ".ready");
+		while (!Files.exists(ready)) {
+			if (!this.process.isAlive()) {
+				throw new IllegalStateException("worker " + this.instance + " exited with " + this.process.exitValue()
+						+ ": " + output());
+			}
+			if (System.nanoTime() > deadline) {
+				throw new IllegalStateException("worker " + this.instance + " not ready in 60 s: " + output());
+			}
+			sleep(50);
+		}
+		return this;
+	}
+
+	String instance() {
+		return this.instance;
+	}
+
+	boolean isAlive() {
+		return this.process.isAlive();
+	}
+
+	/** SIGKILL: no shutdown hook, no release, jobs in flight stay claimed until their lease runs out. */
+	void kill() {
+		this.process.destroyForcibly();
+		waitFor(10);
+	}
+
+	/** SIGTERM: the application shuts down gracefully. */
+	long terminate(long timeoutSeconds) {
+		long start = System.nanoTime();
+		this.process.destroy();
+		if (!waitFor(timeoutSeconds)) {
+			throw new IllegalStateException("worker " + this.instance + " still running " + timeoutSeconds
+					+ " s after SIGTERM: " + output());
+		}
+		return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+	}
+
+	int exitValue() {
+		return this.process.exitValue();
+	}
+
+	String output() {
+		try {
+			Path out = this.log.resolveSibling(this.instance + ".out");
+			List<String> lines = Files.exists(out) ? Files.readAllLines(out) : List.of();
+			return String.join("\n", lines.subList(Math.max(0, lines.size() - 30), lines.size()));
+		}
+		catch (IOException ex) {
+			return "(no output: " + ex + ")";
+		}
+	}
+
+	private boolean waitFor(long seconds) {
+		try {
+			return this.process.waitFor(seconds, TimeUnit.SECONDS);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			return false;
+		}
+	}
+
+	@Override
+	public void close() {
+		if (this.process.isAlive()) {
+			kill();
+		}
+	}
+
+	static void sleep(long millis) {
+		try {
+			Thread.sleep(millis);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new IllegalStateException(ex);
+		}
+	}
+
+}
