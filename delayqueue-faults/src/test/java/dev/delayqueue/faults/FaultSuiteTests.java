@@ -18,6 +18,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.codec.StringCodec;
+import io.lettuce.core.output.NestedMultiOutput;
+import io.lettuce.core.protocol.CommandArgs;
+import io.lettuce.core.protocol.ProtocolKeyword;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -205,13 +209,42 @@ class FaultSuiteTests {
 		int appliedAnyway = 32 - timedOutLedger.lost(timedOut);
 		FaultSupport.report("Redis paused (SIGSTOP " + pause.toSeconds() + " s)", n, ledger, scheduled,
 				client.store.stats("faults").dead(), "32 schedule calls during the pause failed after <= " + slowest
-						+ " ms (client timeout 2 s), " + appliedAnyway + " of them applied on resume; workers not restarted");
+						+ " ms (client timeout 2 s), " + appliedAnyway + " of them applied on resume; workers not "
+						+ "restarted; duplicates: jobs done during the pause whose lease ran out first (bound 40)");
 		assertThat(failedAfter).as("every call during the pause fails").hasSize(32);
 		assertThat(slowest).as("bounded wait").isLessThan(CLIENT_TIMEOUT_MILLIS + 1_500);
 		assertThat(ledger.missing(scheduled)).as("lost").isEmpty();
+		assertThat(ledger.duplicates()).as("duplicates, at most what both workers held when Redis stopped")
+			.isLessThanOrEqualTo(2 * 20);
 		assertThat(workers).allMatch(WorkerProcess::isAlive);
 		FaultSupport.await(() -> client.store.stats("faults").inFlight() == 0, Duration.ofSeconds(15), "acks");
 		FaultSupport.assertNoOrphans(client.redis, this.prefix, true);
+	}
+
+	/** The slowest event Redis itself recorded (command, fork, ...), in ms; 0 when none passed the threshold. */
+	private static long redisLatencyMax(RedisClient lettuce) {
+		ProtocolKeyword latency = new ProtocolKeyword() {
+
+			@Override
+			public byte[] getBytes() {
+				return "LATENCY".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+			}
+
+			@Override
+			public String toString() {
+				return "LATENCY";
+			}
+
+		};
+		try (StatefulRedisConnection<String, String> connection = lettuce.connect()) {
+			List<Object> events = connection.sync()
+				.dispatch(latency, new NestedMultiOutput<>(StringCodec.UTF8), new CommandArgs<>(StringCodec.UTF8).add("LATEST"));
+			long max = 0;
+			for (Object event : events) {
+				max = Math.max(max, ((Number) ((List<?>) event).get(3)).longValue());
+			}
+			return max;
+		}
 	}
 
 	private static final long CLIENT_TIMEOUT_MILLIS = FaultSupport.CLIENT_TIMEOUT.toMillis();
@@ -220,17 +253,17 @@ class FaultSuiteTests {
 	void gracefulShutdown_sigtermFinishesRunningJobsAndReleasesTheRest() {
 		RedisServerProcess redis = closeLater(FaultSupport.redis(this.dir.resolve("redis"), false));
 		Client client = closeLater(new Client(redis.port(), this.prefix));
-		String[] settings = { "delayqueue.topics.faults.concurrency=4", "delayqueue.topics.faults.prefetch=16",
-				"faults.handler-millis=300", "delayqueue.worker.shutdown-timeout=10s" };
+		String[] settings = { "delayqueue.topics.faults.concurrency=8", "delayqueue.topics.faults.prefetch=32",
+				"faults.handler-millis=100", "delayqueue.worker.shutdown-timeout=10s" };
 		WorkerProcess first = workers(redis, 1, settings).get(0);
 		int n = size(200, 2_000);
 		Set<String> scheduled = client.schedule("g", n, Instant.now(), Duration.ZERO);
-		FaultSupport.await(() -> Ledger.read(this.logs).delivered() >= 8, Duration.ofSeconds(20), "first deliveries");
+		FaultSupport.await(() -> Ledger.read(this.logs).delivered() >= 16, Duration.ofSeconds(20), "first deliveries");
 		long exitMillis = first.terminate(30);
 		long inFlightAfterExit = client.store.stats("faults").inFlight();
 		int deliveredByFirst = Ledger.read(this.logs).delivered();
 		closeLater(WorkerProcess.start(this.logs, "second", redis.port(), this.prefix, settings)).awaitReady();
-		Ledger ledger = FaultSupport.awaitDelivered(this.logs, scheduled, Duration.ofSeconds(120));
+		Ledger ledger = FaultSupport.awaitDelivered(this.logs, scheduled, Duration.ofSeconds(60 + n / 40));
 		FaultSupport.report("Graceful shutdown (SIGTERM under load)", n, ledger, scheduled,
 				client.store.stats("faults").dead(), "exit " + exitMillis + " ms after SIGTERM, " + deliveredByFirst
 						+ " delivered before, " + inFlightAfterExit + " left in flight");
@@ -267,9 +300,17 @@ class FaultSuiteTests {
 			}
 		});
 		pinger.start();
+		client.redis.execute((org.springframework.data.redis.core.RedisCallback<Object>) (connection) -> {
+			connection.serverCommands().setConfig("latency-monitor-threshold", "5");
+			return null;
+		});
 		Ledger ledger;
+		long serverMax;
 		try {
-			ledger = FaultSupport.awaitDelivered(this.logs, scheduled, Duration.ofSeconds(size(120, 600)));
+			FaultSupport.await(() -> Instant.now().isAfter(due) && client.store.stats("faults").pending() == 0
+					&& client.store.stats("faults").inFlight() == 0, Duration.ofSeconds(size(120, 600)), "the drain");
+			ledger = Ledger.read(this.logs);
+			serverMax = redisLatencyMax(lettuce);
 		}
 		finally {
 			draining.set(false);
@@ -285,15 +326,18 @@ class FaultSuiteTests {
 			}
 		}).max().orElse(0) - due.toEpochMilli();
 		List<Long> sorted = pings.stream().sorted().toList();
+		double p50 = sorted.get(sorted.size() / 2) / 1e6;
 		double p99 = sorted.get((int) (sorted.size() * 0.99)) / 1e6;
 		double max = sorted.get(sorted.size() - 1) / 1e6;
 		FaultSupport.report("Mass expiry (all due at one instant, 2 JVMs)", n, ledger, scheduled,
 				client.store.stats("faults").dead(), String.format("scheduled in %,d ms; drained in %,d ms (%,.0f jobs/s); "
-						+ "PING during drain p99 %.1f ms, max %.1f ms (%d samples)", scheduleMillis, drainMillis,
-						n * 1000.0 / Math.max(1, drainMillis), p99, max, sorted.size()));
+						+ "PING during drain p50 %.1f / p99 %.1f / max %.1f ms (%d samples; the client shares 2 cores with "
+						+ "Redis and the workers); slowest Redis event %d ms (LATENCY, threshold 5 ms)", scheduleMillis,
+						drainMillis, n * 1000.0 / Math.max(1, drainMillis), p50, p99, max, sorted.size(), serverMax));
 		assertThat(ledger.missing(scheduled)).as("lost").isEmpty();
 		assertThat(ledger.duplicates()).isZero();
-		assertThat(max).as("PING max (ms) during the drain").isLessThan(250);
+		assertThat(p99).as("PING p99 (ms) during the drain").isLessThan(50);
+		assertThat(serverMax).as("slowest event inside Redis (ms) during the drain").isLessThan(50);
 		FaultSupport.await(() -> client.store.stats("faults").inFlight() == 0, Duration.ofSeconds(10), "acks");
 		FaultSupport.assertNoOrphans(client.redis, this.prefix, true);
 	}
