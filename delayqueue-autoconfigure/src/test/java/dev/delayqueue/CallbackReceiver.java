@@ -83,6 +83,7 @@ public final class CallbackReceiver implements AutoCloseable {
 	private void handle(HttpExchange exchange) throws IOException {
 		int now = this.running.incrementAndGet();
 		this.maxRunning.accumulateAndGet(now, Math::max);
+		boolean counted = true;
 		try (InputStream in = exchange.getRequestBody()) {
 			Call call = new Call(exchange.getRequestMethod(), exchange.getRequestURI().toString(),
 					Map.copyOf(exchange.getRequestHeaders()), in.readAllBytes(), System.currentTimeMillis());
@@ -97,6 +98,9 @@ public final class CallbackReceiver implements AutoCloseable {
 				}
 			}
 			byte[] body = answer.body().getBytes(StandardCharsets.UTF_8);
+			// no longer running once the answer starts: the client may start its next call as soon as it has it
+			this.running.decrementAndGet();
+			counted = false;
 			answer.headers().forEach((name, value) -> exchange.getResponseHeaders().add(name, value));
 			exchange.sendResponseHeaders(answer.status(), (body.length == 0) ? -1 : body.length);
 			try (OutputStream out = exchange.getResponseBody()) {
@@ -107,7 +111,9 @@ public final class CallbackReceiver implements AutoCloseable {
 			// the client gave up (timeout): nothing to answer
 		}
 		finally {
-			this.running.decrementAndGet();
+			if (counted) {
+				this.running.decrementAndGet();
+			}
 			exchange.close();
 		}
 	}

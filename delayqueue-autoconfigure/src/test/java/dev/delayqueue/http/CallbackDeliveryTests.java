@@ -157,8 +157,8 @@ class CallbackDeliveryTests {
 			assertThat(received).extracting((c) -> c.header(CallbackHeaders.ATTEMPT)).containsExactly("1", "2", "3");
 			long first = received.get(1).at() - received.get(0).at();
 			long second = received.get(2).at() - received.get(1).at();
-			assertThat(first).isBetween(300L, 550L);
-			assertThat(second).isBetween(600L, 850L);
+			assertThat(first).isBetween(300L, 800L);
+			assertThat(second).isBetween(600L, 1_100L);
 		});
 	}
 
@@ -255,11 +255,11 @@ class CallbackDeliveryTests {
 			assertThat(zero.get(1).at() - zero.get(0).at()).as("Retry-After: 0 still waits").isGreaterThanOrEqualTo(1_000L);
 			List<Call> throttled = this.receiver.calls("/throttled");
 			assertThat(throttled).hasSize(2);
-			assertThat(throttled.get(1).at() - throttled.get(0).at()).isBetween(1_000L, 1_400L);
+			assertThat(throttled.get(1).at() - throttled.get(0).at()).isBetween(1_000L, 2_000L);
 			DelayedJob dead = awaitState(queue, "unavailable", JobState.DEAD);
 			List<Call> unavailable = this.receiver.calls("/unavailable");
 			assertThat(unavailable).hasSize(2);
-			assertThat(unavailable.get(1).at() - unavailable.get(0).at()).isBetween(1_000L, 1_400L);
+			assertThat(unavailable.get(1).at() - unavailable.get(0).at()).isBetween(1_000L, 2_000L);
 			assertThat(dead.lastError()).contains("HTTP 503");
 		});
 	}

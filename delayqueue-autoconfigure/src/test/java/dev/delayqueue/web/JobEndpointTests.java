@@ -55,7 +55,7 @@ class JobEndpointTests extends EndpointTestSupport {
 		await().atMost(5, TimeUnit.SECONDS).until(() -> receiver.calls("/seed1/a").size() == 1);
 		Call call = receiver.calls("/seed1/a").get(0);
 		assertThat(call.method()).isEqualTo("PUT");
-		assertThat(call.at() - posted).isBetween(1_000L, 1_300L);
+		assertThat(call.at() - posted).isBetween(1_000L, 1_800L);
 		JsonNode payload = new tools.jackson.databind.json.JsonMapper().readTree(call.body());
 		assertThat(payload.get("topic").asString()).isEqualTo("inform");
 		assertThat(payload.get("id").asString()).isEqualTo("08019413123");
