@@ -100,7 +100,8 @@ public final class DelayQueueAutoConfiguration {
 
 	/**
 	 * Bounds Lettuce's command timeout (a minute by default) to {@code delayqueue.redis.command-timeout} unless the
-	 * application set {@code spring.data.redis.timeout}.
+	 * application set {@code spring.data.redis.timeout}. Applied first, so the application's own customizers win. It
+	 * is the application's connection: blocking commands waiting longer need {@code spring.data.redis.timeout}.
 	 */
 	@Configuration(proxyBeanMethods = false)
 	@ConditionalOnClass(name = { "io.lettuce.core.RedisClient",
@@ -108,6 +109,7 @@ public final class DelayQueueAutoConfiguration {
 	static final class LettuceTimeoutConfiguration {
 
 		@Bean
+		@org.springframework.core.annotation.Order(org.springframework.core.Ordered.HIGHEST_PRECEDENCE)
 		LettuceClientConfigurationBuilderCustomizer delayQueueLettuceCommandTimeout(
 				Environment environment, DelayQueueProperties properties) {
 			return (builder) -> {

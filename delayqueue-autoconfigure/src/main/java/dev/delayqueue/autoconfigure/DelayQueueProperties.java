@@ -111,7 +111,8 @@ public class DelayQueueProperties {
 		private List<String> allowedHosts = new ArrayList<>();
 
 		/**
-		 * Longest time for one callback, from connecting to reading the answer.
+		 * Longest wait for a callback's answer once the request is sent, and between parts of it. A receiver that
+		 * trickles its answer is cut after twice this plus the connect timeout.
 		 */
 		private Duration timeout = CallbackSettings.DEFAULT_TIMEOUT;
 

@@ -7,7 +7,8 @@ import org.jspecify.annotations.Nullable;
 /**
  * How the {@link CallbackDispatcher} makes its requests.
  *
- * @param timeout longest time for one callback, from connecting to reading the answer
+ * @param timeout longest wait for the answer once the request is sent, and between parts of it; a receiver that
+ * trickles its answer is cut after twice this plus {@code connectTimeout}
  * @param connectTimeout longest time to open a connection
  * @param maxConnections most pooled connections (all hosts)
  * @param maxConcurrency most callbacks running at once (all hosts); more wait their turn

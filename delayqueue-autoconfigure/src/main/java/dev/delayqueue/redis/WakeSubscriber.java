@@ -28,6 +28,8 @@ public class WakeSubscriber {
 
 	private @Nullable RedisMessageListenerContainer container;
 
+	private boolean closed;
+
 	/**
 	 * Creates a subscriber.
 	 * @param connectionFactory the connection factory (a dedicated connection is opened for the subscription)
@@ -43,7 +45,7 @@ public class WakeSubscriber {
 	 * @param onWake called for each announcement
 	 */
 	public synchronized void start(Listener onWake) {
-		if (this.container != null) {
+		if (this.container != null || this.closed) {
 			return;
 		}
 		RedisMessageListenerContainer listenerContainer = new RedisMessageListenerContainer();
@@ -77,9 +79,10 @@ public class WakeSubscriber {
 	}
 
 	/**
-	 * Unsubscribes and releases the connection.
+	 * Unsubscribes and releases the connection; a later {@link #start} does nothing.
 	 */
 	public synchronized void stop() {
+		this.closed = true;
 		RedisMessageListenerContainer current = this.container;
 		if (current != null) {
 			this.container = null;

@@ -109,6 +109,8 @@ public class JobWorker implements SmartLifecycle {
 
 	private volatile long nextSubscribeAttempt;
 
+	private final java.util.concurrent.atomic.AtomicBoolean subscribing = new java.util.concurrent.atomic.AtomicBoolean();
+
 	private int subscribeFailures;
 
 	private @Nullable Thread dispatcher;
@@ -260,6 +262,10 @@ public class JobWorker implements SmartLifecycle {
 			this.subscribed = true;
 			if (this.subscribeFailures > 0) {
 				logger.info("delayqueue worker subscribed to wake-ups after {} failed attempts", this.subscribeFailures);
+				// announcements made while unsubscribed were missed: look at every topic now
+				this.topics.values().forEach((worker) -> worker.lastClaim = 0);
+				this.callbackTopics.values().forEach((worker) -> worker.lastClaim = 0);
+				wake();
 			}
 		}
 		catch (RuntimeException ex) {
@@ -627,8 +633,19 @@ public class JobWorker implements SmartLifecycle {
 	}
 
 	private void heartbeat() {
-		if (!this.subscribed && System.currentTimeMillis() >= this.nextSubscribeAttempt) {
-			subscribe();
+		if (!this.subscribed && System.currentTimeMillis() >= this.nextSubscribeAttempt
+				&& this.subscribing.compareAndSet(false, true)) {
+			// subscribing may wait seconds for an unreachable Redis: never on the thread that extends leases
+			Thread retry = new Thread(() -> {
+				try {
+					subscribe();
+				}
+				finally {
+					this.subscribing.set(false);
+				}
+			}, "delayqueue-subscribe");
+			retry.setDaemon(true);
+			retry.start();
 		}
 		for (TopicWorker worker : this.workers) {
 			List<Lease> held = worker.heldLeases();

@@ -50,7 +50,7 @@ final class TopicWorker {
 	volatile long nextLeaseEnd = Long.MAX_VALUE;
 
 	/** When the last claim ran (epoch ms). */
-	long lastClaim;
+	volatile long lastClaim;
 
 	/** No claim before this time (epoch ms), after a Redis error. */
 	long backoffUntil;

@@ -21,7 +21,8 @@ import org.springframework.context.event.EventListener;
  * A worker as an application would run it: a {@code @DelayedJobHandler} for topic {@code faults} that takes
  * {@code faults.handler-millis} and then appends {@code id attempt dueMillis startedMillis instance} to
  * {@code faults.log} with one unbuffered write (it survives a SIGKILL of this process). Writes
- * {@code faults.log}{@code .ready} once started.
+ * {@code faults.log}{@code .ready} once started. With {@code faults.log-starts=true} it also writes {@code S id} when a
+ * handler starts. It halts when the JVM that started it exits.
  */
 @SpringBootApplication
 public class FaultWorkerApplication {
@@ -34,8 +35,12 @@ public class FaultWorkerApplication {
 
 	private final Path ready;
 
+	private final boolean logStarts;
+
 	FaultWorkerApplication(@Value("${faults.log}") String log, @Value("${faults.instance}") String instance,
-			@Value("${faults.handler-millis:0}") long handlerMillis) throws IOException {
+			@Value("${faults.handler-millis:0}") long handlerMillis, @Value("${faults.log-starts:false}") boolean logStarts)
+			throws IOException {
+		this.logStarts = logStarts;
 		this.log = new FileOutputStream(log, true);
 		this.instance = instance;
 		this.handlerMillis = handlerMillis;
@@ -43,6 +48,8 @@ public class FaultWorkerApplication {
 	}
 
 	public static void main(String[] args) {
+		// never outlive the test JVM that started this worker, even if it was killed
+		ProcessHandle.current().parent().ifPresent((parent) -> parent.onExit().thenRun(() -> Runtime.getRuntime().halt(3)));
 		SpringApplication application = new SpringApplication(FaultWorkerApplication.class);
 		application.setWebApplicationType(WebApplicationType.NONE);
 		application.run(args);
@@ -51,11 +58,17 @@ public class FaultWorkerApplication {
 	@DelayedJobHandler(topic = "faults")
 	void handle(DelayedJob job) throws InterruptedException {
 		long started = System.currentTimeMillis();
+		if (this.logStarts) {
+			write("S " + job.id() + "\n");
+		}
 		if (this.handlerMillis > 0) {
 			Thread.sleep(this.handlerMillis);
 		}
-		String line = job.id() + " " + job.attempts() + " " + job.dueAt().toEpochMilli() + " "
-				+ started + " " + this.instance + "\n";
+		write(job.id() + " " + job.attempts() + " " + job.dueAt().toEpochMilli() + " " + started + " " + this.instance
+				+ "\n");
+	}
+
+	private void write(String line) {
 		try {
 			synchronized (this.log) {
 				this.log.write(line.getBytes(StandardCharsets.UTF_8));

@@ -3,7 +3,6 @@ package dev.delayqueue.faults;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -48,10 +47,13 @@ class CallbackFaultTests {
 	@Test
 	void aReceiverDownSlowAndLyingGetsEveryJobInTheEndThroughRetriesAndRedrive() throws Exception {
 		int n = FaultSupport.size(300, 3_000);
-		int port;
-		try (ServerSocket socket = new ServerSocket(0)) {
-			port = socket.getLocalPort();
-		}
+		// bound from the start (a port given up and bound again later can be taken meanwhile); "down" closes every
+		// connection without an answer
+		HttpServer receiver = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 200);
+		receiver.setExecutor(Executors.newFixedThreadPool(32));
+		int port = receiver.getAddress().getPort();
+		java.util.concurrent.atomic.AtomicBoolean down = new java.util.concurrent.atomic.AtomicBoolean(true);
+		java.util.concurrent.atomic.AtomicBoolean fixed = new java.util.concurrent.atomic.AtomicBoolean();
 		Map<String, Integer> successes = new ConcurrentHashMap<>();
 		AtomicLong calls = new AtomicLong();
 		AtomicLong phaseStart = new AtomicLong();
@@ -64,28 +66,32 @@ class CallbackFaultTests {
 			for (int i = 0; i < n; i++) {
 				String id = "cb" + i;
 				scheduled.add(id);
+				// every tenth job goes to a path that keeps failing until it is fixed: those end dead and are redriven
+				String path = (i % 10 == 0) ? "/broken" : "/hook";
 				jobs.add(JobRequest.builder("hooks", id)
 					.at(start.plusMillis(2_000L * i / n))
 					.body(Map.of("i", i))
-					.callback(JobCallback.post("http://127.0.0.1:" + port + "/hook").withSuccess(SuccessContract.CODE_100))
+					.callback(JobCallback.post("http://127.0.0.1:" + port + path).withSuccess(SuccessContract.CODE_100))
 					.backoff(new Backoff(Duration.ofMillis(500), 1.5, Duration.ofSeconds(2)))
 					.maxAttempts(5)
 					.build());
 			}
-			queue.scheduleAll(jobs);
-			// 0-3 s: nothing listens on the port (connection refused)
-			WorkerProcess.sleep(3_000);
-			HttpServer receiver = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 200);
-			receiver.setExecutor(Executors.newFixedThreadPool(32));
-			phaseStart.set(System.currentTimeMillis());
 			receiver.createContext("/", (exchange) -> {
 				calls.incrementAndGet();
 				byte[] body = exchange.getRequestBody().readAllBytes();
+				if (down.get()) {
+					exchange.close(); // no answer at all
+					return;
+				}
 				String id = exchange.getRequestHeaders().getFirst("X-DelayQueue-Id");
 				long phase = (System.currentTimeMillis() - phaseStart.get()) / 2_000;
 				String answer;
 				int status = 200;
-				if (phase == 0) {
+				if (exchange.getRequestURI().getPath().equals("/broken") && !fixed.get()) {
+					status = 500;
+					answer = "broken";
+				}
+				else if (phase == 0) {
 					sleep(1_500); // slower than the 1 s timeout
 					answer = "{\"code\":100}";
 				}
@@ -107,25 +113,34 @@ class CallbackFaultTests {
 				catch (IOException ex) {
 					return; // the dispatcher gave up (timeout)
 				}
-				if (phase >= 3 && id != null) {
+				// phase 0 answers after the client gave up: a write that seems to succeed there is not a delivery
+				if (status == 200 && answer.equals("{\"code\":100}") && phase != 0 && id != null) {
 					successes.merge(id, 1, Integer::sum);
 				}
 			});
 			receiver.start();
+			queue.scheduleAll(jobs);
+			// 0-3 s: every connection is closed without an answer
+			WorkerProcess.sleep(3_000);
+			phaseStart.set(System.currentTimeMillis());
+			down.set(false);
 			try {
 				FaultSupport.await(() -> successes.size() + queue.stats("hooks").dead() >= n, Duration.ofSeconds(120),
 						"every job delivered or dead");
 				long dead = queue.stats("hooks").dead();
+				fixed.set(true);
 				long redriven = queue.redriveAll("hooks");
 				FaultSupport.await(() -> successes.size() == n, Duration.ofSeconds(60), "every job delivered");
 				FaultSupport.await(() -> queue.stats("hooks").inFlight() == 0, Duration.ofSeconds(10), "acks");
 				long duplicates = successes.values().stream().mapToLong((v) -> v - 1).sum();
-				FaultSupport.write(String.format("| Callback receiver down 3 s, slow, 500/wrong code, 101, then ok | %,d | "
+				FaultSupport.write(String.format("| Callback receiver silent 3 s, slow, 500/wrong code, 101, then ok; 1 in 10 "
+						+ "to a path failing until fixed | %,d | "
 						+ "%,d | %d | %d | %d before redrive | - | %,d calls; max 5 attempts, backoff 0.5 s x1.5; "
 						+ "redrive delivered the %d dead |", n, successes.size(), n - successes.size(), duplicates, dead,
 						calls.get(), redriven));
 				assertThat(successes.keySet()).containsExactlyInAnyOrderElementsOf(scheduled);
 				assertThat(duplicates).isZero();
+				assertThat(dead).as("jobs dead after their last attempt").isGreaterThanOrEqualTo(n / 10);
 				assertThat(redriven).isEqualTo(dead);
 				FaultSupport.assertNoOrphans(context.getBean(StringRedisTemplate.class), "cbfaults", true);
 			}

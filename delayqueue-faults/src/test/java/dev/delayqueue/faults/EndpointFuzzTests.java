@@ -63,6 +63,7 @@ class EndpointFuzzTests {
 			Random random = new Random(SEED);
 			Map<Integer, Integer> statuses = new TreeMap<>();
 			Set<String> baseline = keys.keys("fuzz:*");
+			long writes = writes(keys);
 			int tomcatRefusals = 0;
 			for (int i = 0; i < inputs; i++) {
 				Input input = next(random, i);
@@ -90,9 +91,11 @@ class EndpointFuzzTests {
 							: answer.get("error").asString();
 					assertThat(message).as(what).isNotBlank();
 					assertThat(keys.keys("fuzz:*")).as(what).isEqualTo(baseline);
+					assertThat(writes(keys)).as("writes to Redis by " + what).isEqualTo(writes);
 				}
 				else {
 					baseline = keys.keys("fuzz:*");
+					writes = writes(keys);
 				}
 			}
 			long bad = statuses.entrySet().stream().filter((e) -> e.getKey() >= 400).mapToLong(Map.Entry::getValue).sum();
@@ -103,6 +106,13 @@ class EndpointFuzzTests {
 			FaultSupport.write("| HTTP fuzz (/job, httpqueue) | " + String.format("%,d", inputs)
 					+ " | - | - | - | - | - | " + summary + " |");
 		}
+	}
+
+	/** Redis's count of writes since the last save; it never saves here, so any write moves it. */
+	private static long writes(StringRedisTemplate redis) {
+		java.util.Properties info = redis.execute((org.springframework.data.redis.core.RedisCallback<java.util.Properties>)
+				(connection) -> connection.serverCommands().info("persistence"));
+		return Long.parseLong(info.getProperty("rdb_changes_since_last_save"));
 	}
 
 	record Input(String method, String path, byte[] body) {

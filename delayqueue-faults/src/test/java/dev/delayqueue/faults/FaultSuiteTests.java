@@ -59,10 +59,15 @@ class FaultSuiteTests {
 	}
 
 	@AfterEach
-	void tearDown() throws Exception {
+	void tearDown() {
 		Collections.reverse(this.resources);
 		for (AutoCloseable resource : this.resources) {
-			resource.close();
+			try {
+				resource.close();
+			}
+			catch (Exception ex) {
+				System.err.println("cleanup of " + resource + " failed: " + ex);
+			}
 		}
 	}
 
@@ -103,23 +108,46 @@ class FaultSuiteTests {
 				client.store.stats("faults").dead(), "lease 2 s; bound " + kills * capacity + " duplicates");
 		assertThat(ledger.missing(scheduled)).as("lost").isEmpty();
 		assertThat(ledger.duplicates()).as("duplicates, at most what killed workers held").isLessThanOrEqualTo(kills * capacity);
+		assertThat(ledger.worstLateness()).as("worst lateness (ms): the 2 s lease, the 0.5 s poll, slack")
+			.isLessThan(6_000);
 		FaultSupport.await(() -> client.store.stats("faults").inFlight() == 0, Duration.ofSeconds(10), "acks");
 		FaultSupport.assertNoOrphans(client.redis, this.prefix, true);
+	}
+
+	@Test
+	void workerStartedWhileRedisIsDown_subscribesLaterAndIsWokenByANewJob() {
+		RedisServerProcess redis = closeLater(FaultSupport.redis(this.dir.resolve("redis"), false));
+		int port = redis.port();
+		redis.kill();
+		// a one-hour poll: only a wake-up can deliver the job below on time
+		WorkerProcess worker = closeLater(WorkerProcess.start(this.logs, "w0", port, this.prefix,
+				"delayqueue.worker.poll-interval=1h", "delayqueue.topics.faults.lease=3s"));
+		WorkerProcess.sleep(3_000);
+		redis.restart();
+		worker.awaitReady();
+		Client client = closeLater(new Client(redis.port(), this.prefix));
+		WorkerProcess.sleep(12_000); // the heartbeat retries the subscription every 5 s at most every lease/3
+		Set<String> scheduled = client.schedule("w", 1, Instant.now().plusSeconds(1), Duration.ZERO);
+		Ledger ledger = FaultSupport.awaitDelivered(this.logs, scheduled, Duration.ofSeconds(10));
+		FaultSupport.report("Worker started while Redis was down (1 h poll)", 1, ledger, scheduled,
+				client.store.stats("faults").dead(), "woken by pub/sub after resubscribing");
+		assertThat(ledger.missing(scheduled)).isEmpty();
+		assertThat(ledger.worstLateness()).as("lateness (ms) of a job that only a wake-up can deliver").isLessThan(1_000);
 	}
 
 	@Test
 	void longHandler_theHeartbeatKeepsALeaseShorterThanTheHandlerAlive() {
 		RedisServerProcess redis = closeLater(FaultSupport.redis(this.dir.resolve("redis"), false));
 		Client client = closeLater(new Client(redis.port(), this.prefix));
-		workers(redis, 2, "delayqueue.topics.faults.lease=1s", "delayqueue.topics.faults.concurrency=4",
-				"delayqueue.topics.faults.prefetch=4", "faults.handler-millis=2500");
+		workers(redis, 2, "delayqueue.topics.faults.lease=3s", "delayqueue.topics.faults.concurrency=4",
+				"delayqueue.topics.faults.prefetch=4", "faults.handler-millis=7000");
 		int n = size(16, 64);
 		Set<String> scheduled = client.schedule("l", n, Instant.now(), Duration.ZERO);
 		Ledger ledger = FaultSupport.awaitDelivered(this.logs, scheduled, Duration.ofSeconds(60));
 		FaultSupport.await(() -> client.store.stats("faults").inFlight() == 0, Duration.ofSeconds(10), "acks");
 		WorkerProcess.sleep(1_500);
 		ledger = Ledger.read(this.logs);
-		FaultSupport.report("Long handler (2.5 s, lease 1 s)", n, ledger, scheduled, client.store.stats("faults").dead(),
+		FaultSupport.report("Long handler (7 s, lease 3 s)", n, ledger, scheduled, client.store.stats("faults").dead(),
 				"heartbeat every lease/3");
 		assertThat(ledger.missing(scheduled)).isEmpty();
 		assertThat(ledger.duplicates()).isZero();
@@ -157,6 +185,8 @@ class FaultSuiteTests {
 		FaultSupport.report("Redis SIGKILL + restart (AOF everysec)", n + m, ledger, scheduled,
 				client.store.stats("faults").dead(), "client scheduled again " + reconnectMillis + " ms after restart");
 		assertThat(ledger.missing(scheduled)).as("lost").isEmpty();
+		assertThat(ledger.duplicates()).as("duplicates, at most what the workers held at the crash")
+			.isLessThanOrEqualTo(2 * 20);
 		FaultSupport.await(() -> client.store.stats("faults").inFlight() == 0, Duration.ofSeconds(15), "acks");
 		FaultSupport.assertNoOrphans(client.redis, this.prefix, true);
 	}
@@ -250,16 +280,27 @@ class FaultSuiteTests {
 	private static final long CLIENT_TIMEOUT_MILLIS = FaultSupport.CLIENT_TIMEOUT.toMillis();
 
 	@Test
-	void gracefulShutdown_sigtermFinishesRunningJobsAndReleasesTheRest() {
+	void gracefulShutdown_sigtermFinishesRunningJobsAndReleasesTheRest() throws Exception {
 		RedisServerProcess redis = closeLater(FaultSupport.redis(this.dir.resolve("redis"), false));
 		Client client = closeLater(new Client(redis.port(), this.prefix));
 		String[] settings = { "delayqueue.topics.faults.concurrency=8", "delayqueue.topics.faults.prefetch=32",
-				"faults.handler-millis=100", "delayqueue.worker.shutdown-timeout=10s" };
+				"faults.handler-millis=100", "delayqueue.worker.shutdown-timeout=10s", "faults.log-starts=true" };
 		WorkerProcess first = workers(redis, 1, settings).get(0);
 		int n = size(200, 2_000);
 		Set<String> scheduled = client.schedule("g", n, Instant.now(), Duration.ZERO);
 		FaultSupport.await(() -> Ledger.read(this.logs).delivered() >= 16, Duration.ofSeconds(20), "first deliveries");
 		long exitMillis = first.terminate(30);
+		List<String> firstLog = java.nio.file.Files.readAllLines(this.logs.resolve("w0.log"));
+		Set<String> started = new LinkedHashSet<>();
+		Set<String> finished = new LinkedHashSet<>();
+		for (String line : firstLog) {
+			if (line.startsWith("S ")) {
+				started.add(line.substring(2));
+			}
+			else {
+				finished.add(line.split(" ")[0]);
+			}
+		}
 		long inFlightAfterExit = client.store.stats("faults").inFlight();
 		int deliveredByFirst = Ledger.read(this.logs).delivered();
 		closeLater(WorkerProcess.start(this.logs, "second", redis.port(), this.prefix, settings)).awaitReady();
@@ -268,6 +309,7 @@ class FaultSuiteTests {
 				client.store.stats("faults").dead(), "exit " + exitMillis + " ms after SIGTERM, " + deliveredByFirst
 						+ " delivered before, " + inFlightAfterExit + " left in flight");
 		assertThat(inFlightAfterExit).as("in flight after a graceful exit").isZero();
+		assertThat(finished).as("every handler running at SIGTERM finished in the first worker").containsAll(started);
 		assertThat(ledger.missing(scheduled)).isEmpty();
 		assertThat(ledger.duplicates()).isZero();
 		FaultSupport.await(() -> client.store.stats("faults").inFlight() == 0, Duration.ofSeconds(10), "acks");
@@ -284,6 +326,7 @@ class FaultSuiteTests {
 		long scheduleStart = System.nanoTime();
 		Set<String> scheduled = client.schedule("m", n, due, Duration.ZERO);
 		long scheduleMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - scheduleStart);
+		assertThat(Instant.now()).as("every job scheduled before the instant they are due").isBefore(due);
 		List<Long> pings = new CopyOnWriteArrayList<>();
 		AtomicBoolean draining = new AtomicBoolean(true);
 		RedisClient lettuce = RedisClient.create("redis://127.0.0.1:" + redis.port());
@@ -336,7 +379,6 @@ class FaultSuiteTests {
 						drainMillis, n * 1000.0 / Math.max(1, drainMillis), p50, p99, max, sorted.size(), serverMax));
 		assertThat(ledger.missing(scheduled)).as("lost").isEmpty();
 		assertThat(ledger.duplicates()).isZero();
-		assertThat(p99).as("PING p99 (ms) during the drain").isLessThan(50);
 		assertThat(serverMax).as("slowest event inside Redis (ms) during the drain").isLessThan(50);
 		FaultSupport.await(() -> client.store.stats("faults").inFlight() == 0, Duration.ofSeconds(10), "acks");
 		FaultSupport.assertNoOrphans(client.redis, this.prefix, true);

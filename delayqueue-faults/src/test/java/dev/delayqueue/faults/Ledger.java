@@ -29,7 +29,7 @@ final class Ledger {
 				for (String line : Files.readAllLines(file)) {
 					String[] parts = line.split(" ");
 					if (parts.length < 5) {
-						continue; // a line cut by SIGKILL mid-write cannot be, writes are one syscall; ignore if so
+						continue; // "S id" start lines
 					}
 					ledger.lines++;
 					ledger.runs.merge(parts[0], 1, Integer::sum);

@@ -20,7 +20,14 @@ final class WorkerProcess implements AutoCloseable {
 
 	private final Path log;
 
+	private static final java.util.Set<Process> LIVE = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+	static {
+		Runtime.getRuntime().addShutdownHook(new Thread(() -> LIVE.forEach(Process::destroyForcibly)));
+	}
+
 	private WorkerProcess(Process process, String instance, Path log) {
+		LIVE.add(process);
 		this.process = process;
 		this.instance = instance;
 		this.log = log;
@@ -75,6 +82,7 @@ final class WorkerProcess implements AutoCloseable {
 	void kill() {
 		this.process.destroyForcibly();
 		waitFor(10);
+		LIVE.remove(this.process);
 	}
 
 	/** SIGTERM: the application shuts down gracefully. */
