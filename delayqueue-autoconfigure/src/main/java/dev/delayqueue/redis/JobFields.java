@@ -16,8 +16,9 @@ import dev.delayqueue.JobCallback;
 import dev.delayqueue.SuccessContract;
 
 /**
- * The fields of a job hash beyond those the scripts own ({@code id, state, due, attempts, created, updated, token,
- * lease, error}): {@code body}, {@code max}, the callback ({@code cb_url}, {@code cb_method}, {@code cb_ok},
+ * The fields of a job hash beyond those the scripts own ({@code state, due, attempts, created, updated, token,
+ * lease, error}; {@code attempts} is absent while 0, {@code updated} while it equals {@code created}, and the id is
+ * the end of the key): {@code body}, {@code max}, the callback ({@code cb_url}, {@code cb_method}, {@code cb_ok},
  * {@code cb_headers} as {@code name: value} lines) and the backoff ({@code bo} as
  * {@code initialMillis multiplier maxMillis}). Scripts only test whether {@code cb_url} exists.
  */
@@ -53,17 +54,15 @@ final class JobFields {
 		return fields;
 	}
 
-	static DelayedJob read(String topic, Map<String, String> fields) {
-		String id = fields.get("id");
-		if (id == null) {
-			throw new IllegalStateException("Job hash without id field in topic '" + topic + "'");
-		}
+	static DelayedJob read(String topic, String id, Map<String, String> fields) {
 		String max = fields.get("max");
+		String created = fields.get("created");
 		return new DelayedJob(topic, id, RedisJobStore.state(fields.get("state")), fields.get("body"),
-				Instant.ofEpochMilli(Long.parseLong(fields.get("due"))), Integer.parseInt(fields.get("attempts")),
-				(max != null) ? Integer.valueOf(max) : null, Instant.ofEpochMilli(Long.parseLong(fields.get("created"))),
-				Instant.ofEpochMilli(Long.parseLong(fields.get("updated"))), fields.get("error"), callback(fields),
-				backoff(fields.get("bo")));
+				Instant.ofEpochMilli(Long.parseLong(fields.get("due"))),
+				Integer.parseInt(fields.getOrDefault("attempts", "0")), (max != null) ? Integer.valueOf(max) : null,
+				Instant.ofEpochMilli(Long.parseLong(created)),
+				Instant.ofEpochMilli(Long.parseLong(fields.getOrDefault("updated", created))), fields.get("error"),
+				callback(fields), backoff(fields.get("bo")));
 	}
 
 	private static @Nullable JobCallback callback(Map<String, String> fields) {

@@ -132,10 +132,10 @@ public class RedisJobStore {
 						Long.toString(leaseMillis), tokenBase, this.keys.wakeChannel(), topic));
 		List<String> expired = strings(result.get(0));
 		List<?> rawJobs = (List<?>) result.get(1);
-		List<ClaimedJob> jobs = new ArrayList<>(rawJobs.size());
-		for (Object raw : rawJobs) {
-			Map<String, String> fields = toMap(raw);
-			DelayedJob job = JobFields.read(topic, fields);
+		List<ClaimedJob> jobs = new ArrayList<>(rawJobs.size() / 2);
+		for (int i = 0; i + 1 < rawJobs.size(); i += 2) {
+			Map<String, String> fields = toMap(rawJobs.get(i + 1));
+			DelayedJob job = JobFields.read(topic, (String) rawJobs.get(i), fields);
 			jobs.add(new ClaimedJob(job, fields.get("token"), Long.parseLong(fields.get("lease"))));
 		}
 		return new ClaimResult(expired, jobs, score(result.get(2)), score(result.get(3)));
@@ -238,7 +238,7 @@ public class RedisJobStore {
 		if (fields.isEmpty()) {
 			return Optional.empty();
 		}
-		return Optional.of(JobFields.read(topic, stringMap(fields)));
+		return Optional.of(JobFields.read(topic, id, stringMap(fields)));
 	}
 
 	/**
@@ -261,10 +261,10 @@ public class RedisJobStore {
 			return null;
 		}, this.redis.getStringSerializer());
 		List<DelayedJob> jobs = new ArrayList<>(idList.size());
-		for (Object hash : hashes) {
-			Map<String, String> fields = stringMap((Map<?, ?>) hash);
+		for (int i = 0; i < idList.size(); i++) {
+			Map<String, String> fields = stringMap((Map<?, ?>) hashes.get(i));
 			if (!fields.isEmpty()) {
-				jobs.add(JobFields.read(topic, fields));
+				jobs.add(JobFields.read(topic, idList.get(i), fields));
 			}
 		}
 		return jobs;

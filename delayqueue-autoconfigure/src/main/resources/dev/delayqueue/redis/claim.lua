@@ -3,7 +3,8 @@
 -- KEYS[3] due zset (local handlers), KEYS[4] due zset (HTTP callbacks)
 -- ARGV[1] job key prefix, ARGV[2] now (ms), ARGV[3] most jobs to claim (and to recover), ARGV[4] lease (ms),
 -- ARGV[5] token base (unique per call; each job's token is base:n), ARGV[6] wake channel, ARGV[7] topic
--- Returns { ids whose lease expired, claimed jobs as HGETALL lists, next due (ms) or -1, next lease end (ms) or -1 }
+-- Returns { ids whose lease expired, claimed jobs as id and HGETALL list pairs, next due (ms) or -1,
+-- next lease end (ms) or -1 }
 local prefix, now, limit, lease, token_base = ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4]), ARGV[5]
 local expired = redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', now, 'LIMIT', 0, limit)
 local other_lane = nil
@@ -38,6 +39,7 @@ for n, id in ipairs(ids) do
       redis.call('ZADD', KEYS[2], deadline, id)
       redis.call('HINCRBY', key, 'attempts', 1)
       redis.call('HSET', key, 'state', 'inflight', 'token', token_base .. ':' .. n, 'lease', deadline, 'updated', now)
+      jobs[#jobs + 1] = id
       jobs[#jobs + 1] = redis.call('HGETALL', key)
     else
       redis.call('ZADD', lane_key, redis.call('HGET', key, 'due'), id)

@@ -34,7 +34,12 @@ for j = 1, tonumber(ARGV[6]) do
       redis.call('ZREM', KEYS[3], id)
       redis.call('ZREM', KEYS[4], id)
     end
-    local fields = { 'id', id, 'state', 'pending', 'due', due, 'attempts', 0, 'created', created, 'updated', now }
+    -- the id is in the key, attempts start absent (0), updated is absent while it equals created: less memory per job
+    local fields = { 'state', 'pending', 'due', due, 'created', created }
+    if created ~= now then
+      fields[#fields + 1] = 'updated'
+      fields[#fields + 1] = now
+    end
     for f = 1, count do
       fields[#fields + 1] = ARGV[i + 2 + 2 * f]
       fields[#fields + 1] = ARGV[i + 3 + 2 * f]
