@@ -1,0 +1,112 @@
+package dev.delayqueue.benchmarks;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+import dev.delayqueue.CallbackValidator;
+import dev.delayqueue.DefaultDelayQueue;
+import dev.delayqueue.JobRequest;
+import dev.delayqueue.event.DelayQueueListeners;
+import dev.delayqueue.redis.JobKeys;
+import dev.delayqueue.redis.RedisJobStore;
+import dev.delayqueue.redis.WakeSubscriber;
+import dev.delayqueue.worker.JobWorker;
+import dev.delayqueue.worker.RetryPolicy;
+import dev.delayqueue.worker.TopicSettings;
+import dev.delayqueue.worker.WorkerSettings;
+
+import org.springframework.data.redis.connection.RedisStandaloneConfiguration;
+import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
+import org.springframework.data.redis.core.StringRedisTemplate;
+
+/**
+ * delayqueue's engine as the auto-configuration wires it (without Spring): DefaultDelayQueue for scheduling, a
+ * JobWorker with a handler for delivery.
+ */
+final class DelayQueueSubject implements Subject {
+
+	static final String TOPIC = "bench";
+
+	private static final JsonMapper JSON = new JsonMapper();
+
+	final LettuceConnectionFactory connectionFactory;
+
+	final RedisJobStore store;
+
+	final DefaultDelayQueue queue;
+
+	private final JobKeys keys;
+
+	private final int prefetch;
+
+	private JobWorker worker;
+
+	DelayQueueSubject(int port, String prefix, int prefetch) {
+		this.connectionFactory = new LettuceConnectionFactory(new RedisStandaloneConfiguration("127.0.0.1", port));
+		this.connectionFactory.afterPropertiesSet();
+		this.connectionFactory.start();
+		this.keys = new JobKeys(prefix);
+		this.store = new RedisJobStore(new StringRedisTemplate(this.connectionFactory), this.keys);
+		this.queue = new DefaultDelayQueue(this.store, JSON, new DelayQueueListeners(List.of()), Clock.systemUTC(),
+				DefaultDelayQueue.DEFAULT_MAX_BODY_BYTES, 100, CallbackValidator.ACCEPT_ALL);
+		this.prefetch = prefetch;
+	}
+
+	@Override
+	public String name() {
+		return "delayqueue";
+	}
+
+	private static JobRequest request(Job job) {
+		return JobRequest.builder(TOPIC, job.id()).at(Instant.ofEpochMilli(job.dueAt())).body(body(job.body())).build();
+	}
+
+	private static JsonNode body(String json) {
+		return JSON.readTree(json);
+	}
+
+	@Override
+	public void scheduleOne(Job job) {
+		this.queue.schedule(request(job));
+	}
+
+	@Override
+	public void scheduleBatch(List<Job> jobs) {
+		List<JobRequest> requests = new ArrayList<>(jobs.size());
+		for (Job job : jobs) {
+			requests.add(request(job));
+		}
+		this.queue.scheduleAll(requests);
+	}
+
+	@Override
+	public void startConsumers(int threads, Sink sink) {
+		this.worker = new JobWorker(this.store, new WakeSubscriber(this.connectionFactory, this.keys),
+				new DelayQueueListeners(List.of()), Clock.systemUTC(), WorkerSettings.DEFAULT);
+		this.worker.register(TOPIC, (job) -> sink.delivered(job.id(), job.dueAt().toEpochMilli()),
+				new TopicSettings(threads, this.prefetch, Duration.ofSeconds(30), RetryPolicy.DEFAULT, List.of()),
+				"benchmark sink");
+		this.worker.start();
+	}
+
+	@Override
+	public void stopConsumers() {
+		if (this.worker != null) {
+			this.worker.stop();
+			this.worker = null;
+		}
+	}
+
+	@Override
+	public void close() {
+		stopConsumers();
+		this.connectionFactory.destroy();
+	}
+
+}
