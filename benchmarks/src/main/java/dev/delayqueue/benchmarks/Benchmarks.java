@@ -12,6 +12,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.IntSupplier;
 
 import dev.delayqueue.benchmarks.Subject.Job;
 import dev.delayqueue.embedded.RedisServerProcess;
@@ -346,16 +347,10 @@ public final class Benchmarks {
 		}
 	}
 
-	private static void awaitCount(IntSupplierish count, int n, long deadlineMillis) throws InterruptedException {
-		while (count.get() < n && System.currentTimeMillis() < deadlineMillis) {
+	private static void awaitCount(IntSupplier count, int n, long deadlineMillis) throws InterruptedException {
+		while (count.getAsInt() < n && System.currentTimeMillis() < deadlineMillis) {
 			TimeUnit.MILLISECONDS.sleep(5);
 		}
-	}
-
-	interface IntSupplierish {
-
-		int get();
-
 	}
 
 	private static void sleepUntil(long millis) throws InterruptedException {

@@ -30,6 +30,8 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Role;
+import org.springframework.core.Ordered;
+import org.springframework.core.annotation.Order;
 import org.springframework.core.env.Environment;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
 import org.springframework.data.redis.core.StringRedisTemplate;
@@ -109,7 +111,7 @@ public final class DelayQueueAutoConfiguration {
 	static final class LettuceTimeoutConfiguration {
 
 		@Bean
-		@org.springframework.core.annotation.Order(org.springframework.core.Ordered.HIGHEST_PRECEDENCE)
+		@Order(Ordered.HIGHEST_PRECEDENCE)
 		LettuceClientConfigurationBuilderCustomizer delayQueueLettuceCommandTimeout(
 				Environment environment, DelayQueueProperties properties) {
 			return (builder) -> {

@@ -103,10 +103,7 @@ public class HttpQueueEndpoint {
 			.POST(this.prefix + "/delete", this::delete)
 			.POST(this.prefix + "/query", this::query)
 			.filter((request, next) -> Responses.authorized(request, this.token) ? next.handle(request)
-					: ServerResponse.status(HttpStatus.UNAUTHORIZED)
-						.header("WWW-Authenticate", "Bearer")
-						.contentType(org.springframework.http.MediaType.APPLICATION_JSON)
-						.body(JsonRequest.STRICT.writeValueAsBytes(error("missing or wrong bearer token"))))
+					: Responses.unauthorized(error("missing or wrong bearer token")))
 			.onError(Throwable.class, this::error)
 			.build();
 	}

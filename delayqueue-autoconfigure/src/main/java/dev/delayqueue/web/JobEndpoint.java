@@ -107,10 +107,7 @@ public class JobEndpoint {
 			.POST(this.path + "/dead/redrive", this::redrive)
 			.DELETE(this.path + "/dead", this::purge)
 			.filter((request, next) -> Responses.authorized(request, this.token) ? next.handle(request)
-					: ServerResponse.status(HttpStatus.UNAUTHORIZED)
-						.header("WWW-Authenticate", "Bearer")
-						.contentType(org.springframework.http.MediaType.APPLICATION_JSON)
-						.body(JsonRequest.STRICT.writeValueAsBytes(envelope(false, "missing or wrong bearer token", null))))
+					: Responses.unauthorized(envelope(false, "missing or wrong bearer token", null)))
 			.onError(Throwable.class, this::error)
 			.build();
 	}

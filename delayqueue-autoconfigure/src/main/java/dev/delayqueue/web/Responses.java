@@ -7,6 +7,7 @@ import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
 
 import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
 import org.springframework.http.MediaType;
 import org.springframework.web.servlet.function.ServerRequest;
@@ -23,6 +24,16 @@ final class Responses {
 
 	static ServerResponse json(HttpStatusCode status, JsonNode body) {
 		return ServerResponse.status(status)
+			.contentType(MediaType.APPLICATION_JSON)
+			.body(JsonRequest.STRICT.writeValueAsBytes(body));
+	}
+
+	/**
+	 * The answer to a request without the right bearer token.
+	 */
+	static ServerResponse unauthorized(JsonNode body) {
+		return ServerResponse.status(HttpStatus.UNAUTHORIZED)
+			.header(HttpHeaders.WWW_AUTHENTICATE, "Bearer")
 			.contentType(MediaType.APPLICATION_JSON)
 			.body(JsonRequest.STRICT.writeValueAsBytes(body));
 	}
