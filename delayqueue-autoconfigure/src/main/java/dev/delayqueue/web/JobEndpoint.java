@@ -7,6 +7,8 @@ import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.BiPredicate;
+import java.util.function.ToLongFunction;
 
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -269,29 +271,26 @@ public class JobEndpoint {
 	}
 
 	private ServerResponse redrive(ServerRequest request) {
-		String topic = JobNames.checkTopic(param(request, "topic"));
-		Optional<String> id = request.param("id");
-		if (id.isPresent()) {
-			if (!this.queue.redrive(topic, JobNames.checkId(id.get()))) {
-				return respond(HttpStatus.NOT_FOUND, false, "no dead job '" + id.get() + "' in topic '" + topic + "'",
-						null);
-			}
-			return respond(HttpStatus.OK, true, "job redriven", count("redriven", 1));
-		}
-		return respond(HttpStatus.OK, true, "jobs redriven", count("redriven", this.queue.redriveAll(topic)));
+		return onDead(request, "redriven", this.queue::redrive, this.queue::redriveAll);
 	}
 
 	private ServerResponse purge(ServerRequest request) {
+		return onDead(request, "purged", this.queue::purge, this.queue::purgeAll);
+	}
+
+	/** Acts on the dead job named by {@code id}, or on every dead job of the topic without one. */
+	private ServerResponse onDead(ServerRequest request, String done, BiPredicate<String, String> one,
+			ToLongFunction<String> all) {
 		String topic = JobNames.checkTopic(param(request, "topic"));
 		Optional<String> id = request.param("id");
 		if (id.isPresent()) {
-			if (!this.queue.purge(topic, JobNames.checkId(id.get()))) {
+			if (!one.test(topic, JobNames.checkId(id.get()))) {
 				return respond(HttpStatus.NOT_FOUND, false, "no dead job '" + id.get() + "' in topic '" + topic + "'",
 						null);
 			}
-			return respond(HttpStatus.OK, true, "job purged", count("purged", 1));
+			return respond(HttpStatus.OK, true, "job " + done, count(done, 1));
 		}
-		return respond(HttpStatus.OK, true, "jobs purged", count("purged", this.queue.purgeAll(topic)));
+		return respond(HttpStatus.OK, true, "jobs " + done, count(done, all.applyAsLong(topic)));
 	}
 
 	private static ObjectNode count(String name, long value) {

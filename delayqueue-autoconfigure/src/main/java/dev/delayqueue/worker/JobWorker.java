@@ -306,8 +306,7 @@ public class JobWorker implements SmartLifecycle {
 			worker.executor.getQueue().drainTo(waiting);
 			for (Runnable task : waiting) {
 				ClaimedJob claimed = ((Delivery) task).claimed;
-				finish(worker, claimed, new Outcome(claimed.job().id(), claimed.token(),
-						claimed.job().dueAt().toEpochMilli(), true, ""), null);
+				finish(worker, claimed, release(claimed.job(), claimed.token()), null);
 			}
 			worker.executor.shutdown();
 		}
@@ -450,8 +449,7 @@ public class JobWorker implements SmartLifecycle {
 				worker.executor.execute(new Delivery(worker, claimed));
 			}
 			catch (java.util.concurrent.RejectedExecutionException ex) {
-				finish(worker, claimed, new Outcome(job.id(), claimed.token(), job.dueAt().toEpochMilli(), true, ""),
-						null);
+				finish(worker, claimed, release(job, claimed.token()), null);
 			}
 		}
 	}
@@ -490,8 +488,7 @@ public class JobWorker implements SmartLifecycle {
 				finish(worker, claimed, null, Duration.ofMillis(end - start));
 			}
 			else if (failure instanceof CancellationException && !this.running) {
-				finish(worker, claimed, new Outcome(job.id(), claimed.token(), job.dueAt().toEpochMilli(), true, ""),
-						null);
+				finish(worker, claimed, release(job, claimed.token()), null);
 			}
 			else {
 				finish(worker, claimed, outcomeOf(worker, job, claimed.token(), failure, end), failure);
@@ -508,10 +505,15 @@ public class JobWorker implements SmartLifecycle {
 		}
 	}
 
+	/** Gives a job back unstarted: pending again at its due time, the attempt not counted, no error. */
+	private static Outcome release(DelayedJob job, String token) {
+		return new Outcome(job.id(), token, job.dueAt().toEpochMilli(), true, "");
+	}
+
 	private Outcome outcomeOf(TopicWorker worker, DelayedJob job, String token, Throwable failure, long now) {
 		String error = describe(failure);
 		if (!this.running && (failure instanceof InterruptedException || Thread.currentThread().isInterrupted())) {
-			return new Outcome(job.id(), token, job.dueAt().toEpochMilli(), true, "");
+			return release(job, token);
 		}
 		if (failure instanceof NonRetryableJobException || worker.settings.isNonRetryable(failure)) {
 			return new Outcome(job.id(), token, Outcome.DEAD, false, error);
