@@ -44,8 +44,22 @@ public record Backoff(Duration initialInterval, double multiplier, Duration maxI
 	 * @return the wait
 	 */
 	public Duration after(int attempt) {
-		double wait = this.initialInterval.toMillis() * Math.pow(this.multiplier, Math.max(0, attempt - 1));
-		return Duration.ofMillis(Math.round(Math.min(wait, this.maxInterval.toMillis())));
+		return exponential(this.initialInterval, this.multiplier, this.maxInterval, attempt);
+	}
+
+	/**
+	 * The one exponential backoff formula, shared with the retry policies of topics:
+	 * {@code min(initialInterval * multiplier^(attempt-1), maxInterval)}, to the millisecond.
+	 * @param initialInterval wait after the first failed attempt
+	 * @param multiplier factor applied after each further failure
+	 * @param maxInterval longest wait
+	 * @param attempt the number of the failed attempt, from 1
+	 * @return the wait
+	 */
+	public static Duration exponential(Duration initialInterval, double multiplier, Duration maxInterval,
+			int attempt) {
+		double wait = initialInterval.toMillis() * Math.pow(multiplier, Math.max(0, attempt - 1));
+		return Duration.ofMillis(Math.round(Math.min(wait, maxInterval.toMillis())));
 	}
 
 }

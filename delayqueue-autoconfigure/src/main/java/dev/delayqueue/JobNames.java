@@ -2,6 +2,8 @@ package dev.delayqueue;
 
 import java.util.regex.Pattern;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * The rules for topics and ids. They keep every Redis key built from them unique and inside the key prefix.
  * <ul>
@@ -30,7 +32,7 @@ public final class JobNames {
 	 * @return the topic
 	 * @throws InvalidJobException naming {@code topic} and the rule when it breaks one
 	 */
-	public static String checkTopic(@org.jspecify.annotations.Nullable String topic) {
+	public static String checkTopic(@Nullable String topic) {
 		if (topic == null || topic.isEmpty()) {
 			throw new InvalidJobException("topic", "must not be empty");
 		}
@@ -51,7 +53,7 @@ public final class JobNames {
 	 * @return the id
 	 * @throws InvalidJobException naming {@code id} and the rule when it breaks one
 	 */
-	public static String checkId(@org.jspecify.annotations.Nullable String id) {
+	public static String checkId(@Nullable String id) {
 		if (id == null || id.isEmpty()) {
 			throw new InvalidJobException("id", "must not be empty");
 		}

@@ -6,9 +6,11 @@ import com.tngtech.archunit.core.importer.ImportOption;
 import org.junit.jupiter.api.Test;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
 /**
- * The engine stays apart from the glue: only the autoconfigure package may use Spring Boot.
+ * The engine stays apart from the glue: only the autoconfigure package may use Spring Boot; packages are free of
+ * cycles; the root package is a leaf API; the worker reaches the store only through its interface.
  */
 class ArchitectureTests {
 
@@ -33,6 +35,32 @@ class ArchitectureTests {
 			.should()
 			.dependOnClassesThat()
 			.resideInAPackage("dev.delayqueue.autoconfigure..")
+			.check(this.classes);
+	}
+
+	@Test
+	void packagesAreFreeOfCycles() {
+		slices().matching("dev.delayqueue.(*)..").should().beFreeOfCycles().check(this.classes);
+	}
+
+	@Test
+	void rootPackageIsALeafApi() {
+		noClasses().that()
+			.resideInAPackage("dev.delayqueue")
+			.should()
+			.dependOnClassesThat()
+			.resideInAPackage("dev.delayqueue.*..")
+			.check(this.classes);
+	}
+
+	@Test
+	void workerDependsOnTheStoreInterfaceNotOnRedis() {
+		noClasses().that()
+			.resideInAnyPackage("dev.delayqueue.worker..", "dev.delayqueue.store..", "dev.delayqueue.handler..",
+					"dev.delayqueue.http..", "dev.delayqueue.web..")
+			.should()
+			.dependOnClassesThat()
+			.resideInAPackage("dev.delayqueue.redis..")
 			.check(this.classes);
 	}
 

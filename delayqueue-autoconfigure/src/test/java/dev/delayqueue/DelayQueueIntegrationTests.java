@@ -9,9 +9,12 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import org.assertj.core.api.Assertions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -20,9 +23,9 @@ import dev.delayqueue.event.DelayQueueListener;
 import dev.delayqueue.handler.DelayQueueHeaders;
 import dev.delayqueue.handler.DelayedJobHandler;
 import dev.delayqueue.redis.JobKeys;
-import dev.delayqueue.redis.Lane;
 import dev.delayqueue.redis.RedisJobStore;
-import dev.delayqueue.redis.StoredJob;
+import dev.delayqueue.store.Lane;
+import dev.delayqueue.store.StoredJob;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration;
@@ -30,6 +33,7 @@ import org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.messaging.handler.annotation.Header;
@@ -85,7 +89,7 @@ class DelayQueueIntegrationTests {
 	static class Handlers {
 
 		@Bean
-		OrderJobs orderJobs(org.springframework.core.env.Environment environment) {
+		OrderJobs orderJobs(Environment environment) {
 			return new OrderJobs(environment.getProperty("instance", "main"));
 		}
 
@@ -250,7 +254,7 @@ class DelayQueueIntegrationTests {
 				queue.schedule("fatal", "r" + i, null, Duration.ZERO);
 			}
 			await().atMost(Duration.ofSeconds(5)).until(() -> queue.stats("fatal").dead() == 3);
-			java.util.concurrent.Future<Long> redriven = java.util.concurrent.Executors.newSingleThreadExecutor()
+			Future<Long> redriven = Executors.newSingleThreadExecutor()
 				.submit(() -> queue.redriveAll("fatal"));
 			assertThat(redriven.get(10, TimeUnit.SECONDS)).isEqualTo(3);
 			await().atMost(Duration.ofSeconds(5)).until(() -> queue.stats("fatal").dead() == 3
@@ -435,17 +439,17 @@ class DelayQueueIntegrationTests {
 	void badInputIsRejectedNamingTheFieldAndStoresNothing() {
 		this.runner.run((context) -> {
 			DelayQueue queue = context.getBean(DelayQueue.class);
-			org.assertj.core.api.Assertions
+			Assertions
 				.assertThatExceptionOfType(InvalidJobException.class)
 				.isThrownBy(() -> queue.schedule("bad topic", "x", null, Duration.ZERO))
 				.satisfies((ex) -> assertThat(ex.field()).isEqualTo("topic"));
-			org.assertj.core.api.Assertions.assertThatExceptionOfType(InvalidJobException.class)
+			Assertions.assertThatExceptionOfType(InvalidJobException.class)
 				.isThrownBy(() -> queue.schedule("order", "a\nb", null, Duration.ZERO))
 				.withMessageContaining("id must not contain control characters");
-			org.assertj.core.api.Assertions.assertThatExceptionOfType(InvalidJobException.class)
+			Assertions.assertThatExceptionOfType(InvalidJobException.class)
 				.isThrownBy(() -> queue.schedule("order", "x", null, Duration.ofSeconds(-1)))
 				.withMessage("delay must not be negative, was PT-1S");
-			org.assertj.core.api.Assertions.assertThatExceptionOfType(InvalidJobException.class)
+			Assertions.assertThatExceptionOfType(InvalidJobException.class)
 				.isThrownBy(() -> queue.scheduleAll(List.of(JobRequest.builder("order", "ok").delay(Duration.ZERO).build(),
 						JobRequest.builder("order", "big").delay(Duration.ZERO).body("x".repeat(2 * 1024 * 1024)).build())))
 				.satisfies((ex) -> assertThat(ex.field()).isEqualTo("body"));

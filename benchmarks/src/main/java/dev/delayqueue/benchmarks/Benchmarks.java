@@ -1,9 +1,9 @@
 package dev.delayqueue.benchmarks;
 
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -13,6 +13,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.IntSupplier;
+import java.util.stream.Collectors;
 
 import dev.delayqueue.benchmarks.Subject.Job;
 import dev.delayqueue.embedded.RedisServerProcess;
@@ -433,10 +434,10 @@ public final class Benchmarks {
 					case "--quick" -> size = "quick";
 					case "--full" -> size = "full";
 					case "--reps" -> reps = Integer.parseInt(args[++i]);
-					case "--only" -> only = java.util.Arrays.stream(args[++i].split(","))
+					case "--only" -> only = Arrays.stream(args[++i].split(","))
 						.map(String::trim)
 						.map(Integer::valueOf)
-						.collect(java.util.stream.Collectors.toSet());
+						.collect(Collectors.toSet());
 					default -> throw new IllegalArgumentException("Unknown option " + args[i]
 							+ "; use --quick, --full, --reps N, --only 1,2,...");
 				}
@@ -457,6 +458,5 @@ public final class Benchmarks {
 		}
 
 	}
-
 
 }

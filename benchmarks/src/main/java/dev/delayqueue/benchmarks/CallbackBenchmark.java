@@ -1,14 +1,12 @@
 package dev.delayqueue.benchmarks;
 
-import java.io.IOException;
-import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -20,8 +18,6 @@ import java.util.function.Supplier;
 import com.sun.net.httpserver.HttpServer;
 import tools.jackson.databind.json.JsonMapper;
 
-import dev.delayqueue.CallbackValidator;
-import dev.delayqueue.DefaultDelayQueue;
 import dev.delayqueue.JobCallback;
 import dev.delayqueue.JobRequest;
 import dev.delayqueue.event.DelayQueueListeners;
@@ -31,8 +27,8 @@ import dev.delayqueue.http.HostAllowList;
 import dev.delayqueue.redis.JobKeys;
 import dev.delayqueue.redis.RedisJobStore;
 import dev.delayqueue.redis.WakeSubscriber;
+import dev.delayqueue.store.DefaultDelayQueue;
 import dev.delayqueue.worker.JobWorker;
-import dev.delayqueue.worker.RetryPolicy;
 import dev.delayqueue.worker.TopicSettings;
 import dev.delayqueue.worker.WorkerSettings;
 
@@ -87,7 +83,7 @@ final class CallbackBenchmark {
 		}
 		Map<String, List<Double>> results = new LinkedHashMap<>();
 		results.put("delayqueue", delayqueue);
-		return List.of(Benchmarks.Row.higher(String.format(java.util.Locale.ROOT,
+		return List.of(Benchmarks.Row.higher(String.format(Locale.ROOT,
 				"5. HTTP callbacks to a local receiver, %,d jobs due now (jobs/s)", n), results, Stats.median(rawRates),
 				"raw: the same WebClient connector, 256 requests in flight, no queue; Redisson has no callbacks"));
 	}
@@ -107,8 +103,8 @@ final class CallbackBenchmark {
 				new JsonMapper(), Clock.systemUTC());
 		JobWorker worker = new JobWorker(store, new WakeSubscriber(factory, keys), new DelayQueueListeners(List.of()),
 				Clock.systemUTC(), WorkerSettings.DEFAULT);
-		worker.deliverCallbacks(dispatcher, new TopicSettings(256, 0, Duration.ofSeconds(30), RetryPolicy.DEFAULT,
-				List.of()));
+		TopicSettings callbackSettings = TopicSettings.builder().concurrency(256).prefetch(0).build();
+		worker.deliverCallbacks(dispatcher, (topic) -> callbackSettings);
 		worker.start();
 		try {
 			JobCallback callback = JobCallback.post(url);

@@ -1,7 +1,6 @@
 package dev.delayqueue.benchmarks;
 
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -10,14 +9,13 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 import dev.delayqueue.CallbackValidator;
-import dev.delayqueue.DefaultDelayQueue;
 import dev.delayqueue.JobRequest;
 import dev.delayqueue.event.DelayQueueListeners;
 import dev.delayqueue.redis.JobKeys;
 import dev.delayqueue.redis.RedisJobStore;
 import dev.delayqueue.redis.WakeSubscriber;
+import dev.delayqueue.store.DefaultDelayQueue;
 import dev.delayqueue.worker.JobWorker;
-import dev.delayqueue.worker.RetryPolicy;
 import dev.delayqueue.worker.TopicSettings;
 import dev.delayqueue.worker.WorkerSettings;
 
@@ -90,7 +88,7 @@ final class DelayQueueSubject implements Subject {
 		this.worker = new JobWorker(this.store, new WakeSubscriber(this.connectionFactory, this.keys),
 				new DelayQueueListeners(List.of()), Clock.systemUTC(), WorkerSettings.DEFAULT);
 		this.worker.register(TOPIC, (job) -> sink.delivered(job.id(), job.dueAt().toEpochMilli()),
-				new TopicSettings(threads, this.prefetch, Duration.ofSeconds(30), RetryPolicy.DEFAULT, List.of()),
+				TopicSettings.builder().concurrency(threads).prefetch(this.prefetch).build(),
 				"benchmark sink");
 		this.worker.start();
 	}

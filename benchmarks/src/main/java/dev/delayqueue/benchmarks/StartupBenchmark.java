@@ -1,6 +1,7 @@
 package dev.delayqueue.benchmarks;
 
 import java.io.BufferedReader;
+import java.io.File;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.net.URISyntaxException;
@@ -9,6 +10,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -57,12 +59,12 @@ final class StartupBenchmark {
 		results.put("delayqueue", List.of(added));
 		System.out.printf("  startup ms with starter %s, without %s%n", withStarter, withoutStarter);
 		return Benchmarks.Row.lower("7. startup time the starter adds to an empty Boot app (ms)", results, Double.NaN,
-				String.format(java.util.Locale.ROOT, "median of %d JVM starts each: %.0f ms with, %.0f ms without",
+				String.format(Locale.ROOT, "median of %d JVM starts each: %.0f ms with, %.0f ms without",
 						runs, Stats.median(withStarter), Stats.median(withoutStarter)));
 	}
 
 	private static double start(List<Path> classpath, int redisPort) throws IOException, InterruptedException {
-		String cp = classpath.stream().map(Path::toString).collect(Collectors.joining(java.io.File.pathSeparator));
+		String cp = classpath.stream().map(Path::toString).collect(Collectors.joining(File.pathSeparator));
 		Process process = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp", cp,
 				StartupProbe.class.getName(), "--spring.data.redis.port=" + redisPort)
 			.redirectErrorStream(true)

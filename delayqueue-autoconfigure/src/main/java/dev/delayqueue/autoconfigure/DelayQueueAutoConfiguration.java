@@ -5,7 +5,6 @@ import java.time.Clock;
 import tools.jackson.databind.json.JsonMapper;
 
 import dev.delayqueue.CallbackValidator;
-import dev.delayqueue.DefaultDelayQueue;
 import dev.delayqueue.DelayQueue;
 import dev.delayqueue.event.DelayQueueListener;
 import dev.delayqueue.event.DelayQueueListeners;
@@ -15,16 +14,19 @@ import dev.delayqueue.http.HostAllowList;
 import dev.delayqueue.redis.JobKeys;
 import dev.delayqueue.redis.RedisJobStore;
 import dev.delayqueue.redis.WakeSubscriber;
+import dev.delayqueue.store.DefaultDelayQueue;
+import dev.delayqueue.store.JobStore;
+import dev.delayqueue.store.WakeSource;
 import dev.delayqueue.worker.CallbackDelivery;
 import dev.delayqueue.worker.JobWorker;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.config.BeanDefinition;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnSingleCandidate;
 import org.springframework.boot.data.redis.autoconfigure.LettuceClientConfigurationBuilderCustomizer;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
@@ -49,10 +51,20 @@ import org.springframework.data.redis.core.StringRedisTemplate;
 @AutoConfiguration(afterName = { "org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration",
 		"org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration" })
 @ConditionalOnClass({ StringRedisTemplate.class, JsonMapper.class })
-@ConditionalOnBean(RedisConnectionFactory.class)
+@ConditionalOnSingleCandidate(RedisConnectionFactory.class)
 @ConditionalOnBooleanProperty(name = "delayqueue.enabled", matchIfMissing = true)
 @EnableConfigurationProperties(DelayQueueProperties.class)
 public final class DelayQueueAutoConfiguration {
+
+	/**
+	 * The clock every part of delayqueue reads (due times, leases, lateness): the system clock in UTC unless the
+	 * application has a {@link Clock} bean, which then applies to delayqueue too.
+	 */
+	@Bean
+	@ConditionalOnMissingBean
+	Clock delayQueueClock() {
+		return Clock.systemUTC();
+	}
 
 	@Bean
 	@ConditionalOnMissingBean
@@ -61,18 +73,17 @@ public final class DelayQueueAutoConfiguration {
 	}
 
 	@Bean
-	@ConditionalOnMissingBean
+	@ConditionalOnMissingBean(JobStore.class)
 	RedisJobStore delayQueueJobStore(RedisConnectionFactory connectionFactory, JobKeys keys) {
 		return new RedisJobStore(new StringRedisTemplate(connectionFactory), keys);
 	}
 
 	@Bean
 	@ConditionalOnMissingBean
-	DelayQueue delayQueue(RedisJobStore store, ObjectProvider<JsonMapper> jsonMapper,
+	DelayQueue delayQueue(JobStore store, ObjectProvider<JsonMapper> jsonMapper,
 			ObjectProvider<DelayQueueListener> listeners, CallbackValidator callbackValidator,
-			DelayQueueProperties properties) {
-		return new DefaultDelayQueue(store, jsonMapper.getIfAvailable(JsonMapper::new), listeners(listeners),
-				Clock.systemUTC(), Math.toIntExact(properties.getMaxBodySize().toBytes()),
+			DelayQueueProperties properties, Clock clock) {
+		return new DefaultDelayQueue(store, jsonMapper.getIfAvailable(JsonMapper::new), listeners(listeners), clock, Math.toIntExact(properties.getMaxBodySize().toBytes()),
 				properties.getWorker().getBatchSize(), callbackValidator);
 	}
 
@@ -85,8 +96,10 @@ public final class DelayQueueAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	TopicSettingsResolver delayQueueTopicSettingsResolver(DelayQueueProperties properties,
-			ObjectProvider<TopicSettingsCustomizer> customizers) {
-		return new PropertiesTopicSettingsResolver(properties, customizers.orderedStream().toList());
+			ObjectProvider<TopicSettingsCustomizer> customizers, Environment environment) {
+		TopicPropertyNames.check(environment);
+		return new PropertiesTopicSettingsResolver(new DelayQueuePropertiesMapper(properties),
+				customizers.orderedStream().toList());
 	}
 
 	@Bean
@@ -132,17 +145,17 @@ public final class DelayQueueAutoConfiguration {
 
 		@Bean
 		@ConditionalOnMissingBean
-		WakeSubscriber delayQueueWakeSubscriber(RedisConnectionFactory connectionFactory, JobKeys keys) {
+		WakeSource delayQueueWakeSubscriber(RedisConnectionFactory connectionFactory, JobKeys keys) {
 			return new WakeSubscriber(connectionFactory, keys);
 		}
 
 		@Bean
 		@ConditionalOnMissingBean
-		JobWorker delayQueueJobWorker(RedisJobStore store, WakeSubscriber wakeSubscriber,
+		JobWorker delayQueueJobWorker(JobStore store, WakeSource wakeSource,
 				ObjectProvider<DelayQueueListener> listeners, ObjectProvider<CallbackDelivery> callbackDelivery,
-				DelayQueueProperties properties) {
-			JobWorker worker = new JobWorker(store, wakeSubscriber, listeners(listeners), Clock.systemUTC(),
-					properties.getWorker().toSettings());
+				DelayQueueProperties properties, Clock clock) {
+			JobWorker worker = new JobWorker(store, wakeSource, listeners(listeners), clock,
+					new DelayQueuePropertiesMapper(properties).workerSettings());
 			callbackDelivery.ifAvailable((delivery) -> worker.deliverCallbacks(delivery.handler(), delivery.settings()));
 			return worker;
 		}

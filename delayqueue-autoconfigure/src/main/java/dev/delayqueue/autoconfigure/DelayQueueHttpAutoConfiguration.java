@@ -1,18 +1,17 @@
 package dev.delayqueue.autoconfigure;
 
 import java.time.Clock;
-import java.util.List;
 
 import reactor.netty.http.client.HttpClient;
 import tools.jackson.databind.json.JsonMapper;
 
 import dev.delayqueue.CallbackValidator;
+import dev.delayqueue.handler.TopicSettingsResolver;
 import dev.delayqueue.http.CallbackDispatcher;
 import dev.delayqueue.http.CallbackSettings;
 import dev.delayqueue.http.HostAllowList;
-import dev.delayqueue.redis.RedisJobStore;
+import dev.delayqueue.store.JobStore;
 import dev.delayqueue.worker.CallbackDelivery;
-import dev.delayqueue.worker.TopicSettings;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -33,7 +32,7 @@ import org.springframework.web.reactive.function.client.WebClient;
 @AutoConfiguration(after = DelayQueueAutoConfiguration.class,
 		afterName = "org.springframework.boot.webclient.autoconfigure.WebClientAutoConfiguration")
 @ConditionalOnClass({ WebClient.class, HttpClient.class })
-@ConditionalOnBean(RedisJobStore.class)
+@ConditionalOnBean(JobStore.class)
 @ConditionalOnBooleanProperty(name = "delayqueue.http.enabled", matchIfMissing = true)
 public final class DelayQueueHttpAutoConfiguration {
 
@@ -41,23 +40,26 @@ public final class DelayQueueHttpAutoConfiguration {
 	@ConditionalOnMissingBean
 	CallbackDispatcher delayQueueCallbackDispatcher(ObjectProvider<WebClient.Builder> webClientBuilder,
 			CallbackValidator callbackValidator, ObjectProvider<JsonMapper> jsonMapper,
-			DelayQueueProperties properties) {
-		CallbackSettings settings = properties.getHttp().toSettings();
+			DelayQueueProperties properties, Clock clock) {
+		CallbackSettings settings = new DelayQueuePropertiesMapper(properties).callbackSettings();
 		// the connect-time address check stays on even when the application replaced the validator
 		HostAllowList allowList = (callbackValidator instanceof HostAllowList list) ? list
 				: new HostAllowList(properties.getHttp().getAllowedHosts());
 		WebClient webClient = CallbackDispatcher.webClient(webClientBuilder.getIfAvailable(WebClient::builder),
 				settings, allowList);
 		return new CallbackDispatcher(webClient, settings, callbackValidator, jsonMapper.getIfAvailable(JsonMapper::new),
-				Clock.systemUTC());
+				clock);
 	}
 
 	@Bean
 	@ConditionalOnMissingBean
-	CallbackDelivery delayQueueCallbackDelivery(CallbackDispatcher dispatcher, DelayQueueProperties properties) {
-		TopicSettings defaults = properties.getDefaults().toSettings();
-		return new CallbackDelivery(dispatcher, new TopicSettings(properties.getHttp().getMaxConcurrency(), 0,
-				defaults.lease(), defaults.retry(), List.of()));
+	CallbackDelivery delayQueueCallbackDelivery(CallbackDispatcher dispatcher, DelayQueueProperties properties,
+			ObjectProvider<TopicSettingsResolver> resolver) {
+		// a topic's callback lane takes the defaults and delayqueue.topics.<topic>.* as its handlers do
+		if (resolver.getIfAvailable() instanceof PropertiesTopicSettingsResolver fromProperties) {
+			return new CallbackDelivery(dispatcher, fromProperties::forCallbacks);
+		}
+		return new CallbackDelivery(dispatcher, new DelayQueuePropertiesMapper(properties)::forCallbacks);
 	}
 
 }

@@ -8,10 +8,10 @@ import java.util.Map;
 
 import org.jspecify.annotations.Nullable;
 
-import dev.delayqueue.DefaultDelayQueue;
 import dev.delayqueue.http.CallbackSettings;
 import dev.delayqueue.redis.JobKeys;
 import dev.delayqueue.redis.RedisJobStore;
+import dev.delayqueue.store.DefaultDelayQueue;
 import dev.delayqueue.web.HttpQueueEndpoint;
 import dev.delayqueue.web.JobEndpoint;
 import dev.delayqueue.worker.RetryPolicy;
@@ -50,7 +50,9 @@ public class DelayQueueProperties {
 	private final Web web = new Web();
 
 	/**
-	 * Per-topic settings, overriding the defaults and the handler's annotation.
+	 * Per-topic settings, overriding the defaults and the handler's annotation; the same keys as
+	 * {@code delayqueue.defaults}. Write a topic with dots in brackets: {@code delayqueue.topics[order.created].lease}.
+	 * They apply to the topic's jobs with a callback too.
 	 */
 	private final Map<String, Topic> topics = new LinkedHashMap<>();
 
@@ -243,12 +245,6 @@ public class DelayQueueProperties {
 
 		public void setSigningSecret(@Nullable String signingSecret) {
 			this.signingSecret = signingSecret;
-		}
-
-		CallbackSettings toSettings() {
-			return new CallbackSettings(this.timeout, this.connectTimeout, this.maxConnections, this.maxConcurrency,
-					this.maxConcurrencyPerHost, Math.toIntExact(this.maxResponseSize.toBytes()), this.slowDownDelay,
-					this.maxRetryAfter, this.signingSecret);
 		}
 
 	}
@@ -456,10 +452,6 @@ public class DelayQueueProperties {
 			this.shutdownTimeout = shutdownTimeout;
 		}
 
-		WorkerSettings toSettings() {
-			return new WorkerSettings(this.batchSize, this.pollInterval, this.shutdownTimeout);
-		}
-
 	}
 
 	/**
@@ -523,13 +515,6 @@ public class DelayQueueProperties {
 
 		public Retry getRetry() {
 			return this.retry;
-		}
-
-		TopicSettings toSettings() {
-			return new TopicSettings(this.concurrency, this.prefetch, this.lease,
-					new RetryPolicy(this.retry.maxAttempts, this.retry.initialInterval, this.retry.multiplier,
-							this.retry.maxInterval, this.retry.jitter),
-					this.noRetryFor);
 		}
 
 	}
@@ -607,7 +592,9 @@ public class DelayQueueProperties {
 	}
 
 	/**
-	 * Settings of one topic; each one left unset falls back to the handler's annotation, then to the defaults.
+	 * Settings of one topic, in the shape of {@code delayqueue.defaults}; each one left unset falls back to the
+	 * handler's annotation, then to the defaults. A topic whose name contains dots is written in brackets:
+	 * {@code delayqueue.topics[order.created].concurrency}.
 	 */
 	public static class Topic {
 
@@ -627,29 +614,12 @@ public class DelayQueueProperties {
 		private @Nullable Duration lease;
 
 		/**
-		 * Most delivery attempts, the first included.
+		 * Exception types that send the topic's jobs straight to the dead state, added to those of the defaults
+		 * and of the handler's annotation.
 		 */
-		private @Nullable Integer maxAttempts;
+		private List<Class<? extends Throwable>> noRetryFor = new ArrayList<>();
 
-		/**
-		 * Wait after the first failed attempt.
-		 */
-		private @Nullable Duration initialInterval;
-
-		/**
-		 * Factor applied to the wait after each further failure.
-		 */
-		private @Nullable Double multiplier;
-
-		/**
-		 * Longest wait between two attempts.
-		 */
-		private @Nullable Duration maxInterval;
-
-		/**
-		 * Fraction of each wait spread at random, from 0 to 1.
-		 */
-		private @Nullable Double jitter;
+		private final TopicRetry retry = new TopicRetry();
 
 		public @Nullable Integer getConcurrency() {
 			return this.concurrency;
@@ -674,6 +644,51 @@ public class DelayQueueProperties {
 		public void setLease(@Nullable Duration lease) {
 			this.lease = lease;
 		}
+
+		public List<Class<? extends Throwable>> getNoRetryFor() {
+			return this.noRetryFor;
+		}
+
+		public void setNoRetryFor(List<Class<? extends Throwable>> noRetryFor) {
+			this.noRetryFor = noRetryFor;
+		}
+
+		public TopicRetry getRetry() {
+			return this.retry;
+		}
+
+	}
+
+	/**
+	 * Retry policy of one topic; each value left unset falls back to the handler's annotation, then to the
+	 * defaults.
+	 */
+	public static class TopicRetry {
+
+		/**
+		 * Most delivery attempts, the first included.
+		 */
+		private @Nullable Integer maxAttempts;
+
+		/**
+		 * Wait after the first failed attempt.
+		 */
+		private @Nullable Duration initialInterval;
+
+		/**
+		 * Factor applied to the wait after each further failure, from 1 to 100.
+		 */
+		private @Nullable Double multiplier;
+
+		/**
+		 * Longest wait between two attempts, at most 7 days.
+		 */
+		private @Nullable Duration maxInterval;
+
+		/**
+		 * Fraction of each wait spread at random, from 0 to 1.
+		 */
+		private @Nullable Double jitter;
 
 		public @Nullable Integer getMaxAttempts() {
 			return this.maxAttempts;
@@ -713,20 +728,6 @@ public class DelayQueueProperties {
 
 		public void setJitter(@Nullable Double jitter) {
 			this.jitter = jitter;
-		}
-
-		TopicSettings applyTo(TopicSettings base) {
-			RetryPolicy retry = base.retry();
-			return new TopicSettings(or(this.concurrency, base.concurrency()), or(this.prefetch, base.prefetch()),
-					or(this.lease, base.lease()),
-					new RetryPolicy(or(this.maxAttempts, retry.maxAttempts()),
-							or(this.initialInterval, retry.initialInterval()), or(this.multiplier, retry.multiplier()),
-							or(this.maxInterval, retry.maxInterval()), or(this.jitter, retry.jitter())),
-					base.noRetryFor());
-		}
-
-		private static <T> T or(@Nullable T value, T fallback) {
-			return (value != null) ? value : fallback;
 		}
 
 	}

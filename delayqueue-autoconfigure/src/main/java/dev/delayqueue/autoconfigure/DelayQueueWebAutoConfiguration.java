@@ -38,10 +38,10 @@ public final class DelayQueueWebAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	@ConditionalOnBooleanProperty("delayqueue.web.enabled")
-	JobEndpoint delayQueueJobEndpoint(DelayQueue queue, DelayQueueProperties properties) {
+	JobEndpoint delayQueueJobEndpoint(DelayQueue queue, DelayQueueProperties properties, Clock clock) {
 		DelayQueueProperties.Web web = properties.getWeb();
 		return new JobEndpoint(queue, web.getPath(), Math.toIntExact(web.getMaxRequestSize().toBytes()), token(web),
-				Clock.systemUTC());
+				clock);
 	}
 
 	@Bean
@@ -53,10 +53,11 @@ public final class DelayQueueWebAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	@ConditionalOnBooleanProperty("delayqueue.web.httpqueue.enabled")
-	HttpQueueEndpoint delayQueueHttpQueueEndpoint(DelayQueue queue, DelayQueueProperties properties) {
+	HttpQueueEndpoint delayQueueHttpQueueEndpoint(DelayQueue queue, DelayQueueProperties properties,
+			Clock clock) {
 		DelayQueueProperties.Web web = properties.getWeb();
 		return new HttpQueueEndpoint(queue, web.getHttpqueue().getPathPrefix(), web.getHttpqueue().getTopic(),
-				Math.toIntExact(web.getMaxRequestSize().toBytes()), token(web), Clock.systemUTC());
+				Math.toIntExact(web.getMaxRequestSize().toBytes()), token(web), clock);
 	}
 
 	@Bean

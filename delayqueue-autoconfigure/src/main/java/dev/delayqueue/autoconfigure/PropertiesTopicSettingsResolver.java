@@ -7,28 +7,39 @@ import dev.delayqueue.worker.TopicSettings;
 
 /**
  * Topic settings from {@code delayqueue.defaults.*} and {@code delayqueue.topics.<topic>.*}, then the
- * {@link TopicSettingsCustomizer} beans.
+ * {@link TopicSettingsCustomizer} beans: for handlers (on top of their annotation) and for callback lanes alike.
  */
 final class PropertiesTopicSettingsResolver implements TopicSettingsResolver {
 
-	private final DelayQueueProperties properties;
+	private final DelayQueuePropertiesMapper mapper;
 
 	private final List<TopicSettingsCustomizer> customizers;
 
-	PropertiesTopicSettingsResolver(DelayQueueProperties properties, List<TopicSettingsCustomizer> customizers) {
-		this.properties = properties;
+	PropertiesTopicSettingsResolver(DelayQueuePropertiesMapper mapper, List<TopicSettingsCustomizer> customizers) {
+		this.mapper = mapper;
 		this.customizers = customizers;
 	}
 
 	@Override
 	public TopicSettings defaults() {
-		return this.properties.getDefaults().toSettings();
+		return this.mapper.defaults();
 	}
 
 	@Override
 	public TopicSettings resolve(String topic, TopicSettings annotated) {
-		DelayQueueProperties.Topic overrides = this.properties.getTopics().get(topic);
-		TopicSettings settings = (overrides != null) ? overrides.applyTo(annotated) : annotated;
+		return customize(topic, this.mapper.forTopic(topic, annotated));
+	}
+
+	/**
+	 * Returns the settings of a topic's callback lane.
+	 * @param topic the topic
+	 * @return the settings
+	 */
+	TopicSettings forCallbacks(String topic) {
+		return customize(topic, this.mapper.forCallbacks(topic));
+	}
+
+	private TopicSettings customize(String topic, TopicSettings settings) {
 		for (TopicSettingsCustomizer customizer : this.customizers) {
 			settings = customizer.customize(topic, settings);
 		}

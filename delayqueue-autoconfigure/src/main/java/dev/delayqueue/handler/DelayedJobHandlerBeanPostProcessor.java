@@ -2,11 +2,11 @@ package dev.delayqueue.handler;
 
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import java.util.function.Function;
 
 import org.jspecify.annotations.Nullable;
@@ -18,7 +18,6 @@ import dev.delayqueue.DelayedJob;
 import dev.delayqueue.InvalidJobException;
 import dev.delayqueue.JobNames;
 import dev.delayqueue.worker.JobWorker;
-import dev.delayqueue.worker.RetryPolicy;
 import dev.delayqueue.worker.TopicSettings;
 
 import org.springframework.aop.framework.AopProxyUtils;
@@ -173,24 +172,19 @@ public class DelayedJobHandlerBeanPostProcessor
 	private TopicSettings settings(Definition definition, TopicSettings defaults) {
 		DelayedJobHandler annotation = definition.annotation;
 		String where = definition.where;
-		RetryPolicy retry = defaults.retry();
-		retry = new RetryPolicy(value(where, "maxAttempts", annotation.maxAttempts(), Integer::valueOf,
-				retry.maxAttempts()),
-				value(where, "initialInterval", annotation.initialInterval(), DurationFormatterUtils::detectAndParse,
-						retry.initialInterval()),
-				value(where, "multiplier", annotation.multiplier(), Double::valueOf, retry.multiplier()),
-				value(where, "maxInterval", annotation.maxInterval(), DurationFormatterUtils::detectAndParse,
-						retry.maxInterval()),
-				retry.jitter());
-		List<Class<? extends Throwable>> noRetryFor = new ArrayList<>(defaults.noRetryFor());
-		noRetryFor.addAll(List.of(annotation.noRetryFor()));
+		TopicSettings.Builder settings = defaults.toBuilder();
+		set(where, "concurrency", annotation.concurrency(), Integer::valueOf, settings::concurrency);
+		set(where, "prefetch", annotation.prefetch(), Integer::valueOf, settings::prefetch);
+		set(where, "lease", annotation.lease(), DurationFormatterUtils::detectAndParse, settings::lease);
+		set(where, "maxAttempts", annotation.maxAttempts(), Integer::valueOf, settings::maxAttempts);
+		set(where, "initialInterval", annotation.initialInterval(), DurationFormatterUtils::detectAndParse,
+				settings::initialInterval);
+		set(where, "multiplier", annotation.multiplier(), Double::valueOf, settings::multiplier);
+		set(where, "maxInterval", annotation.maxInterval(), DurationFormatterUtils::detectAndParse,
+				settings::maxInterval);
+		settings.noRetryFor(List.of(annotation.noRetryFor()));
 		try {
-			return new TopicSettings(
-					value(where, "concurrency", annotation.concurrency(), Integer::valueOf, defaults.concurrency()),
-					value(where, "prefetch", annotation.prefetch(), Integer::valueOf, defaults.prefetch()),
-					value(where, "lease", annotation.lease(), DurationFormatterUtils::detectAndParse,
-							defaults.lease()),
-					retry, noRetryFor);
+			return settings.build();
 		}
 		catch (IllegalArgumentException ex) {
 			throw new HandlerDefinitionException(where, ex.getMessage(), "correct the @DelayedJobHandler attribute "
@@ -198,25 +192,29 @@ public class DelayedJobHandlerBeanPostProcessor
 		}
 	}
 
-	private <T> T value(String where, String attribute, String raw, Function<String, T> parser, T fallback) {
+	/** Parses an attribute and hands it to the builder, unless it is empty (the default applies). */
+	private <T> void set(String where, String attribute, String raw, Function<String, T> parser, Consumer<T> target) {
 		String resolved = resolve(where, attribute, raw);
 		if (resolved.isEmpty()) {
-			return fallback;
+			return;
 		}
+		T value;
 		try {
-			return parser.apply(resolved);
+			value = parser.apply(resolved);
 		}
 		catch (RuntimeException ex) {
 			throw new HandlerDefinitionException(where, attribute + " = \"" + resolved + "\" cannot be read ("
-					+ ex.getMessage() + ")", "give " + attribute + " as " + example(fallback));
+					+ ex.getMessage() + ")", "give " + attribute + " as " + example(attribute));
 		}
+		target.accept(value);
 	}
 
-	private static String example(Object fallback) {
-		if (fallback instanceof Duration) {
-			return "a duration such as \"30s\", \"500ms\" or \"PT1M\"";
-		}
-		return (fallback instanceof Double) ? "a number such as \"2.0\"" : "a whole number such as \"4\"";
+	private static String example(String attribute) {
+		return switch (attribute) {
+			case "lease", "initialInterval", "maxInterval" -> "a duration such as \"30s\", \"500ms\" or \"PT1M\"";
+			case "multiplier" -> "a number such as \"2.0\"";
+			default -> "a whole number such as \"4\"";
+		};
 	}
 
 	private String resolve(String where, String attribute, String raw) {

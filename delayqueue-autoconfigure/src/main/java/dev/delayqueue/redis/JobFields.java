@@ -14,6 +14,7 @@ import dev.delayqueue.Backoff;
 import dev.delayqueue.DelayedJob;
 import dev.delayqueue.JobCallback;
 import dev.delayqueue.SuccessContract;
+import dev.delayqueue.store.StoredJob;
 
 /**
  * The fields of a job hash beyond those the scripts own ({@code state, due, attempts, created, updated, token,

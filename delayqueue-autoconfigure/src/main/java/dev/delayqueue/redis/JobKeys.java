@@ -1,6 +1,7 @@
 package dev.delayqueue.redis;
 
 import dev.delayqueue.JobNames;
+import dev.delayqueue.store.Lane;
 
 /**
  * The Redis key layout. Every key of a topic carries the topic as its hash tag, so each script touches a single

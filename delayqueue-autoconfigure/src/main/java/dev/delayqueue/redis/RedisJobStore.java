@@ -1,11 +1,13 @@
 package dev.delayqueue.redis;
 
-import java.time.Instant;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -15,6 +17,13 @@ import dev.delayqueue.DelayedJob;
 import dev.delayqueue.JobState;
 import dev.delayqueue.ScheduleResult;
 import dev.delayqueue.TopicStats;
+import dev.delayqueue.store.ClaimResult;
+import dev.delayqueue.store.ClaimedJob;
+import dev.delayqueue.store.JobStore;
+import dev.delayqueue.store.Lane;
+import dev.delayqueue.store.Lease;
+import dev.delayqueue.store.Outcome;
+import dev.delayqueue.store.StoredJob;
 
 import org.springframework.core.io.ClassPathResource;
 import org.springframework.data.redis.core.RedisCallback;
@@ -28,13 +37,13 @@ import org.springframework.data.redis.core.script.RedisScript;
  *
  * @since 0.1.0
  */
-public class RedisJobStore {
+public class RedisJobStore implements JobStore {
 
 	/**
 	 * Command timeout the auto-configuration gives Lettuce when the application sets none: an unreachable Redis
 	 * fails calls within it.
 	 */
-	public static final java.time.Duration DEFAULT_COMMAND_TIMEOUT = java.time.Duration.ofSeconds(5);
+	public static final Duration DEFAULT_COMMAND_TIMEOUT = Duration.ofSeconds(5);
 
 	private static final RedisScript<List> SCHEDULE = script("schedule", List.class);
 
@@ -78,14 +87,7 @@ public class RedisJobStore {
 		return this.keys;
 	}
 
-	/**
-	 * Creates or replaces jobs of one topic, atomically for the whole batch.
-	 * @param topic the topic
-	 * @param jobs the jobs, ids unique within the batch
-	 * @param ifAbsent whether to leave existing jobs alone
-	 * @param now the current time (epoch ms)
-	 * @return what happened to each job, in order
-	 */
+	@Override
 	public List<ScheduleResult> schedule(String topic, List<StoredJob> jobs, boolean ifAbsent, long now) {
 		registerTopic(topic, jobs.stream().anyMatch((job) -> job.lane() == Lane.HTTP));
 		List<String> args = new ArrayList<>(6 + jobs.size() * 8);
@@ -114,16 +116,7 @@ public class RedisJobStore {
 		return results;
 	}
 
-	/**
-	 * Makes jobs whose lease ran out due again (in their own lane), then claims due jobs of one lane under a lease.
-	 * @param topic the topic
-	 * @param lane the lane to claim from
-	 * @param now the current time (epoch ms); jobs due at or before it are claimed
-	 * @param limit the most jobs to claim (and to recover from expired leases)
-	 * @param leaseMillis how long the lease lasts
-	 * @param tokenBase a value unique to this call, the base of each job's lease token
-	 * @return what was claimed and when the next job is due
-	 */
+	@Override
 	public ClaimResult claim(String topic, Lane lane, long now, int limit, long leaseMillis, String tokenBase) {
 		List<?> result = execute(CLAIM,
 				List.of(this.keys.due(topic, lane), this.keys.inFlight(topic), this.keys.due(topic),
@@ -141,12 +134,7 @@ public class RedisJobStore {
 		return new ClaimResult(expired, jobs, score(result.get(2)), score(result.get(3)));
 	}
 
-	/**
-	 * Deletes jobs whose delivery succeeded.
-	 * @param topic the topic
-	 * @param leases id and lease token of each job
-	 * @return ids whose token no longer matched (cancelled, replaced or claimed again): left as they are
-	 */
+	@Override
 	public List<String> complete(String topic, List<Lease> leases) {
 		List<String> args = new ArrayList<>(1 + leases.size() * 2);
 		args.add(this.keys.jobPrefix(topic));
@@ -158,36 +146,30 @@ public class RedisJobStore {
 				this.keys.due(topic, Lane.HTTP)), args));
 	}
 
-	/**
-	 * Records attempts that did not succeed: each job is pending again at its next attempt time, or dead.
-	 * @param topic the topic
-	 * @param lane the lane the jobs were claimed from
-	 * @param outcomes the outcomes
-	 * @param now the current time (epoch ms)
-	 * @return ids whose token no longer matched: left as they are
-	 */
+	@Override
 	public List<String> fail(String topic, Lane lane, List<Outcome> outcomes, long now) {
 		List<String> args = new ArrayList<>(5 + outcomes.size() * 5);
 		args.addAll(List.of(this.keys.jobPrefix(topic), Long.toString(now), this.keys.wakeChannel(), topic,
 				lane.wireName()));
 		for (Outcome outcome : outcomes) {
-			args.add(outcome.id());
-			args.add(outcome.token());
-			args.add(Long.toString(outcome.nextDue()));
-			args.add(outcome.refundAttempt() ? "1" : "0");
-			args.add(outcome.error());
+			args.add(outcome.lease().id());
+			args.add(outcome.lease().token());
+			// next due (-1 for dead), attempt refund, error text
+			if (outcome instanceof Outcome.Retry retry) {
+				args.addAll(List.of(Long.toString(retry.dueAt()), retry.countAttempt() ? "0" : "1", retry.error()));
+			}
+			else if (outcome instanceof Outcome.Dead dead) {
+				args.addAll(List.of("-1", dead.countAttempt() ? "0" : "1", dead.error()));
+			}
+			else if (outcome instanceof Outcome.Release release) {
+				args.addAll(List.of(Long.toString(release.dueAt()), "1", ""));
+			}
 		}
 		return strings(execute(FAIL, List.of(this.keys.due(topic, lane), this.keys.inFlight(topic),
 				this.keys.dead(topic)), args));
 	}
 
-	/**
-	 * Extends the leases of jobs this worker still holds.
-	 * @param topic the topic
-	 * @param leases id and token of each job
-	 * @param leaseEnd the new lease end (epoch ms)
-	 * @return ids whose token no longer matched (the job was cancelled, replaced or claimed again)
-	 */
+	@Override
 	public List<String> extend(String topic, List<Lease> leases, long leaseEnd) {
 		List<String> args = new ArrayList<>(2 + leases.size() * 2);
 		args.add(this.keys.jobPrefix(topic));
@@ -199,26 +181,13 @@ public class RedisJobStore {
 		return strings(execute(EXTEND, List.of(this.keys.inFlight(topic)), args));
 	}
 
-	/**
-	 * Deletes a job in any state.
-	 * @param topic the topic
-	 * @param id the id
-	 * @return the state it was in, empty when there was no such job
-	 */
+	@Override
 	public Optional<JobState> cancel(String topic, String id) {
 		String state = this.redis.execute(CANCEL, jobKeys(topic, id), id);
 		return Optional.ofNullable(state).map(RedisJobStore::state);
 	}
 
-	/**
-	 * Moves a job to a new due time, keeping its body (see {@code reschedule.lua} for each state).
-	 * @param topic the topic
-	 * @param id the id
-	 * @param dueAt the new due time (epoch ms)
-	 * @param requiredState only change a job in this state, or {@code null} for any
-	 * @param now the current time (epoch ms)
-	 * @return the state the job was in, empty when there was no such job (in the required state)
-	 */
+	@Override
 	public Optional<JobState> reschedule(String topic, String id, long dueAt, @Nullable JobState requiredState,
 			long now) {
 		String state = this.redis.execute(RESCHEDULE, jobKeys(topic, id), id, Long.toString(dueAt),
@@ -227,12 +196,7 @@ public class RedisJobStore {
 		return Optional.ofNullable(state).map(RedisJobStore::state);
 	}
 
-	/**
-	 * Reads a job.
-	 * @param topic the topic
-	 * @param id the id
-	 * @return the job, empty when there is none
-	 */
+	@Override
 	public Optional<DelayedJob> get(String topic, String id) {
 		Map<Object, Object> fields = this.redis.opsForHash().entries(this.keys.job(topic, id));
 		if (fields.isEmpty()) {
@@ -241,13 +205,7 @@ public class RedisJobStore {
 		return Optional.of(JobFields.read(topic, id, stringMap(fields)));
 	}
 
-	/**
-	 * Lists dead jobs, oldest death first.
-	 * @param topic the topic
-	 * @param offset how many to skip
-	 * @param limit how many at most
-	 * @return the dead jobs
-	 */
+	@Override
 	public List<DelayedJob> dead(String topic, long offset, int limit) {
 		Set<String> ids = this.redis.opsForZSet().range(this.keys.dead(topic), offset, offset + limit - 1);
 		if (ids == null || ids.isEmpty()) {
@@ -270,12 +228,7 @@ public class RedisJobStore {
 		return jobs;
 	}
 
-	/**
-	 * Deletes dead jobs.
-	 * @param topic the topic
-	 * @param ids the ids; ids of jobs that are not dead are skipped
-	 * @return how many were deleted
-	 */
+	@Override
 	public long purge(String topic, List<String> ids) {
 		List<String> args = new ArrayList<>(1 + ids.size());
 		args.add(this.keys.jobPrefix(topic));
@@ -284,11 +237,7 @@ public class RedisJobStore {
 		return (purged != null) ? purged : 0;
 	}
 
-	/**
-	 * Counts the jobs of a topic in each state.
-	 * @param topic the topic
-	 * @return the counts
-	 */
+	@Override
 	public TopicStats stats(String topic) {
 		List<Object> counts = this.redis.executePipelined((RedisCallback<Object>) (connection) -> {
 			connection.zSetCommands().zCard(bytes(this.keys.due(topic)));
@@ -301,20 +250,7 @@ public class RedisJobStore {
 				(Long) counts.get(3));
 	}
 
-	/**
-	 * Returns every topic that jobs were ever scheduled on.
-	 * @return the topics
-	 */
-	public Set<String> topics() {
-		return topics(Lane.LOCAL);
-	}
-
-	/**
-	 * Returns the topics that jobs of a lane were ever scheduled on: every topic for {@link Lane#LOCAL}, topics
-	 * that had jobs with a callback for {@link Lane#HTTP}.
-	 * @param lane the lane
-	 * @return the topics
-	 */
+	@Override
 	public Set<String> topics(Lane lane) {
 		Set<String> topics = this.redis.opsForSet().members(this.keys.topics(lane));
 		return (topics != null) ? topics : Set.of();
@@ -378,15 +314,14 @@ public class RedisJobStore {
 		return (List<String>) list;
 	}
 
-	private static long score(Object score) {
-		if (score instanceof Number number) {
-			return number.longValue();
-		}
-		return (long) Double.parseDouble((String) score);
+	/** A score the claim script returned: -1 when the set was empty. */
+	private static OptionalLong score(Object score) {
+		long value = (score instanceof Number number) ? number.longValue() : (long) Double.parseDouble((String) score);
+		return (value < 0) ? OptionalLong.empty() : OptionalLong.of(value);
 	}
 
 	private static byte[] bytes(String key) {
-		return key.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+		return key.getBytes(StandardCharsets.UTF_8);
 	}
 
 	private static <T> RedisScript<T> script(String name, Class<T> resultType) {

@@ -1,11 +1,19 @@
 package dev.delayqueue.redis;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.delayqueue.store.Lane;
+import dev.delayqueue.store.WakeSource;
+
+import org.springframework.core.NestedExceptionUtils;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
 import org.springframework.data.redis.listener.ChannelTopic;
 import org.springframework.data.redis.listener.RedisMessageListenerContainer;
@@ -13,12 +21,18 @@ import org.springframework.data.redis.listener.RedisMessageListenerContainer;
 /**
  * Listens on the {@link JobKeys#wakeChannel() wake channel}, where the scripts announce a job that became the
  * earliest of its topic, so sleeping workers wake up early. Messages lost while disconnected are covered by the
- * workers' safety-net poll. Once started, the subscription reconnects by itself; a failed {@link #start} throws and
- * may be called again.
+ * workers' safety-net poll. When Redis cannot be reached at {@link #start}, a thread of its own tries again every
+ * {@link #DEFAULT_RETRY_INTERVAL} (never the caller's thread, since a try may wait for the command timeout) and
+ * tells the listener once subscribed; once subscribed, the listener container reconnects by itself.
+ * <p>
+ * Threads: {@code start} and {@code stop} may be called from any thread; every field is guarded by {@code this}.
  *
  * @since 0.1.0
  */
-public class WakeSubscriber {
+public class WakeSubscriber implements WakeSource {
+
+	/** Wait between two attempts to subscribe while Redis cannot be reached. */
+	public static final Duration DEFAULT_RETRY_INTERVAL = Duration.ofSeconds(5);
 
 	private static final Logger logger = LoggerFactory.getLogger(WakeSubscriber.class);
 
@@ -26,28 +40,86 @@ public class WakeSubscriber {
 
 	private final String channel;
 
+	private final Duration retryInterval;
+
 	private @Nullable RedisMessageListenerContainer container;
 
+	private @Nullable ScheduledExecutorService retries;
+
+	private @Nullable Listener listener;
+
+	private int failures;
+
 	private boolean closed;
+
+	/**
+	 * Creates a subscriber that tries again every {@link #DEFAULT_RETRY_INTERVAL}.
+	 * @param connectionFactory the connection factory (a dedicated connection is opened for the subscription)
+	 * @param keys the key layout, which names the channel
+	 */
+	public WakeSubscriber(RedisConnectionFactory connectionFactory, JobKeys keys) {
+		this(connectionFactory, keys, DEFAULT_RETRY_INTERVAL);
+	}
 
 	/**
 	 * Creates a subscriber.
 	 * @param connectionFactory the connection factory (a dedicated connection is opened for the subscription)
 	 * @param keys the key layout, which names the channel
+	 * @param retryInterval wait between two attempts to subscribe while Redis cannot be reached
 	 */
-	public WakeSubscriber(RedisConnectionFactory connectionFactory, JobKeys keys) {
+	public WakeSubscriber(RedisConnectionFactory connectionFactory, JobKeys keys, Duration retryInterval) {
 		this.connectionFactory = connectionFactory;
 		this.channel = keys.wakeChannel();
+		this.retryInterval = retryInterval;
+	}
+
+	@Override
+	public synchronized void start(Listener onWake) {
+		if (this.listener != null || this.closed) {
+			return;
+		}
+		this.listener = onWake;
+		if (!trySubscribe()) {
+			ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor((task) -> {
+				Thread thread = new Thread(task, "delayqueue-subscribe");
+				thread.setDaemon(true);
+				return thread;
+			});
+			long period = this.retryInterval.toMillis();
+			executor.scheduleWithFixedDelay(this::retry, period, period, TimeUnit.MILLISECONDS);
+			this.retries = executor;
+		}
 	}
 
 	/**
-	 * Subscribes.
-	 * @param onWake called for each announcement
+	 * Returns whether the subscription is live (or reconnecting by itself after it was once live).
+	 * @return whether subscribed
 	 */
-	public synchronized void start(Listener onWake) {
-		if (this.container != null || this.closed) {
-			return;
+	public synchronized boolean isSubscribed() {
+		return this.container != null;
+	}
+
+	private void retry() {
+		Listener subscribed;
+		synchronized (this) {
+			if (this.closed || this.container != null || !trySubscribe()) {
+				return;
+			}
+			logger.info("delayqueue subscribed to wake-ups after {} failed attempts", this.failures);
+			if (this.retries != null) {
+				this.retries.shutdown();
+				this.retries = null;
+			}
+			subscribed = this.listener;
 		}
+		if (subscribed != null) {
+			subscribed.onResubscribed();
+		}
+	}
+
+	/** Subscribes once; on failure logs (a warning the first time) and returns false. Holds the monitor. */
+	private boolean trySubscribe() {
+		Listener onWake = this.listener;
 		RedisMessageListenerContainer listenerContainer = new RedisMessageListenerContainer();
 		listenerContainer.setConnectionFactory(this.connectionFactory);
 		listenerContainer.setBeanName("delayqueue-wake");
@@ -73,16 +145,24 @@ public class WakeSubscriber {
 			catch (Exception cleanup) {
 				ex.addSuppressed(cleanup);
 			}
-			throw ex;
+			if (this.failures++ == 0) {
+				logger.warn("Cannot subscribe to delayqueue wake-ups now ({}); relying on the workers' poll and "
+						+ "trying again every {}", NestedExceptionUtils.getMostSpecificCause(ex), this.retryInterval);
+			}
+			logger.debug("Wake-up subscription failure", ex);
+			return false;
 		}
 		this.container = listenerContainer;
+		return true;
 	}
 
-	/**
-	 * Unsubscribes and releases the connection; a later {@link #start} does nothing.
-	 */
+	@Override
 	public synchronized void stop() {
 		this.closed = true;
+		if (this.retries != null) {
+			this.retries.shutdownNow();
+			this.retries = null;
+		}
 		RedisMessageListenerContainer current = this.container;
 		if (current != null) {
 			this.container = null;
@@ -94,22 +174,6 @@ public class WakeSubscriber {
 				logger.debug("Error while closing the wake subscription", ex);
 			}
 		}
-	}
-
-	/**
-	 * Hears wake-up announcements.
-	 */
-	@FunctionalInterface
-	public interface Listener {
-
-		/**
-		 * Called when a job became the earliest of its topic and lane.
-		 * @param topic the topic
-		 * @param lane the lane
-		 * @param due the new earliest due time (epoch ms)
-		 */
-		void onWake(String topic, Lane lane, long due);
-
 	}
 
 }

@@ -3,15 +3,18 @@ package dev.delayqueue.worker;
 import java.time.Duration;
 import java.util.random.RandomGenerator;
 
+import dev.delayqueue.Backoff;
+
 /**
  * How often and when a failed job is tried again: exponential backoff with jitter. Attempt {@code n} (from 1)
  * that fails is followed, if {@code n < maxAttempts}, by attempt {@code n + 1} after
- * {@code min(initialInterval * multiplier^(n-1), maxInterval)}, spread by {@code ± jitter} of that value.
+ * {@code min(initialInterval * multiplier^(n-1), maxInterval)} ({@link Backoff#exponential}, the formula a job's own
+ * {@link Backoff} uses too), spread by {@code ± jitter} of that value.
  *
  * @param maxAttempts most delivery attempts, the first included (at least 1)
  * @param initialInterval wait after the first failed attempt
- * @param multiplier factor applied to the wait after each further failure (at least 1)
- * @param maxInterval longest wait
+ * @param multiplier factor applied to the wait after each further failure (1 to 100)
+ * @param maxInterval longest wait, at most {@link Backoff#MAX_INTERVAL}
  * @param jitter fraction of each wait to spread randomly, from 0 (none) to 1
  * @since 0.1.0
  */
@@ -47,12 +50,16 @@ public record RetryPolicy(int maxAttempts, Duration initialInterval, double mult
 		if (initialInterval.isNegative()) {
 			throw new IllegalArgumentException("initialInterval must not be negative, was " + initialInterval);
 		}
-		if (!(multiplier >= 1.0) || Double.isInfinite(multiplier)) {
-			throw new IllegalArgumentException("multiplier must be at least 1, was " + multiplier);
+		if (!(multiplier >= 1.0 && multiplier <= 100.0)) {
+			throw new IllegalArgumentException("multiplier must be between 1 and 100, was " + multiplier);
 		}
 		if (maxInterval.compareTo(initialInterval) < 0) {
 			throw new IllegalArgumentException(
 					"maxInterval must not be shorter than initialInterval (" + initialInterval + "), was " + maxInterval);
+		}
+		if (maxInterval.compareTo(Backoff.MAX_INTERVAL) > 0) {
+			throw new IllegalArgumentException("maxInterval must be at most " + Backoff.MAX_INTERVAL + ", was "
+					+ maxInterval);
 		}
 		if (!(jitter >= 0.0 && jitter <= 1.0)) {
 			throw new IllegalArgumentException("jitter must be between 0 and 1, was " + jitter);
@@ -76,8 +83,7 @@ public record RetryPolicy(int maxAttempts, Duration initialInterval, double mult
 	 * @return the wait before the next attempt
 	 */
 	public Duration backoff(int attempt, RandomGenerator random) {
-		double base = this.initialInterval.toMillis() * Math.pow(this.multiplier, Math.max(0, attempt - 1));
-		double capped = Math.min(base, this.maxInterval.toMillis());
+		double capped = Backoff.exponential(this.initialInterval, this.multiplier, this.maxInterval, attempt).toMillis();
 		double spread = capped * this.jitter * (2 * random.nextDouble() - 1);
 		return Duration.ofMillis(Math.max(0, Math.round(capped + spread)));
 	}

@@ -1,6 +1,7 @@
 package dev.delayqueue.worker;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -46,12 +47,176 @@ public record TopicSettings(int concurrency, int prefetch, Duration lease, Retry
 	}
 
 	/**
+	 * Starts settings from {@link #DEFAULT}.
+	 * @return a builder
+	 */
+	public static Builder builder() {
+		return DEFAULT.toBuilder();
+	}
+
+	/**
+	 * Starts settings from these.
+	 * @return a builder holding these values
+	 */
+	public Builder toBuilder() {
+		return new Builder(this);
+	}
+
+	/**
 	 * Returns whether an exception sends the job straight to the dead state.
 	 * @param error the exception a handler threw
 	 * @return whether it is one of {@link #noRetryFor} (or a subclass)
 	 */
 	public boolean isNonRetryable(Throwable error) {
 		return this.noRetryFor.stream().anyMatch((type) -> type.isInstance(error));
+	}
+
+	/**
+	 * Builds {@link TopicSettings}: the one place settings are put together, from the defaults, annotation
+	 * attributes, properties and customizers alike. {@link #build()} checks every value.
+	 */
+	public static final class Builder {
+
+		private int concurrency;
+
+		private int prefetch;
+
+		private Duration lease;
+
+		private int maxAttempts;
+
+		private Duration initialInterval;
+
+		private double multiplier;
+
+		private Duration maxInterval;
+
+		private double jitter;
+
+		private final List<Class<? extends Throwable>> noRetryFor;
+
+		private Builder(TopicSettings from) {
+			this.concurrency = from.concurrency;
+			this.prefetch = from.prefetch;
+			this.lease = from.lease;
+			retry(from.retry);
+			this.noRetryFor = new ArrayList<>(from.noRetryFor);
+		}
+
+		/**
+		 * Sets how many jobs run at once.
+		 * @param concurrency at least 1
+		 * @return this builder
+		 */
+		public Builder concurrency(int concurrency) {
+			this.concurrency = concurrency;
+			return this;
+		}
+
+		/**
+		 * Sets how many more claimed jobs may wait for a thread.
+		 * @param prefetch at least 0
+		 * @return this builder
+		 */
+		public Builder prefetch(int prefetch) {
+			this.prefetch = prefetch;
+			return this;
+		}
+
+		/**
+		 * Sets the lease.
+		 * @param lease at least 1 s
+		 * @return this builder
+		 */
+		public Builder lease(Duration lease) {
+			this.lease = lease;
+			return this;
+		}
+
+		/**
+		 * Sets every value of the retry policy.
+		 * @param retry the policy
+		 * @return this builder
+		 */
+		public Builder retry(RetryPolicy retry) {
+			this.maxAttempts = retry.maxAttempts();
+			this.initialInterval = retry.initialInterval();
+			this.multiplier = retry.multiplier();
+			this.maxInterval = retry.maxInterval();
+			this.jitter = retry.jitter();
+			return this;
+		}
+
+		/**
+		 * Sets the most delivery attempts.
+		 * @param maxAttempts at least 1
+		 * @return this builder
+		 */
+		public Builder maxAttempts(int maxAttempts) {
+			this.maxAttempts = maxAttempts;
+			return this;
+		}
+
+		/**
+		 * Sets the wait after the first failed attempt.
+		 * @param initialInterval the wait
+		 * @return this builder
+		 */
+		public Builder initialInterval(Duration initialInterval) {
+			this.initialInterval = initialInterval;
+			return this;
+		}
+
+		/**
+		 * Sets the factor applied to the wait after each further failure.
+		 * @param multiplier 1 to 100
+		 * @return this builder
+		 */
+		public Builder multiplier(double multiplier) {
+			this.multiplier = multiplier;
+			return this;
+		}
+
+		/**
+		 * Sets the longest wait.
+		 * @param maxInterval the wait
+		 * @return this builder
+		 */
+		public Builder maxInterval(Duration maxInterval) {
+			this.maxInterval = maxInterval;
+			return this;
+		}
+
+		/**
+		 * Sets the fraction of each wait spread randomly.
+		 * @param jitter 0 to 1
+		 * @return this builder
+		 */
+		public Builder jitter(double jitter) {
+			this.jitter = jitter;
+			return this;
+		}
+
+		/**
+		 * Adds exception types that send a job straight to the dead state.
+		 * @param types the types
+		 * @return this builder
+		 */
+		public Builder noRetryFor(List<Class<? extends Throwable>> types) {
+			this.noRetryFor.addAll(types);
+			return this;
+		}
+
+		/**
+		 * Builds the settings.
+		 * @return the settings
+		 * @throws IllegalArgumentException naming the value that breaks a rule
+		 */
+		public TopicSettings build() {
+			return new TopicSettings(this.concurrency, this.prefetch, this.lease, new RetryPolicy(this.maxAttempts,
+					this.initialInterval, this.multiplier, this.maxInterval, this.jitter), this.noRetryFor);
+		}
+
 	}
 
 }

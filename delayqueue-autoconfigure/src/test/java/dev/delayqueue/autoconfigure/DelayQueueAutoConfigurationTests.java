@@ -1,17 +1,20 @@
 package dev.delayqueue.autoconfigure;
 
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
 
 import org.junit.jupiter.api.Test;
 
 import dev.delayqueue.DelayQueue;
-import dev.delayqueue.DefaultDelayQueue;
 import dev.delayqueue.TestRedis;
 import dev.delayqueue.handler.DelayedJobHandlerBeanPostProcessor;
 import dev.delayqueue.handler.TopicSettingsResolver;
 import dev.delayqueue.redis.JobKeys;
 import dev.delayqueue.redis.RedisJobStore;
 import dev.delayqueue.redis.WakeSubscriber;
+import dev.delayqueue.store.DefaultDelayQueue;
 import dev.delayqueue.worker.JobWorker;
 import dev.delayqueue.worker.TopicSettings;
 
@@ -20,11 +23,16 @@ import org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfigurat
 import org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Primary;
+import org.springframework.data.redis.connection.RedisConnectionFactory;
+import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 import org.springframework.data.redis.core.StringRedisTemplate;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.mockito.Mockito.mock;
 
 class DelayQueueAutoConfigurationTests {
@@ -51,20 +59,17 @@ class DelayQueueAutoConfigurationTests {
 
 	@Test
 	void lettucesCommandTimeoutIsBoundedUnlessTheApplicationSetsOne() {
-		this.runner.run((context) -> assertThat(
-				((org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory) context
-					.getBean(org.springframework.data.redis.connection.RedisConnectionFactory.class))
-					.getClientConfiguration().getCommandTimeout())
+		this.runner.run((context) -> assertThat(((LettuceConnectionFactory) context
+			.getBean(RedisConnectionFactory.class)).getClientConfiguration().getCommandTimeout())
 			.isEqualTo(Duration.ofSeconds(5)));
 		this.runner.withPropertyValues("spring.data.redis.timeout=42s")
-			.run((context) -> assertThat(
-					((org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory) context
-						.getBean(org.springframework.data.redis.connection.RedisConnectionFactory.class))
-						.getClientConfiguration().getCommandTimeout())
+			.run((context) -> assertThat(((LettuceConnectionFactory) context.getBean(RedisConnectionFactory.class))
+				.getClientConfiguration()
+				.getCommandTimeout())
 				.isEqualTo(Duration.ofSeconds(42)));
 	}
 
-		@Test
+	@Test
 	void keyPrefixIsConfigurable() {
 		this.runner.withPropertyValues("delayqueue.redis.key-prefix=shop")
 			.run((context) -> assertThat(context.getBean(JobKeys.class).wakeChannel()).isEqualTo("shop:wake"));
@@ -122,21 +127,133 @@ class DelayQueueAutoConfigurationTests {
 	void topicPropertiesOverrideTheAnnotationAndCustomizersComeLast() {
 		this.runner
 			.withPropertyValues("delayqueue.defaults.concurrency=2", "delayqueue.defaults.retry.max-attempts=4",
-					"delayqueue.topics.order.lease=45s", "delayqueue.topics.order.max-attempts=7")
-			.withBean(TopicSettingsCustomizer.class, () -> (topic, settings) -> new TopicSettings(
-					settings.concurrency() + 1, settings.prefetch(), settings.lease(), settings.retry(),
-					settings.noRetryFor()))
+					"delayqueue.topics.order.lease=45s", "delayqueue.topics.order.retry.max-attempts=7",
+					"delayqueue.topics.order.no-retry-for=java.lang.IllegalStateException")
+			.withBean(TopicSettingsCustomizer.class,
+					() -> (topic, settings) -> settings.toBuilder().concurrency(settings.concurrency() + 1).build())
 			.run((context) -> {
 				TopicSettingsResolver resolver = context.getBean(TopicSettingsResolver.class);
 				TopicSettings defaults = resolver.defaults();
 				assertThat(defaults.concurrency()).isEqualTo(2);
 				assertThat(defaults.retry().maxAttempts()).isEqualTo(4);
-				TopicSettings order = resolver.resolve("order", new TopicSettings(5, defaults.prefetch(), defaults.lease(), defaults.retry(), defaults.noRetryFor()));
+				TopicSettings order = resolver.resolve("order", defaults.toBuilder().concurrency(5).build());
 				assertThat(order.concurrency()).isEqualTo(6);
 				assertThat(order.lease()).isEqualTo(Duration.ofSeconds(45));
 				assertThat(order.retry().maxAttempts()).isEqualTo(7);
+				assertThat(order.isNonRetryable(new IllegalStateException())).isTrue();
 				assertThat(resolver.resolve("other", defaults).lease()).isEqualTo(TopicSettings.DEFAULT_LEASE);
 			});
+	}
+
+	@Test
+	void aTopicWithDotsIsWrittenInBrackets() {
+		this.runner.withPropertyValues("delayqueue.topics[order.created].lease=45s",
+				"delayqueue.topics[order.created].retry.max-attempts=2")
+			.run((context) -> {
+				TopicSettingsResolver resolver = context.getBean(TopicSettingsResolver.class);
+				TopicSettings settings = resolver.resolve("order.created", resolver.defaults());
+				assertThat(settings.lease()).isEqualTo(Duration.ofSeconds(45));
+				assertThat(settings.retry().maxAttempts()).isEqualTo(2);
+			});
+	}
+
+	@Test
+	void aTopicWithDotsWrittenWithoutBracketsFailsTheStartupShowingTheBracketForm() {
+		this.runner.withPropertyValues("delayqueue.topics.order.created.lease=45s")
+			.run((context) -> assertThat(context).hasFailed()
+				.getFailure()
+				.rootCause()
+				.isInstanceOf(UnboundTopicPropertyException.class)
+				.hasMessageContaining("delayqueue.topics.order.created.lease binds to nothing")
+				.hasMessageContaining("delayqueue.topics[order.created].lease"));
+	}
+
+	@Test
+	void aRetryKeyOutsideRetryFailsTheStartupNamingItsPlace() {
+		this.runner.withPropertyValues("delayqueue.topics.order.max-attempts=7")
+			.run((context) -> assertThat(context).hasFailed()
+				.getFailure()
+				.rootCause()
+				.hasMessageContaining("delayqueue.topics.order.max-attempts binds to nothing")
+				.hasMessageContaining("delayqueue.topics[order].retry.max-attempts"));
+	}
+
+	@Test
+	void anUnknownTopicKeyFailsTheStartupListingTheKeys() {
+		this.runner.withPropertyValues("delayqueue.topics.order.concurency=3")
+			.run((context) -> assertThat(context).hasFailed()
+				.getFailure()
+				.rootCause()
+				.hasMessageContaining("topic 'order' has no setting 'concurency'")
+				.hasMessageContaining("concurrency, lease, no-retry-for, prefetch, retry.initial-interval"));
+	}
+
+	@Test
+	void aTopicSettingBreakingARuleFailsTheStartupNamingTheTopic() {
+		this.runner.withPropertyValues("delayqueue.topics.order.retry.jitter=2")
+			.run((context) -> {
+				TopicSettingsResolver resolver = context.getBean(TopicSettingsResolver.class);
+				assertThatExceptionOfType(InvalidConfigurationPropertyValueException.class)
+					.isThrownBy(() -> resolver.resolve("order", resolver.defaults()))
+					.withMessageContaining("delayqueue.topics[order]")
+					.withMessageContaining("jitter must be between 0 and 1, was 2.0");
+			});
+	}
+
+	@Test
+	void anApplicationClockIsTheClockOfDelayQueue() {
+		Instant fixed = Instant.parse("2030-01-01T00:00:00Z");
+		this.runner.withPropertyValues("delayqueue.redis.key-prefix=" + TestRedis.uniquePrefix())
+			.withBean(Clock.class, () -> Clock.fixed(fixed, ZoneOffset.UTC))
+			.run((context) -> {
+				DelayQueue queue = context.getBean(DelayQueue.class);
+				queue.schedule("clock", "1", null, Duration.ofMinutes(1));
+				assertThat(queue.get("clock", "1")).get()
+					.satisfies((job) -> assertThat(job.dueAt()).isEqualTo(fixed.plusSeconds(60)));
+			});
+	}
+
+	@Test
+	void twoConnectionFactoriesWithAPrimaryStillStart() {
+		this.runner.withUserConfiguration(TwoConnectionFactories.class)
+			.run((context) -> assertThat(context).hasNotFailed().hasSingleBean(DelayQueue.class));
+	}
+
+	@Test
+	void twoConnectionFactoriesWithoutAPrimaryBackOff() {
+		this.runner.withUserConfiguration(TwoConnectionFactoriesWithoutPrimary.class)
+			.run((context) -> assertThat(context).hasNotFailed().doesNotHaveBean(DelayQueue.class));
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class TwoConnectionFactories {
+
+		@Bean
+		@Primary
+		LettuceConnectionFactory primaryRedis() {
+			return new LettuceConnectionFactory("localhost", TestRedis.port());
+		}
+
+		@Bean
+		LettuceConnectionFactory cacheRedis() {
+			return new LettuceConnectionFactory("localhost", TestRedis.port());
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class TwoConnectionFactoriesWithoutPrimary {
+
+		@Bean
+		LettuceConnectionFactory oneRedis() {
+			return new LettuceConnectionFactory("localhost", TestRedis.port());
+		}
+
+		@Bean
+		LettuceConnectionFactory otherRedis() {
+			return new LettuceConnectionFactory("localhost", TestRedis.port());
+		}
+
 	}
 
 	@Configuration(proxyBeanMethods = false)

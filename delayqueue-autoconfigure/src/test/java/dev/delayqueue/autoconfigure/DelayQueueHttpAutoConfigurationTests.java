@@ -1,5 +1,7 @@
 package dev.delayqueue.autoconfigure;
 
+import java.time.Duration;
+
 import org.junit.jupiter.api.Test;
 
 import dev.delayqueue.CallbackValidator;
@@ -7,6 +9,7 @@ import dev.delayqueue.TestRedis;
 import dev.delayqueue.http.CallbackDispatcher;
 import dev.delayqueue.http.HostAllowList;
 import dev.delayqueue.worker.CallbackDelivery;
+import dev.delayqueue.worker.TopicSettings;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration;
@@ -30,7 +33,25 @@ class DelayQueueHttpAutoConfigurationTests {
 		this.runner.run((context) -> assertThat(context).hasSingleBean(CallbackDispatcher.class)
 			.hasSingleBean(CallbackDelivery.class)
 			.getBean(CallbackDelivery.class)
-			.satisfies((delivery) -> assertThat(delivery.settings().concurrency()).isEqualTo(256)));
+			.satisfies((delivery) -> assertThat(delivery.settings().apply("any").concurrency()).isEqualTo(256)));
+	}
+
+	@Test
+	void callbackLanesHonourTheTopicsProperties() {
+		this.runner
+			.withPropertyValues("delayqueue.defaults.retry.max-attempts=4", "delayqueue.topics.order.lease=45s",
+					"delayqueue.topics.order.retry.max-attempts=2", "delayqueue.topics.order.concurrency=8")
+			.run((context) -> {
+				CallbackDelivery delivery = context.getBean(CallbackDelivery.class);
+				TopicSettings order = delivery.settings().apply("order");
+				assertThat(order.lease()).isEqualTo(Duration.ofSeconds(45));
+				assertThat(order.retry().maxAttempts()).isEqualTo(2);
+				assertThat(order.concurrency()).isEqualTo(8);
+				assertThat(order.prefetch()).isZero();
+				TopicSettings other = delivery.settings().apply("other");
+				assertThat(other.retry().maxAttempts()).isEqualTo(4);
+				assertThat(other.concurrency()).isEqualTo(256);
+			});
 	}
 
 	@Test

@@ -9,7 +9,8 @@ import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
-import dev.delayqueue.DefaultDelayQueue;
+import dev.delayqueue.http.CallbackSettings;
+import dev.delayqueue.store.DefaultDelayQueue;
 
 import org.springframework.boot.convert.DurationStyle;
 import org.springframework.util.unit.DataSize;
@@ -57,7 +58,7 @@ class DelayQueuePropertiesTests {
 		assertThat(duration(properties, "delayqueue.defaults.lease")).isEqualTo(TopicSettings.DEFAULT_LEASE);
 		assertThat(duration(properties, "delayqueue.redis.command-timeout"))
 			.isEqualTo(dev.delayqueue.redis.RedisJobStore.DEFAULT_COMMAND_TIMEOUT);
-		assertThat(duration(properties, "delayqueue.http.timeout")).isEqualTo(dev.delayqueue.http.CallbackSettings.DEFAULT_TIMEOUT);
+		assertThat(duration(properties, "delayqueue.http.timeout")).isEqualTo(CallbackSettings.DEFAULT_TIMEOUT);
 		assertThat(duration(properties, "delayqueue.defaults.retry.initial-interval"))
 			.isEqualTo(RetryPolicy.DEFAULT_INITIAL_INTERVAL);
 		assertThat(duration(properties, "delayqueue.defaults.retry.max-interval"))
@@ -69,8 +70,10 @@ class DelayQueuePropertiesTests {
 	@Test
 	void boundDefaultsAgreeWithTheEngine() {
 		DelayQueueProperties properties = new DelayQueueProperties();
-		assertThat(properties.getDefaults().toSettings()).isEqualTo(TopicSettings.DEFAULT);
-		assertThat(properties.getWorker().toSettings()).isEqualTo(WorkerSettings.DEFAULT);
+		DelayQueuePropertiesMapper mapper = new DelayQueuePropertiesMapper(properties);
+		assertThat(mapper.defaults()).isEqualTo(TopicSettings.DEFAULT);
+		assertThat(mapper.workerSettings()).isEqualTo(WorkerSettings.DEFAULT);
+		assertThat(mapper.callbackSettings()).isEqualTo(CallbackSettings.DEFAULT);
 		assertThat(properties.getMaxBodySize().toBytes()).isEqualTo(DefaultDelayQueue.DEFAULT_MAX_BODY_BYTES);
 	}
 

@@ -10,7 +10,9 @@ import dev.delayqueue.worker.JobWorker;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration;
 import org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration;
+import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.core.NestedExceptionUtils;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -123,9 +125,9 @@ class HandlerDefinitionTests {
 			.run((context) -> assertThat(context.getBean(JobWorker.class).topics()).containsExactly("shop.order"));
 	}
 
-	private static Throwable failure(org.springframework.boot.test.context.assertj.AssertableApplicationContext context) {
+	private static Throwable failure(AssertableApplicationContext context) {
 		assertThat(context).hasFailed();
-		return org.springframework.core.NestedExceptionUtils.getMostSpecificCause(context.getStartupFailure());
+		return NestedExceptionUtils.getMostSpecificCause(context.getStartupFailure());
 	}
 
 }

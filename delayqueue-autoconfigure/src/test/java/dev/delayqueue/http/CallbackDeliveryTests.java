@@ -16,9 +16,9 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import dev.delayqueue.Backoff;
-import dev.delayqueue.CallbackReceiver;
 import dev.delayqueue.CallbackReceiver.Answer;
 import dev.delayqueue.CallbackReceiver.Call;
+import dev.delayqueue.CallbackReceiver;
 import dev.delayqueue.DelayQueue;
 import dev.delayqueue.DelayedJob;
 import dev.delayqueue.InvalidJobException;

@@ -10,8 +10,8 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.json.JsonMapper;
 
-import dev.delayqueue.CallbackReceiver;
 import dev.delayqueue.CallbackReceiver.Answer;
+import dev.delayqueue.CallbackReceiver;
 import dev.delayqueue.DelayedJob;
 import dev.delayqueue.JobCallback;
 import dev.delayqueue.JobState;

@@ -17,6 +17,12 @@ import dev.delayqueue.JobState;
 import dev.delayqueue.ScheduleResult;
 import dev.delayqueue.SuccessContract;
 import dev.delayqueue.TestRedis;
+import dev.delayqueue.store.ClaimResult;
+import dev.delayqueue.store.ClaimedJob;
+import dev.delayqueue.store.Lane;
+import dev.delayqueue.store.Lease;
+import dev.delayqueue.store.Outcome;
+import dev.delayqueue.store.StoredJob;
 
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 import org.springframework.data.redis.core.StringRedisTemplate;
@@ -62,11 +68,11 @@ class RedisJobStoreTests {
 		schedule("a", 1_500, "{}");
 		ClaimResult first = this.store.claim("order", Lane.LOCAL, 2_500, 1, LEASE, "w-1");
 		assertThat(first.jobs()).extracting((c) -> c.job().id()).containsExactly("a");
-		assertThat(first.nextDue()).isEqualTo(2_000);
+		assertThat(first.nextDue()).hasValue(2_000);
 		ClaimResult second = this.store.claim("order", Lane.LOCAL, 2_500, 10, LEASE, "w-2");
 		assertThat(second.jobs()).extracting((c) -> c.job().id()).containsExactly("b");
-		assertThat(second.nextDue()).isEqualTo(3_000);
-		assertThat(second.nextLeaseEnd()).isEqualTo(2_500 + LEASE);
+		assertThat(second.nextDue()).hasValue(3_000);
+		assertThat(second.nextLeaseEnd()).hasValue(2_500 + LEASE);
 		ClaimedJob claimed = second.jobs().get(0);
 		assertThat(claimed.job().state()).isEqualTo(JobState.IN_FLIGHT);
 		assertThat(claimed.job().attempts()).isEqualTo(1);
@@ -97,7 +103,7 @@ class RedisJobStoreTests {
 	void failSchedulesTheNextAttemptOrKillsTheJob() {
 		schedule("a", 1_000, "{}");
 		ClaimedJob claimed = this.store.claim("order", Lane.LOCAL, 1_000, 10, LEASE, "w").jobs().get(0);
-		assertThat(this.store.fail("order", Lane.LOCAL, List.of(new Outcome("a", claimed.token(), 5_000, false, "boom")), 1_100))
+		assertThat(this.store.fail("order", Lane.LOCAL, List.of(Outcome.retry(new Lease("a", claimed.token()), 5_000, true, "boom")), 1_100))
 			.isEmpty();
 		DelayedJob pending = this.store.get("order", "a").orElseThrow();
 		assertThat(pending.state()).isEqualTo(JobState.PENDING);
@@ -107,7 +113,7 @@ class RedisJobStoreTests {
 		assertThat(this.store.claim("order", Lane.LOCAL, 4_999, 10, LEASE, "w").jobs()).isEmpty();
 		ClaimedJob again = this.store.claim("order", Lane.LOCAL, 5_000, 10, LEASE, "w2").jobs().get(0);
 		assertThat(again.job().attempts()).isEqualTo(2);
-		this.store.fail("order", Lane.LOCAL, List.of(new Outcome("a", again.token(), Outcome.DEAD, false, "boom 2")), 5_100);
+		this.store.fail("order", Lane.LOCAL, List.of(Outcome.dead(new Lease("a", again.token()), true, "boom 2")), 5_100);
 		DelayedJob dead = this.store.get("order", "a").orElseThrow();
 		assertThat(dead.state()).isEqualTo(JobState.DEAD);
 		assertThat(dead.lastError()).isEqualTo("boom 2");
@@ -124,7 +130,7 @@ class RedisJobStoreTests {
 	void releaseRefundsTheAttempt() {
 		schedule("a", 1_000, "{}");
 		ClaimedJob claimed = this.store.claim("order", Lane.LOCAL, 1_000, 10, LEASE, "w").jobs().get(0);
-		this.store.fail("order", Lane.LOCAL, List.of(new Outcome("a", claimed.token(), 1_000, true, "")), 1_001);
+		this.store.fail("order", Lane.LOCAL, List.of(Outcome.release(new Lease("a", claimed.token()), 1_000)), 1_001);
 		DelayedJob job = this.store.get("order", "a").orElseThrow();
 		assertThat(job.attempts()).isZero();
 		assertThat(job.lastError()).isNull();
@@ -135,7 +141,7 @@ class RedisJobStoreTests {
 	void replacingAPendingJobChangesDueTimeAndBodyAndResetsAttempts() {
 		schedule("a", 1_000, "{\"v\":1}");
 		ClaimedJob claimed = this.store.claim("order", Lane.LOCAL, 1_000, 10, LEASE, "w").jobs().get(0);
-		this.store.fail("order", Lane.LOCAL, List.of(new Outcome("a", claimed.token(), 2_000, false, "x")), 1_000);
+		this.store.fail("order", Lane.LOCAL, List.of(Outcome.retry(new Lease("a", claimed.token()), 2_000, true, "x")), 1_000);
 		assertThat(schedule("a", 9_000, "{\"v\":2}")).isEqualTo(ScheduleResult.REPLACED_PENDING);
 		DelayedJob job = this.store.get("order", "a").orElseThrow();
 		assertThat(job.body()).isEqualTo("{\"v\":2}");
@@ -152,7 +158,7 @@ class RedisJobStoreTests {
 		assertThat(schedule("a", 9_000, "{\"v\":2}")).isEqualTo(ScheduleResult.REPLACED_IN_FLIGHT);
 		// the running delivery succeeds (or fails) afterwards: its outcome must not touch the new version
 		assertThat(this.store.complete("order", List.of(new Lease("a", running.token())))).containsExactly("a");
-		assertThat(this.store.fail("order", Lane.LOCAL, List.of(new Outcome("a", running.token(), Outcome.DEAD, false, "x")),
+		assertThat(this.store.fail("order", Lane.LOCAL, List.of(Outcome.dead(new Lease("a", running.token()), true, "x")),
 				1_000))
 			.containsExactly("a");
 		assertThat(this.store.extend("order", List.of(new Lease("a", running.token())), 99_999)).containsExactly("a");
@@ -179,7 +185,7 @@ class RedisJobStoreTests {
 		ClaimedJob f = this.store.claim("order", Lane.LOCAL, 1_000, 10, LEASE, "w").jobs().stream()
 			.filter((c) -> c.job().id().equals("f")).findFirst().orElseThrow();
 		ClaimedJob d = this.store.claim("order", Lane.LOCAL, 2_000, 10, LEASE, "w2").jobs().get(0);
-		this.store.fail("order", Lane.LOCAL, List.of(new Outcome("d", d.token(), Outcome.DEAD, false, "x")), 2_000);
+		this.store.fail("order", Lane.LOCAL, List.of(Outcome.dead(new Lease("d", d.token()), true, "x")), 2_000);
 		// "p" was claimed too in the first call; put it back as pending
 		ClaimResult none = this.store.claim("order", Lane.LOCAL, 2_000, 10, LEASE, "w3");
 		assertThat(none.jobs()).isEmpty();
@@ -187,7 +193,7 @@ class RedisJobStoreTests {
 		assertThat(this.store.cancel("order", "d")).contains(JobState.DEAD);
 		assertThat(this.store.cancel("order", "p")).contains(JobState.IN_FLIGHT);
 		assertThat(this.store.cancel("order", "p")).isEmpty();
-		assertThat(this.store.fail("order", Lane.LOCAL, List.of(new Outcome("f", f.token(), 5_000, false, "x")), 2_000))
+		assertThat(this.store.fail("order", Lane.LOCAL, List.of(Outcome.retry(new Lease("f", f.token()), 5_000, true, "x")), 2_000))
 			.containsExactly("f");
 		assertThat(this.store.get("order", "f")).isEmpty();
 		assertNoKeysLeft();
@@ -203,7 +209,7 @@ class RedisJobStoreTests {
 		assertThat(this.store.reschedule("order", "a", 1_000, JobState.DEAD, 1_000)).isEmpty();
 		assertThat(this.store.reschedule("order", "missing", 1_000, null, 1_000)).isEmpty();
 		ClaimedJob claimed = this.store.claim("order", Lane.LOCAL, 7_000, 10, LEASE, "w").jobs().get(0);
-		this.store.fail("order", Lane.LOCAL, List.of(new Outcome("a", claimed.token(), Outcome.DEAD, false, "x")), 7_000);
+		this.store.fail("order", Lane.LOCAL, List.of(Outcome.dead(new Lease("a", claimed.token()), true, "x")), 7_000);
 		assertThat(this.store.reschedule("order", "a", 8_000, JobState.DEAD, 8_000)).contains(JobState.DEAD);
 		DelayedJob redriven = this.store.get("order", "a").orElseThrow();
 		assertThat(redriven.state()).isEqualTo(JobState.PENDING);
@@ -224,7 +230,7 @@ class RedisJobStoreTests {
 		schedule("alive", 1_000, "{}");
 		schedule("dead", 500, "{}");
 		ClaimedJob claimed = this.store.claim("order", Lane.LOCAL, 500, 10, LEASE, "w").jobs().get(0);
-		this.store.fail("order", Lane.LOCAL, List.of(new Outcome("dead", claimed.token(), Outcome.DEAD, false, "x")), 500);
+		this.store.fail("order", Lane.LOCAL, List.of(Outcome.dead(new Lease("dead", claimed.token()), true, "x")), 500);
 		assertThat(this.store.purge("order", List.of("alive", "dead", "missing"))).isOne();
 		assertThat(this.store.get("order", "alive")).isPresent();
 		assertThat(this.store.get("order", "dead")).isEmpty();
@@ -242,7 +248,7 @@ class RedisJobStoreTests {
 		for (String key : keys) {
 			assertThat(this.redis.getExpire(key)).as("TTL of " + key).isEqualTo(-1L);
 		}
-		assertThat(this.store.topics()).containsExactlyInAnyOrder("order", "other.topic");
+		assertThat(this.store.topics(Lane.LOCAL)).containsExactlyInAnyOrder("order", "other.topic");
 	}
 
 	@Test
@@ -257,7 +263,7 @@ class RedisJobStoreTests {
 		ClaimResult claim = this.store.claim("order", Lane.LOCAL, 10_000, 100, LEASE, "w");
 		assertThat(claim.jobs()).hasSize(100);
 		assertThat(claim.jobs().get(0).job().id()).isEqualTo("j0");
-		assertThat(claim.nextDue()).isEqualTo(5_100);
+		assertThat(claim.nextDue()).hasValue(5_100);
 	}
 
 	@Test
@@ -291,7 +297,7 @@ class RedisJobStoreTests {
 		ClaimedJob again = this.store.claim("order", Lane.HTTP, 1_000 + LEASE, 10, LEASE, "h").jobs().get(0);
 		assertThat(again.job().attempts()).isEqualTo(2);
 		assertThat(again.token()).isNotEqualTo(first.token());
-		this.store.fail("order", Lane.HTTP, List.of(new Outcome("cb", again.token(), 50_000, false, "HTTP 500")),
+		this.store.fail("order", Lane.HTTP, List.of(Outcome.retry(new Lease("cb", again.token()), 50_000, true, "HTTP 500")),
 				1_000 + LEASE);
 		assertThat(this.store.reschedule("order", "cb", 2_000, null, 2_000)).contains(JobState.PENDING);
 		assertThat(this.store.claim("order", Lane.LOCAL, 2_000, 10, LEASE, "w").jobs()).isEmpty();

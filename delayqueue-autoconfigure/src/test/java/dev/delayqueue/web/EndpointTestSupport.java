@@ -11,8 +11,8 @@ import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
-import dev.delayqueue.CallbackReceiver;
 import dev.delayqueue.CallbackReceiver.Answer;
+import dev.delayqueue.CallbackReceiver;
 import dev.delayqueue.TestRedis;
 
 /**

@@ -1,9 +1,11 @@
 package dev.delayqueue.embedded;
 
+import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -295,7 +297,7 @@ public final class RedisServerProcess implements AutoCloseable {
 	}
 
 	static int freePort() {
-		try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+		try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
 			socket.setReuseAddress(true);
 			return socket.getLocalPort();
 		}
@@ -320,7 +322,7 @@ public final class RedisServerProcess implements AutoCloseable {
 		}
 		String pathEnv = System.getenv("PATH");
 		if (pathEnv != null) {
-			for (String dir : pathEnv.split(java.io.File.pathSeparator)) {
+			for (String dir : pathEnv.split(File.pathSeparator)) {
 				Path candidate = Path.of(dir, "redis-server");
 				if (Files.isRegularFile(candidate) && Files.isExecutable(candidate) && answersVersion(candidate)) {
 					return candidate;

@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
 import com.sun.net.httpserver.HttpServer;
@@ -52,8 +53,8 @@ class CallbackFaultTests {
 		HttpServer receiver = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 200);
 		receiver.setExecutor(Executors.newFixedThreadPool(32));
 		int port = receiver.getAddress().getPort();
-		java.util.concurrent.atomic.AtomicBoolean down = new java.util.concurrent.atomic.AtomicBoolean(true);
-		java.util.concurrent.atomic.AtomicBoolean fixed = new java.util.concurrent.atomic.AtomicBoolean();
+		AtomicBoolean down = new AtomicBoolean(true);
+		AtomicBoolean fixed = new AtomicBoolean();
 		Map<String, Integer> successes = new ConcurrentHashMap<>();
 		AtomicLong calls = new AtomicLong();
 		AtomicLong phaseStart = new AtomicLong();

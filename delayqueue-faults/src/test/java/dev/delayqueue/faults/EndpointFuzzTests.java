@@ -7,10 +7,11 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.Random;
 import java.util.Set;
 import java.util.TreeMap;
@@ -27,6 +28,7 @@ import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.data.redis.core.RedisCallback;
 import org.springframework.data.redis.core.StringRedisTemplate;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -110,7 +112,7 @@ class EndpointFuzzTests {
 
 	/** Redis's count of writes since the last save; it never saves here, so any write moves it. */
 	private static long writes(StringRedisTemplate redis) {
-		java.util.Properties info = redis.execute((org.springframework.data.redis.core.RedisCallback<java.util.Properties>)
+		Properties info = redis.execute((RedisCallback<Properties>)
 				(connection) -> connection.serverCommands().info("persistence"));
 		return Long.parseLong(info.getProperty("rdb_changes_since_last_save"));
 	}
@@ -187,7 +189,7 @@ class EndpointFuzzTests {
 		}
 		byte[] json = JSON.writeValueAsBytes(body);
 		return switch (random.nextInt(12)) {
-			case 0 -> java.util.Arrays.copyOf(json, random.nextInt(json.length));
+			case 0 -> Arrays.copyOf(json, random.nextInt(json.length));
 			case 1 -> {
 				byte[] broken = json.clone();
 				broken[random.nextInt(broken.length)] = (byte) random.nextInt(256);

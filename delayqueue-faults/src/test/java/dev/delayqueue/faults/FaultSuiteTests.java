@@ -1,5 +1,8 @@
 package dev.delayqueue.faults;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -30,6 +33,8 @@ import org.junit.jupiter.api.io.TempDir;
 import dev.delayqueue.DelayQueueUnavailableException;
 import dev.delayqueue.embedded.RedisServerProcess;
 import dev.delayqueue.faults.FaultSupport.Client;
+
+import org.springframework.data.redis.core.RedisCallback;
 
 import static dev.delayqueue.faults.FaultSupport.size;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -257,7 +262,7 @@ class FaultSuiteTests {
 
 			@Override
 			public byte[] getBytes() {
-				return "LATENCY".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+				return "LATENCY".getBytes(StandardCharsets.US_ASCII);
 			}
 
 			@Override
@@ -290,7 +295,7 @@ class FaultSuiteTests {
 		Set<String> scheduled = client.schedule("g", n, Instant.now(), Duration.ZERO);
 		FaultSupport.await(() -> Ledger.read(this.logs).delivered() >= 16, Duration.ofSeconds(20), "first deliveries");
 		long exitMillis = first.terminate(30);
-		List<String> firstLog = java.nio.file.Files.readAllLines(this.logs.resolve("w0.log"));
+		List<String> firstLog = Files.readAllLines(this.logs.resolve("w0.log"));
 		Set<String> started = new LinkedHashSet<>();
 		Set<String> finished = new LinkedHashSet<>();
 		for (String line : firstLog) {
@@ -343,7 +348,7 @@ class FaultSuiteTests {
 			}
 		});
 		pinger.start();
-		client.redis.execute((org.springframework.data.redis.core.RedisCallback<Object>) (connection) -> {
+		client.redis.execute((RedisCallback<Object>) (connection) -> {
 			connection.serverCommands().setConfig("latency-monitor-threshold", "5");
 			return null;
 		});
@@ -364,8 +369,8 @@ class FaultSuiteTests {
 			try {
 				return Files.readAllLines(f).stream().mapToLong((l) -> Long.parseLong(l.split(" ")[3])).max().orElse(0);
 			}
-			catch (java.io.IOException ex) {
-				throw new java.io.UncheckedIOException(ex);
+			catch (IOException ex) {
+				throw new UncheckedIOException(ex);
 			}
 		}).max().orElse(0) - due.toEpochMilli();
 		List<Long> sorted = pings.stream().sorted().toList();

@@ -19,7 +19,6 @@ import java.util.function.Supplier;
 import tools.jackson.databind.json.JsonMapper;
 
 import dev.delayqueue.CallbackValidator;
-import dev.delayqueue.DefaultDelayQueue;
 import dev.delayqueue.DelayQueue;
 import dev.delayqueue.JobRequest;
 import dev.delayqueue.TestRedisKeys;
@@ -27,6 +26,7 @@ import dev.delayqueue.embedded.RedisServerProcess;
 import dev.delayqueue.event.DelayQueueListeners;
 import dev.delayqueue.redis.JobKeys;
 import dev.delayqueue.redis.RedisJobStore;
+import dev.delayqueue.store.DefaultDelayQueue;
 
 import org.springframework.data.redis.connection.RedisStandaloneConfiguration;
 import org.springframework.data.redis.connection.lettuce.LettuceClientConfiguration;

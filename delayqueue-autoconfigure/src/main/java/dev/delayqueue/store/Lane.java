@@ -1,4 +1,4 @@
-package dev.delayqueue.redis;
+package dev.delayqueue.store;
 
 /**
  * Which workers deliver a job. A topic's jobs wait in one sorted set per lane, so a worker claims only jobs it can
@@ -30,7 +30,12 @@ public enum Lane {
 		return this.wireName;
 	}
 
-	static Lane fromWireName(String name) {
+	/**
+	 * Returns the lane of a wire name.
+	 * @param name {@code local} or {@code http}
+	 * @return the lane; {@link #LOCAL} for anything but {@code http}
+	 */
+	public static Lane fromWireName(String name) {
 		return "http".equals(name) ? HTTP : LOCAL;
 	}
 

@@ -1,4 +1,4 @@
-package dev.delayqueue.redis;
+package dev.delayqueue.store;
 
 /**
  * A claim on a job: its id and the token the claim script gave it.

@@ -1,4 +1,4 @@
-package dev.delayqueue.redis;
+package dev.delayqueue.store;
 
 import org.jspecify.annotations.Nullable;
 
@@ -6,7 +6,7 @@ import dev.delayqueue.Backoff;
 import dev.delayqueue.JobCallback;
 
 /**
- * A job version to write: what {@link RedisJobStore#schedule} takes.
+ * A job version to write: what {@link JobStore#schedule} takes.
  *
  * @param id the id
  * @param dueAt due time (epoch ms)

@@ -1,9 +1,9 @@
-package dev.delayqueue.redis;
+package dev.delayqueue.store;
 
 import dev.delayqueue.DelayedJob;
 
 /**
- * A job claimed by a worker, with the lease token that proves the claim to later scripts.
+ * A job claimed by a worker, with the lease that proves the claim to later operations.
  *
  * @param job the job, in state {@code IN_FLIGHT}, {@code attempts} counting this attempt
  * @param token the lease token
@@ -11,5 +11,13 @@ import dev.delayqueue.DelayedJob;
  * @since 0.1.0
  */
 public record ClaimedJob(DelayedJob job, String token, long leaseEnd) {
+
+	/**
+	 * Returns the claim as the store's other operations take it.
+	 * @return the job id and lease token
+	 */
+	public Lease lease() {
+		return new Lease(this.job.id(), this.token);
+	}
 
 }

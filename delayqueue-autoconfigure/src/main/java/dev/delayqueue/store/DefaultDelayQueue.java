@@ -1,5 +1,6 @@
-package dev.delayqueue;
+package dev.delayqueue.store;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -16,14 +17,23 @@ import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.json.JsonMapper;
 
+import dev.delayqueue.CallbackValidator;
+import dev.delayqueue.DelayQueue;
+import dev.delayqueue.DelayQueueUnavailableException;
+import dev.delayqueue.DelayedJob;
+import dev.delayqueue.InvalidJobException;
+import dev.delayqueue.JobNames;
+import dev.delayqueue.JobRequest;
+import dev.delayqueue.JobState;
+import dev.delayqueue.JobTooLargeException;
+import dev.delayqueue.ScheduleResult;
+import dev.delayqueue.TopicStats;
 import dev.delayqueue.event.DelayQueueListener;
-import dev.delayqueue.redis.RedisJobStore;
-import dev.delayqueue.redis.StoredJob;
 
 import org.springframework.dao.DataAccessException;
 
 /**
- * The {@link DelayQueue} on a {@link RedisJobStore}: checks requests, writes bodies as JSON, groups batches by
+ * The {@link DelayQueue} on a {@link JobStore}: checks requests, writes bodies as JSON, groups batches by
  * topic and tells the {@link DelayQueueListener}.
  *
  * @since 0.1.0
@@ -35,7 +45,7 @@ public class DefaultDelayQueue implements DelayQueue {
 
 	private static final int MAX_PAGE = 1000;
 
-	private final RedisJobStore store;
+	private final JobStore store;
 
 	private final JsonMapper jsonMapper;
 
@@ -59,7 +69,7 @@ public class DefaultDelayQueue implements DelayQueue {
 	 * @param batchSize most jobs per script call in {@link #scheduleAll}
 	 * @param callbackValidator decides which callback URLs jobs may have
 	 */
-	public DefaultDelayQueue(RedisJobStore store, JsonMapper jsonMapper, DelayQueueListener listener, Clock clock,
+	public DefaultDelayQueue(JobStore store, JsonMapper jsonMapper, DelayQueueListener listener, Clock clock,
 			int maxBodyBytes, int batchSize, CallbackValidator callbackValidator) {
 		this.store = store;
 		this.jsonMapper = jsonMapper;
@@ -223,7 +233,7 @@ public class DefaultDelayQueue implements DelayQueue {
 
 	@Override
 	public Set<String> topics() {
-		return redis("list topics", this.store::topics);
+		return redis("list topics", () -> this.store.topics(Lane.LOCAL));
 	}
 
 	private @Nullable String writeBody(@Nullable Object body) {
@@ -241,7 +251,7 @@ public class DefaultDelayQueue implements DelayQueue {
 			throw new JobTooLargeException("body", "must be at most " + this.maxBodyBytes + " bytes of JSON, was "
 					+ json.length);
 		}
-		return new String(json, java.nio.charset.StandardCharsets.UTF_8);
+		return new String(json, StandardCharsets.UTF_8);
 	}
 
 	private static void check(String topic, String id) {

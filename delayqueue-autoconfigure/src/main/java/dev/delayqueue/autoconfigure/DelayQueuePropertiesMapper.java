@@ -1,0 +1,115 @@
+package dev.delayqueue.autoconfigure;
+
+import java.util.Map;
+
+import dev.delayqueue.http.CallbackSettings;
+import dev.delayqueue.worker.TopicSettings;
+import dev.delayqueue.worker.WorkerSettings;
+
+import org.springframework.boot.context.properties.PropertyMapper;
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
+
+/**
+ * Maps {@link DelayQueueProperties} to the engine's settings: the one place that does. A value that breaks an
+ * engine rule fails the startup naming its property.
+ */
+final class DelayQueuePropertiesMapper {
+
+	private final DelayQueueProperties properties;
+
+	DelayQueuePropertiesMapper(DelayQueueProperties properties) {
+		this.properties = properties;
+	}
+
+	WorkerSettings workerSettings() {
+		DelayQueueProperties.Worker worker = this.properties.getWorker();
+		return checked("delayqueue.worker", () -> new WorkerSettings(worker.getBatchSize(), worker.getPollInterval(),
+				worker.getShutdownTimeout()));
+	}
+
+	CallbackSettings callbackSettings() {
+		DelayQueueProperties.Http http = this.properties.getHttp();
+		return checked("delayqueue.http", () -> new CallbackSettings(http.getTimeout(), http.getConnectTimeout(),
+				http.getMaxConnections(), http.getMaxConcurrency(), http.getMaxConcurrencyPerHost(),
+				Math.toIntExact(http.getMaxResponseSize().toBytes()), http.getSlowDownDelay(), http.getMaxRetryAfter(),
+				http.getSigningSecret()));
+	}
+
+	/** Settings from {@code delayqueue.defaults}: what a handler's annotation starts from. */
+	TopicSettings defaults() {
+		DelayQueueProperties.Defaults defaults = this.properties.getDefaults();
+		DelayQueueProperties.Retry retry = defaults.getRetry();
+		return checked("delayqueue.defaults", () -> TopicSettings.builder()
+			.concurrency(defaults.getConcurrency())
+			.prefetch(defaults.getPrefetch())
+			.lease(defaults.getLease())
+			.maxAttempts(retry.getMaxAttempts())
+			.initialInterval(retry.getInitialInterval())
+			.multiplier(retry.getMultiplier())
+			.maxInterval(retry.getMaxInterval())
+			.jitter(retry.getJitter())
+			.noRetryFor(defaults.getNoRetryFor())
+			.build());
+	}
+
+	/** Applies {@code delayqueue.topics.<topic>.*} on top of a handler's settings. */
+	TopicSettings forTopic(String topic, TopicSettings base) {
+		DelayQueueProperties.Topic overrides = this.properties.getTopics().get(topic);
+		if (overrides == null) {
+			return base;
+		}
+		TopicSettings.Builder settings = base.toBuilder();
+		apply(overrides, settings);
+		return checked("delayqueue.topics[" + topic + "]", settings::build);
+	}
+
+	/**
+	 * Settings of a topic's callback lane: the defaults and {@code delayqueue.topics.<topic>.*}, with
+	 * {@code delayqueue.http.max-concurrency} jobs at once and none prefetched unless the topic sets its own.
+	 */
+	TopicSettings forCallbacks(String topic) {
+		TopicSettings.Builder settings = defaults().toBuilder()
+			.concurrency(this.properties.getHttp().getMaxConcurrency())
+			.prefetch(0);
+		DelayQueueProperties.Topic overrides = this.properties.getTopics().get(topic);
+		if (overrides != null) {
+			apply(overrides, settings);
+		}
+		return checked("delayqueue.topics[" + topic + "]", settings::build);
+	}
+
+	private static void apply(DelayQueueProperties.Topic topic, TopicSettings.Builder settings) {
+		PropertyMapper map = PropertyMapper.get();
+		DelayQueueProperties.TopicRetry retry = topic.getRetry();
+		map.from(topic::getConcurrency).to(settings::concurrency);
+		map.from(topic::getPrefetch).to(settings::prefetch);
+		map.from(topic::getLease).to(settings::lease);
+		map.from(retry::getMaxAttempts).to(settings::maxAttempts);
+		map.from(retry::getInitialInterval).to(settings::initialInterval);
+		map.from(retry::getMultiplier).to(settings::multiplier);
+		map.from(retry::getMaxInterval).to(settings::maxInterval);
+		map.from(retry::getJitter).to(settings::jitter);
+		settings.noRetryFor(topic.getNoRetryFor());
+	}
+
+	Map<String, DelayQueueProperties.Topic> topics() {
+		return this.properties.getTopics();
+	}
+
+	private static <T> T checked(String prefix, Builder<T> builder) {
+		try {
+			return builder.build();
+		}
+		catch (IllegalArgumentException ex) {
+			throw new InvalidConfigurationPropertyValueException(prefix, "(see below)", ex.getMessage());
+		}
+	}
+
+	@FunctionalInterface
+	private interface Builder<T> {
+
+		T build();
+
+	}
+
+}

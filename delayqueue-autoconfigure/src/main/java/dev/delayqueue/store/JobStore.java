@@ -1,0 +1,134 @@
+package dev.delayqueue.store;
+
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+import org.jspecify.annotations.Nullable;
+
+import dev.delayqueue.DelayedJob;
+import dev.delayqueue.JobState;
+import dev.delayqueue.ScheduleResult;
+import dev.delayqueue.TopicStats;
+
+/**
+ * Where jobs live between scheduling and delivery. Every operation that changes a job's state is atomic: it
+ * happens whole or not at all, also when the process calling it dies. Operations that end a delivery take the
+ * claim's {@link Lease} and leave a job alone whose lease token no longer matches (it was cancelled, replaced or
+ * claimed again). Times are epoch milliseconds of the caller's clock. Implementations throw Spring's
+ * {@link org.springframework.dao.DataAccessException} when the store cannot be reached.
+ *
+ * @since 0.1.0
+ */
+public interface JobStore {
+
+	/**
+	 * Creates or replaces jobs of one topic, atomically for the whole batch.
+	 * @param topic the topic
+	 * @param jobs the jobs, ids unique within the batch
+	 * @param ifAbsent whether to leave existing jobs alone
+	 * @param now the current time (epoch ms)
+	 * @return what happened to each job, in order
+	 */
+	List<ScheduleResult> schedule(String topic, List<StoredJob> jobs, boolean ifAbsent, long now);
+
+	/**
+	 * Makes jobs whose lease ran out due again (in their own lane), then claims due jobs of one lane under a lease.
+	 * @param topic the topic
+	 * @param lane the lane to claim from
+	 * @param now the current time (epoch ms); jobs due at or before it are claimed
+	 * @param limit the most jobs to claim (and to recover from expired leases)
+	 * @param leaseMillis how long the lease lasts
+	 * @param tokenBase a value unique to this call, the base of each job's lease token
+	 * @return what was claimed and when the next job is due
+	 */
+	ClaimResult claim(String topic, Lane lane, long now, int limit, long leaseMillis, String tokenBase);
+
+	/**
+	 * Deletes jobs whose delivery succeeded.
+	 * @param topic the topic
+	 * @param leases the claims
+	 * @return ids whose token no longer matched: left as they are
+	 */
+	List<String> complete(String topic, List<Lease> leases);
+
+	/**
+	 * Records attempts that did not succeed: each job is pending again at its next attempt time, or dead.
+	 * @param topic the topic
+	 * @param lane the lane the jobs were claimed from
+	 * @param outcomes the outcomes
+	 * @param now the current time (epoch ms)
+	 * @return ids whose token no longer matched: left as they are
+	 */
+	List<String> fail(String topic, Lane lane, List<Outcome> outcomes, long now);
+
+	/**
+	 * Extends the leases of jobs a live worker still holds.
+	 * @param topic the topic
+	 * @param leases the claims
+	 * @param leaseEnd the new lease end (epoch ms)
+	 * @return ids whose token no longer matched
+	 */
+	List<String> extend(String topic, List<Lease> leases, long leaseEnd);
+
+	/**
+	 * Deletes a job in any state.
+	 * @param topic the topic
+	 * @param id the id
+	 * @return the state it was in, empty when there was no such job
+	 */
+	Optional<JobState> cancel(String topic, String id);
+
+	/**
+	 * Moves a job to a new due time, keeping its body: a pending job keeps its attempts, an in-flight job becomes
+	 * pending (the running delivery's outcome is ignored), a dead job is revived with attempts reset.
+	 * @param topic the topic
+	 * @param id the id
+	 * @param dueAt the new due time (epoch ms)
+	 * @param requiredState only change a job in this state, or {@code null} for any
+	 * @param now the current time (epoch ms)
+	 * @return the state the job was in, empty when there was no such job (in the required state)
+	 */
+	Optional<JobState> reschedule(String topic, String id, long dueAt, @Nullable JobState requiredState, long now);
+
+	/**
+	 * Reads a job.
+	 * @param topic the topic
+	 * @param id the id
+	 * @return the job, empty when there is none
+	 */
+	Optional<DelayedJob> get(String topic, String id);
+
+	/**
+	 * Lists dead jobs, oldest death first.
+	 * @param topic the topic
+	 * @param offset how many to skip
+	 * @param limit how many at most
+	 * @return the dead jobs
+	 */
+	List<DelayedJob> dead(String topic, long offset, int limit);
+
+	/**
+	 * Deletes dead jobs.
+	 * @param topic the topic
+	 * @param ids the ids; ids of jobs that are not dead are skipped
+	 * @return how many were deleted
+	 */
+	long purge(String topic, List<String> ids);
+
+	/**
+	 * Counts the jobs of a topic in each state.
+	 * @param topic the topic
+	 * @return the counts
+	 */
+	TopicStats stats(String topic);
+
+	/**
+	 * Returns the topics that jobs of a lane were ever scheduled on: every topic for {@link Lane#LOCAL}, topics
+	 * that had jobs with a callback for {@link Lane#HTTP}.
+	 * @param lane the lane
+	 * @return the topics
+	 */
+	Set<String> topics(Lane lane);
+
+}

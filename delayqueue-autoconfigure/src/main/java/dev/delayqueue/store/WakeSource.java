@@ -1,0 +1,45 @@
+package dev.delayqueue.store;
+
+/**
+ * Announcements of jobs that became the earliest of their topic and lane, so sleeping workers wake up early. An
+ * implementation keeps its subscription alive by itself: {@link #start} never fails because the store is
+ * unreachable; it keeps trying in the background and says so through {@link Listener#onResubscribed()}, since
+ * announcements made meanwhile were missed.
+ *
+ * @since 0.1.0
+ */
+public interface WakeSource {
+
+	/**
+	 * Starts listening; does nothing when started or stopped before.
+	 * @param listener hears the announcements
+	 */
+	void start(Listener listener);
+
+	/**
+	 * Stops listening for good and releases the connection.
+	 */
+	void stop();
+
+	/**
+	 * Hears wake-up announcements.
+	 */
+	interface Listener {
+
+		/**
+		 * Called when a job became the earliest of its topic and lane.
+		 * @param topic the topic
+		 * @param lane the lane
+		 * @param due the new earliest due time (epoch ms)
+		 */
+		void onWake(String topic, Lane lane, long due);
+
+		/**
+		 * Called when the subscription is live again after a failure: announcements may have been missed.
+		 */
+		default void onResubscribed() {
+		}
+
+	}
+
+}

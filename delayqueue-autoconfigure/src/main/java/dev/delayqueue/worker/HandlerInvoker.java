@@ -1,0 +1,175 @@
+package dev.delayqueue.worker;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
+
+import dev.delayqueue.DelayedJob;
+import dev.delayqueue.event.DelayQueueListener;
+import dev.delayqueue.store.ClaimedJob;
+import dev.delayqueue.store.Outcome;
+
+/**
+ * Runs claimed jobs: on the lane's handler threads for a {@link JobHandler}, or started at once for an
+ * {@link AsyncJobHandler}; measures them and turns how each ended into a {@link Completion} (through the
+ * {@link FailurePolicy} for failures), handed to {@code finish}. A job interrupted or cancelled because the worker
+ * stops is released, not failed.
+ * <p>
+ * Threads: {@link #start} runs on the claim loop's thread; deliveries end on handler threads or on whatever thread
+ * completes an asynchronous delivery. No mutable state of its own.
+ */
+final class HandlerInvoker {
+
+	private final Clock clock;
+
+	private final DelayQueueListener listener;
+
+	private final FailurePolicy policy;
+
+	private final Consumer<Completion> finish;
+
+	private final BooleanSupplier running;
+
+	/**
+	 * Creates an invoker.
+	 * @param clock measures lateness and duration
+	 * @param listener hears each delivery start
+	 * @param policy decides the outcome of failures
+	 * @param finish takes each completion (and frees the job's place in its lane)
+	 * @param running whether the worker still runs: interruptions and cancellations after it stopped are releases
+	 */
+	HandlerInvoker(Clock clock, DelayQueueListener listener, FailurePolicy policy, Consumer<Completion> finish,
+			BooleanSupplier running) {
+		this.clock = clock;
+		this.listener = listener;
+		this.policy = policy;
+		this.finish = finish;
+		this.running = running;
+	}
+
+	/** Starts delivering a job just claimed from {@code lane}; its place in the lane is already counted busy. */
+	void start(TopicLane lane, ClaimedJob claimed) {
+		Optional<Outcome> dead = this.policy.beforeDelivery(claimed, lane.settings);
+		if (dead.isPresent()) {
+			this.finish.accept(new Completion.Failed(lane, claimed, dead.get(), null));
+			return;
+		}
+		if (lane.asyncHandler != null) {
+			startAsync(lane, lane.asyncHandler, claimed);
+			return;
+		}
+		try {
+			lane.executor.execute(new Delivery(lane, claimed));
+		}
+		catch (RejectedExecutionException ex) {
+			this.finish.accept(new Completion.Released(lane, claimed));
+		}
+	}
+
+	/** Releases the jobs of a lane still waiting for a handler thread; returns at once. */
+	void releaseWaiting(TopicLane lane) {
+		ThreadPoolExecutor executor = lane.executor;
+		if (executor == null) {
+			return;
+		}
+		List<Runnable> waiting = new ArrayList<>();
+		executor.getQueue().drainTo(waiting);
+		for (Runnable task : waiting) {
+			this.finish.accept(new Completion.Released(lane, ((Delivery) task).claimed));
+		}
+	}
+
+	private void run(TopicLane lane, ClaimedJob claimed) {
+		DelayedJob job = claimed.job();
+		long start = started(job);
+		Throwable failure = null;
+		try {
+			lane.handler.handle(job);
+		}
+		catch (Throwable ex) {
+			failure = ex;
+		}
+		long end = this.clock.millis();
+		if (failure == null) {
+			this.finish.accept(new Completion.Succeeded(lane, claimed, Duration.ofMillis(end - start)));
+		}
+		else if (!this.running.getAsBoolean()
+				&& (failure instanceof InterruptedException || Thread.currentThread().isInterrupted())) {
+			this.finish.accept(new Completion.Released(lane, claimed));
+		}
+		else {
+			failed(lane, claimed, failure, end);
+		}
+	}
+
+	private void startAsync(TopicLane lane, AsyncJobHandler handler, ClaimedJob claimed) {
+		DelayedJob job = claimed.job();
+		long start = started(job);
+		CompletableFuture<?> future = begin(handler, job);
+		lane.running.put(claimed.token(), future);
+		future.whenComplete((result, error) -> {
+			lane.running.remove(claimed.token());
+			long end = this.clock.millis();
+			Throwable failure = (error instanceof CompletionException && error.getCause() != null) ? error.getCause()
+					: error;
+			if (failure == null) {
+				this.finish.accept(new Completion.Succeeded(lane, claimed, Duration.ofMillis(end - start)));
+			}
+			else if (failure instanceof CancellationException && !this.running.getAsBoolean()) {
+				this.finish.accept(new Completion.Released(lane, claimed));
+			}
+			else {
+				failed(lane, claimed, failure, end);
+			}
+		});
+	}
+
+	private long started(DelayedJob job) {
+		long start = this.clock.millis();
+		this.listener.onClaimed(job, Duration.ofMillis(Math.max(0, start - job.dueAt().toEpochMilli())));
+		return start;
+	}
+
+	private void failed(TopicLane lane, ClaimedJob claimed, Throwable failure, long now) {
+		this.finish.accept(new Completion.Failed(lane, claimed,
+				this.policy.afterFailure(failure, claimed, lane.settings, now), failure));
+	}
+
+	private static CompletableFuture<?> begin(AsyncJobHandler handler, DelayedJob job) {
+		try {
+			return handler.deliver(job).toCompletableFuture();
+		}
+		catch (Throwable ex) {
+			return CompletableFuture.failedFuture(ex);
+		}
+	}
+
+	/** One job waiting for, then running on, a handler thread of its lane. */
+	private final class Delivery implements Runnable {
+
+		private final TopicLane lane;
+
+		private final ClaimedJob claimed;
+
+		Delivery(TopicLane lane, ClaimedJob claimed) {
+			this.lane = lane;
+			this.claimed = claimed;
+		}
+
+		@Override
+		public void run() {
+			HandlerInvoker.this.run(this.lane, this.claimed);
+		}
+
+	}
+
+}
