@@ -16,7 +16,6 @@ import dev.delayqueue.JobState;
 import dev.delayqueue.ScheduleResult;
 import dev.delayqueue.TopicStats;
 
-import org.springframework.core.io.ClassPathResource;
 import org.springframework.data.redis.core.RedisCallback;
 import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.data.redis.core.script.RedisScript;
@@ -36,21 +35,21 @@ public class RedisJobStore {
 	 */
 	public static final java.time.Duration DEFAULT_COMMAND_TIMEOUT = java.time.Duration.ofSeconds(5);
 
-	private static final RedisScript<List> SCHEDULE = script("schedule", List.class);
+	private static final RedisScript<List> SCHEDULE = LuaScripts.load("schedule", List.class);
 
-	private static final RedisScript<List> CLAIM = script("claim", List.class);
+	private static final RedisScript<List> CLAIM = LuaScripts.load("claim", List.class);
 
-	private static final RedisScript<List> COMPLETE = script("complete", List.class);
+	private static final RedisScript<List> COMPLETE = LuaScripts.load("complete", List.class);
 
-	private static final RedisScript<List> FAIL = script("fail", List.class);
+	private static final RedisScript<List> FAIL = LuaScripts.load("fail", List.class);
 
-	private static final RedisScript<List> EXTEND = script("extend", List.class);
+	private static final RedisScript<List> EXTEND = LuaScripts.load("extend", List.class);
 
-	private static final RedisScript<String> CANCEL = script("cancel", String.class);
+	private static final RedisScript<String> CANCEL = LuaScripts.load("cancel", String.class);
 
-	private static final RedisScript<String> RESCHEDULE = script("reschedule", String.class);
+	private static final RedisScript<String> RESCHEDULE = LuaScripts.load("reschedule", String.class);
 
-	private static final RedisScript<Long> PURGE = script("purge", Long.class);
+	private static final RedisScript<Long> PURGE = LuaScripts.load("purge", Long.class);
 
 	private final StringRedisTemplate redis;
 
@@ -387,10 +386,6 @@ public class RedisJobStore {
 
 	private static byte[] bytes(String key) {
 		return key.getBytes(java.nio.charset.StandardCharsets.UTF_8);
-	}
-
-	private static <T> RedisScript<T> script(String name, Class<T> resultType) {
-		return RedisScript.of(new ClassPathResource("dev/delayqueue/redis/" + name + ".lua"), resultType);
 	}
 
 }
