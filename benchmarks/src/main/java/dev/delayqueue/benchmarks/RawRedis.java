@@ -97,7 +97,7 @@ final class RawRedis implements AutoCloseable {
 		String sha = this.connection.sync().scriptLoad(script("schedule"));
 		RedisAsyncCommands<String, String> async = this.connection.async();
 		String topicKey = prefix + ":{" + DelayQueueSubject.TOPIC + "}";
-		String[] keys = { topicKey + ":due", topicKey + ":inflight", topicKey + ":dead", topicKey + ":due:http" };
+		String[] keys = { topicKey + ":due", topicKey + ":due:http", topicKey + ":inflight", topicKey + ":dead" };
 		Semaphore window = new Semaphore(inFlight);
 		long due = System.currentTimeMillis() + 3_600_000;
 		long start = System.nanoTime();

@@ -98,8 +98,7 @@ public class RedisJobStore {
 			args.add(Integer.toString(fields.size() / 2));
 			args.addAll(fields);
 		}
-		List<?> codes = execute(SCHEDULE, List.of(this.keys.due(topic), this.keys.inFlight(topic),
-				this.keys.dead(topic), this.keys.due(topic, Lane.HTTP)), args);
+		List<?> codes = execute(SCHEDULE, scriptKeys(topic), args);
 		List<ScheduleResult> results = new ArrayList<>(codes.size());
 		for (Object code : codes) {
 			results.add(switch (((Number) code).intValue()) {
@@ -124,11 +123,9 @@ public class RedisJobStore {
 	 * @return what was claimed and when the next job is due
 	 */
 	public ClaimResult claim(String topic, Lane lane, long now, int limit, long leaseMillis, String tokenBase) {
-		List<?> result = execute(CLAIM,
-				List.of(this.keys.due(topic, lane), this.keys.inFlight(topic), this.keys.due(topic),
-						this.keys.due(topic, Lane.HTTP)),
+		List<?> result = execute(CLAIM, scriptKeys(topic),
 				List.of(this.keys.jobPrefix(topic), Long.toString(now), Integer.toString(limit),
-						Long.toString(leaseMillis), tokenBase, this.keys.wakeChannel(), topic));
+						Long.toString(leaseMillis), tokenBase, this.keys.wakeChannel(), topic, lane.wireName()));
 		List<String> expired = strings(result.get(0));
 		List<?> rawJobs = (List<?>) result.get(1);
 		List<ClaimedJob> jobs = new ArrayList<>(rawJobs.size() / 2);
@@ -153,8 +150,7 @@ public class RedisJobStore {
 			args.add(lease.id());
 			args.add(lease.token());
 		}
-		return strings(execute(COMPLETE, List.of(this.keys.inFlight(topic), this.keys.due(topic),
-				this.keys.due(topic, Lane.HTTP)), args));
+		return strings(execute(COMPLETE, scriptKeys(topic), args));
 	}
 
 	/**
@@ -176,8 +172,7 @@ public class RedisJobStore {
 			args.add(outcome.refundAttempt() ? "1" : "0");
 			args.add(outcome.error());
 		}
-		return strings(execute(FAIL, List.of(this.keys.due(topic, lane), this.keys.inFlight(topic),
-				this.keys.dead(topic)), args));
+		return strings(execute(FAIL, scriptKeys(topic), args));
 	}
 
 	/**
@@ -195,7 +190,7 @@ public class RedisJobStore {
 			args.add(lease.id());
 			args.add(lease.token());
 		}
-		return strings(execute(EXTEND, List.of(this.keys.inFlight(topic)), args));
+		return strings(execute(EXTEND, scriptKeys(topic), args));
 	}
 
 	/**
@@ -205,7 +200,7 @@ public class RedisJobStore {
 	 * @return the state it was in, empty when there was no such job
 	 */
 	public Optional<JobState> cancel(String topic, String id) {
-		String state = this.redis.execute(CANCEL, jobKeys(topic, id), id);
+		String state = this.redis.execute(CANCEL, scriptKeys(topic), this.keys.jobPrefix(topic), id);
 		return Optional.ofNullable(state).map(RedisJobStore::state);
 	}
 
@@ -220,8 +215,8 @@ public class RedisJobStore {
 	 */
 	public Optional<JobState> reschedule(String topic, String id, long dueAt, @Nullable JobState requiredState,
 			long now) {
-		String state = this.redis.execute(RESCHEDULE, jobKeys(topic, id), id, Long.toString(dueAt),
-				Long.toString(now), this.keys.wakeChannel(), topic,
+		String state = this.redis.execute(RESCHEDULE, scriptKeys(topic), this.keys.jobPrefix(topic), id,
+				Long.toString(dueAt), Long.toString(now), this.keys.wakeChannel(), topic,
 				(requiredState != null) ? stored(requiredState) : "");
 		return Optional.ofNullable(state).map(RedisJobStore::state);
 	}
@@ -279,7 +274,7 @@ public class RedisJobStore {
 		List<String> args = new ArrayList<>(1 + ids.size());
 		args.add(this.keys.jobPrefix(topic));
 		args.addAll(ids);
-		Long purged = this.redis.execute(PURGE, List.of(this.keys.dead(topic)), args.toArray());
+		Long purged = this.redis.execute(PURGE, scriptKeys(topic), args.toArray());
 		return (purged != null) ? purged : 0;
 	}
 
@@ -330,9 +325,13 @@ public class RedisJobStore {
 		}
 	}
 
-	private List<String> jobKeys(String topic, String id) {
-		return List.of(this.keys.due(topic), this.keys.inFlight(topic), this.keys.dead(topic),
-				this.keys.job(topic, id), this.keys.due(topic, Lane.HTTP));
+	/**
+	 * The keys every script takes, in this order: KEYS[1] local due set, KEYS[2] HTTP due set, KEYS[3] in-flight set,
+	 * KEYS[4] dead set. ARGV[1] of every script is {@link JobKeys#jobPrefix the job key prefix}.
+	 */
+	private List<String> scriptKeys(String topic) {
+		return List.of(this.keys.due(topic, Lane.LOCAL), this.keys.due(topic, Lane.HTTP), this.keys.inFlight(topic),
+				this.keys.dead(topic));
 	}
 
 	private List<?> execute(RedisScript<List> script, List<String> keys, List<String> args) {
