@@ -13,9 +13,9 @@ local claimKey = laneDueKey(lane)
 local expired = redis.call('ZRANGEBYSCORE', inflightKey, '-inf', now, 'LIMIT', 0, limit)
 local otherLane = nil
 for _, id in ipairs(expired) do
-  redis.call('ZREM', inflightKey, id)
   local key = jobKey(id)
   local due = redis.call('HGET', key, 'due')
+  redis.call('ZREM', inflightKey, id)
   if due then
     -- The attempt stays counted. The token stays too: a late success of that attempt still completes the job
     -- as long as no other worker has claimed it again.
@@ -27,6 +27,7 @@ for _, id in ipairs(expired) do
   end
 end
 if otherLane then announce(channel, topic, otherLane, now) end
+-- Read after the recovery above: a recovered job that is due can be claimed by this very call.
 local ids = redis.call('ZRANGEBYSCORE', claimKey, '-inf', now, 'LIMIT', 0, limit)
 local jobs = {}
 local deadline = now + lease

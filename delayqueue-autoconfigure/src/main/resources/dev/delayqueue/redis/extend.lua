@@ -5,6 +5,7 @@
 -- include: jobs
 local dueKey, httpDueKey, inflightKey, deadKey = KEYS[1], KEYS[2], KEYS[3], KEYS[4]
 local deadline = ARGV[2]
+if not tonumber(deadline) then return redis.error_reply('ERR lease end is not a number') end
 local stale = {}
 for i = 3, #ARGV, 2 do
   local id, token = ARGV[i], ARGV[i + 1]

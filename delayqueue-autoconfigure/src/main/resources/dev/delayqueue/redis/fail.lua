@@ -7,6 +7,12 @@
 local dueKey, httpDueKey, inflightKey, deadKey = KEYS[1], KEYS[2], KEYS[3], KEYS[4]
 local now, channel, topic, lane = ARGV[2], ARGV[3], ARGV[4], ARGV[5]
 local laneKey = laneDueKey(lane)
+-- Checked before the first write: Redis keeps what a script wrote before it failed.
+for i = 6, #ARGV, 5 do
+  if not tonumber(ARGV[i + 2]) or not ARGV[i + 4] then
+    return redis.error_reply('ERR malformed outcome at ARGV[' .. i .. ']')
+  end
+end
 local earliest = earliestDue(laneKey)
 local minDue = nil
 local stale = {}

@@ -7,6 +7,7 @@
 -- include: jobs, lanes, sets, announce
 local dueKey, httpDueKey, inflightKey, deadKey = KEYS[1], KEYS[2], KEYS[3], KEYS[4]
 local id, due, now, channel, topic, requiredState = ARGV[2], ARGV[3], ARGV[4], ARGV[5], ARGV[6], ARGV[7]
+if not tonumber(due) then return redis.error_reply('ERR new due time is not a number') end
 local key = jobKey(id)
 local state = redis.call('HGET', key, 'state')
 if not state or (requiredState ~= '' and state ~= requiredState) then return false end

@@ -8,12 +8,21 @@
 -- include: jobs, lanes, sets, announce
 local dueKey, httpDueKey, inflightKey, deadKey = KEYS[1], KEYS[2], KEYS[3], KEYS[4]
 local now, mode, channel, topic, jobCount = ARGV[2], ARGV[3], ARGV[4], ARGV[5], tonumber(ARGV[6])
+-- Checked before the first write: Redis keeps what a script wrote before it failed.
+local i = 7
+for j = 1, jobCount do
+  local due, laneName, count = tonumber(ARGV[i + 1]), ARGV[i + 2], tonumber(ARGV[i + 3])
+  if not (due and (laneName == 'local' or laneName == 'http') and count and count >= 0 and ARGV[i + 3 + 2 * count]) then
+    return redis.error_reply('ERR malformed job ' .. j .. ' at ARGV[' .. i .. ']')
+  end
+  i = i + 4 + 2 * count
+end
 local lanes = { ['local'] = { key = laneDueKey('local') }, http = { key = laneDueKey('http') } }
 for _, lane in pairs(lanes) do
   lane.earliest = earliestDue(lane.key)
 end
 local results = {}
-local i = 7
+i = 7
 for j = 1, jobCount do
   local id, due, laneName, count = ARGV[i], ARGV[i + 1], ARGV[i + 2], tonumber(ARGV[i + 3])
   local lane = lanes[laneName]

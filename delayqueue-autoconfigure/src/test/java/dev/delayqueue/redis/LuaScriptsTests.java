@@ -2,6 +2,7 @@ package dev.delayqueue.redis;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -17,14 +18,18 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
+import dev.delayqueue.JobState;
 import dev.delayqueue.TestRedis;
 
 import org.springframework.core.io.Resource;
 import org.springframework.core.io.support.PathMatchingResourcePatternResolver;
 import org.springframework.data.redis.connection.RedisConnection;
+import org.springframework.data.redis.connection.ReturnType;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
+import org.springframework.data.redis.core.StringRedisTemplate;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatException;
 
 /**
  * Every script in {@code dev/delayqueue/redis}: the shared header and key order, the includes it names, and that Redis
@@ -52,6 +57,44 @@ class LuaScriptsTests {
 	@AfterAll
 	static void disconnect() {
 		connectionFactory.destroy();
+	}
+
+	@Test
+	void aMalformedJobInAScheduleBatchFailsTheCallBeforeAnyJobIsWritten() {
+		JobKeys keys = new JobKeys(TestRedis.uniquePrefix());
+		List<String> keysAndArgs = new ArrayList<>(scriptKeys(keys));
+		keysAndArgs.addAll(List.of(keys.jobPrefix("order"), "1000", "replace", keys.wakeChannel(), "order", "2",
+				"good", "2000", "local", "0", "bad", "2000", "nowhere", "0"));
+		assertThatException().isThrownBy(() -> eval("schedule", keysAndArgs));
+		assertThat(new StringRedisTemplate(connectionFactory).keys(keys.prefix() + "*")).isEmpty();
+	}
+
+	@Test
+	void aMalformedOutcomeFailsTheCallBeforeAnyJobIsChanged() {
+		JobKeys keys = new JobKeys(TestRedis.uniquePrefix());
+		RedisJobStore store = new RedisJobStore(new StringRedisTemplate(connectionFactory), keys);
+		store.schedule("order", List.of(new StoredJob("a", 1_000, "{}", null)), false, 1_000);
+		ClaimedJob claimed = store.claim("order", Lane.LOCAL, 1_000, 10, 10_000, "w").jobs().get(0);
+		List<String> keysAndArgs = new ArrayList<>(scriptKeys(keys));
+		keysAndArgs.addAll(List.of(keys.jobPrefix("order"), "1000", keys.wakeChannel(), "order", "local", "a",
+				claimed.token(), "-1", "0", "x", "a", claimed.token(), "soon", "0", "x"));
+		assertThatException().isThrownBy(() -> eval("fail", keysAndArgs));
+		assertThat(store.get("order", "a").orElseThrow().state()).isEqualTo(JobState.IN_FLIGHT);
+	}
+
+	private static List<String> scriptKeys(JobKeys keys) {
+		return List.of(keys.due("order", Lane.LOCAL), keys.due("order", Lane.HTTP), keys.inFlight("order"),
+				keys.dead("order"));
+	}
+
+	private static void eval(String script, List<String> keysAndArgs) {
+		byte[][] raw = keysAndArgs.stream()
+			.map((value) -> value.getBytes(StandardCharsets.UTF_8))
+			.toArray(byte[][]::new);
+		try (RedisConnection connection = connectionFactory.getConnection()) {
+			connection.scriptingCommands()
+				.eval(LuaScripts.source(script).getBytes(StandardCharsets.UTF_8), ReturnType.MULTI, 4, raw);
+		}
 	}
 
 	static List<String> scripts() throws IOException {
