@@ -6,6 +6,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 
@@ -144,7 +145,7 @@ final class RawRedis implements AutoCloseable {
 	/** Samples PING round trips every 10 ms on its own connection until stopped; nanoseconds. */
 	static final class Pinger implements AutoCloseable {
 
-		private final List<Long> samples = new java.util.concurrent.CopyOnWriteArrayList<>();
+		private final List<Long> samples = new CopyOnWriteArrayList<>();
 
 		private final Thread thread;
 

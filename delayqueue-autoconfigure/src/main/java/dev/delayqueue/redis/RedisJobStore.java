@@ -1,5 +1,7 @@
 package dev.delayqueue.redis;
 
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -16,6 +18,7 @@ import dev.delayqueue.JobState;
 import dev.delayqueue.ScheduleResult;
 import dev.delayqueue.TopicStats;
 
+import org.springframework.dao.DataAccessException;
 import org.springframework.data.redis.core.RedisCallback;
 import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.data.redis.core.script.RedisScript;
@@ -23,7 +26,7 @@ import org.springframework.data.redis.core.script.RedisScript;
 /**
  * Jobs in Redis. Every change of a job's state is one Lua script (in {@code dev/delayqueue/redis/*.lua}) touching
  * only keys of one topic; see {@link JobKeys} for the layout. Reads are plain commands. Redis errors surface as
- * Spring's {@link org.springframework.dao.DataAccessException}.
+ * Spring's {@link DataAccessException}.
  *
  * @since 0.1.0
  */
@@ -33,7 +36,7 @@ public class RedisJobStore {
 	 * Command timeout the auto-configuration gives Lettuce when the application sets none: an unreachable Redis
 	 * fails calls within it.
 	 */
-	public static final java.time.Duration DEFAULT_COMMAND_TIMEOUT = java.time.Duration.ofSeconds(5);
+	public static final Duration DEFAULT_COMMAND_TIMEOUT = Duration.ofSeconds(5);
 
 	private static final RedisScript<List> SCHEDULE = LuaScripts.load("schedule", List.class);
 
@@ -384,7 +387,7 @@ public class RedisJobStore {
 	}
 
 	private static byte[] bytes(String key) {
-		return key.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+		return key.getBytes(StandardCharsets.UTF_8);
 	}
 
 }

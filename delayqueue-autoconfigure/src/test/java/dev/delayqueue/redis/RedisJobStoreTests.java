@@ -2,6 +2,7 @@ package dev.delayqueue.redis;
 
 import java.net.URI;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -250,7 +251,7 @@ class RedisJobStoreTests {
 
 	@Test
 	void aBatchIsOneAtomicScriptAndAnnouncesOnlyANewEarliestDueTime() {
-		List<StoredJob> jobs = new java.util.ArrayList<>();
+		List<StoredJob> jobs = new ArrayList<>();
 		for (int i = 0; i < 1_000; i++) {
 			jobs.add(new StoredJob("j" + i, 5_000 + i, "{\"i\":" + i + "}", null));
 		}
