@@ -98,7 +98,7 @@ final class RawRedis implements AutoCloseable {
 		String sha = this.connection.sync().scriptLoad(script("schedule"));
 		RedisAsyncCommands<String, String> async = this.connection.async();
 		String topicKey = prefix + ":{" + DelayQueueSubject.TOPIC + "}";
-		String[] keys = { topicKey + ":due", topicKey + ":inflight", topicKey + ":dead", topicKey + ":due:http" };
+		String[] keys = { topicKey + ":due", topicKey + ":due:http", topicKey + ":inflight", topicKey + ":dead" };
 		Semaphore window = new Semaphore(inFlight);
 		long due = System.currentTimeMillis() + 3_600_000;
 		long start = System.nanoTime();
@@ -118,9 +118,23 @@ final class RawRedis implements AutoCloseable {
 		return n / ((System.nanoTime() - start) / 1e9);
 	}
 
+	/** The text delayqueue sends: the includes its header names ("-- include: a, b"), then the script. */
 	private static String script(String name) {
-		try (InputStream in = RawRedis.class.getClassLoader()
-			.getResourceAsStream("dev/delayqueue/redis/" + name + ".lua")) {
+		String script = resource(name + ".lua");
+		StringBuilder source = new StringBuilder();
+		script.lines()
+			.filter((line) -> line.startsWith("-- include:"))
+			.findFirst()
+			.ifPresent((line) -> {
+				for (String include : line.substring("-- include:".length()).split(",")) {
+					source.append(resource("include/" + include.trim() + ".lua")).append('\n');
+				}
+			});
+		return source.append(script).toString();
+	}
+
+	private static String resource(String path) {
+		try (InputStream in = RawRedis.class.getClassLoader().getResourceAsStream("dev/delayqueue/redis/" + path)) {
 			return new String(in.readAllBytes(), StandardCharsets.UTF_8);
 		}
 		catch (IOException ex) {

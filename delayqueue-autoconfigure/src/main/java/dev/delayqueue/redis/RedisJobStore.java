@@ -25,7 +25,7 @@ import dev.delayqueue.store.Lease;
 import dev.delayqueue.store.Outcome;
 import dev.delayqueue.store.StoredJob;
 
-import org.springframework.core.io.ClassPathResource;
+import org.springframework.dao.DataAccessException;
 import org.springframework.data.redis.core.RedisCallback;
 import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.data.redis.core.script.RedisScript;
@@ -33,7 +33,7 @@ import org.springframework.data.redis.core.script.RedisScript;
 /**
  * Jobs in Redis. Every change of a job's state is one Lua script (in {@code dev/delayqueue/redis/*.lua}) touching
  * only keys of one topic; see {@link JobKeys} for the layout. Reads are plain commands. Redis errors surface as
- * Spring's {@link org.springframework.dao.DataAccessException}.
+ * Spring's {@link DataAccessException}.
  *
  * @since 0.1.0
  */
@@ -45,21 +45,21 @@ public class RedisJobStore implements JobStore {
 	 */
 	public static final Duration DEFAULT_COMMAND_TIMEOUT = Duration.ofSeconds(5);
 
-	private static final RedisScript<List> SCHEDULE = script("schedule", List.class);
+	private static final RedisScript<List> SCHEDULE = LuaScripts.load("schedule", List.class);
 
-	private static final RedisScript<List> CLAIM = script("claim", List.class);
+	private static final RedisScript<List> CLAIM = LuaScripts.load("claim", List.class);
 
-	private static final RedisScript<List> COMPLETE = script("complete", List.class);
+	private static final RedisScript<List> COMPLETE = LuaScripts.load("complete", List.class);
 
-	private static final RedisScript<List> FAIL = script("fail", List.class);
+	private static final RedisScript<List> FAIL = LuaScripts.load("fail", List.class);
 
-	private static final RedisScript<List> EXTEND = script("extend", List.class);
+	private static final RedisScript<List> EXTEND = LuaScripts.load("extend", List.class);
 
-	private static final RedisScript<String> CANCEL = script("cancel", String.class);
+	private static final RedisScript<String> CANCEL = LuaScripts.load("cancel", String.class);
 
-	private static final RedisScript<String> RESCHEDULE = script("reschedule", String.class);
+	private static final RedisScript<String> RESCHEDULE = LuaScripts.load("reschedule", String.class);
 
-	private static final RedisScript<Long> PURGE = script("purge", Long.class);
+	private static final RedisScript<Long> PURGE = LuaScripts.load("purge", Long.class);
 
 	private final StringRedisTemplate redis;
 
@@ -101,8 +101,7 @@ public class RedisJobStore implements JobStore {
 			args.add(Integer.toString(fields.size() / 2));
 			args.addAll(fields);
 		}
-		List<?> codes = execute(SCHEDULE, List.of(this.keys.due(topic), this.keys.inFlight(topic),
-				this.keys.dead(topic), this.keys.due(topic, Lane.HTTP)), args);
+		List<?> codes = execute(SCHEDULE, scriptKeys(topic), args);
 		List<ScheduleResult> results = new ArrayList<>(codes.size());
 		for (Object code : codes) {
 			results.add(switch (((Number) code).intValue()) {
@@ -118,11 +117,9 @@ public class RedisJobStore implements JobStore {
 
 	@Override
 	public ClaimResult claim(String topic, Lane lane, long now, int limit, long leaseMillis, String tokenBase) {
-		List<?> result = execute(CLAIM,
-				List.of(this.keys.due(topic, lane), this.keys.inFlight(topic), this.keys.due(topic),
-						this.keys.due(topic, Lane.HTTP)),
+		List<?> result = execute(CLAIM, scriptKeys(topic),
 				List.of(this.keys.jobPrefix(topic), Long.toString(now), Integer.toString(limit),
-						Long.toString(leaseMillis), tokenBase, this.keys.wakeChannel(), topic));
+						Long.toString(leaseMillis), tokenBase, this.keys.wakeChannel(), topic, lane.wireName()));
 		List<String> expired = strings(result.get(0));
 		List<?> rawJobs = (List<?>) result.get(1);
 		List<ClaimedJob> jobs = new ArrayList<>(rawJobs.size() / 2);
@@ -142,8 +139,7 @@ public class RedisJobStore implements JobStore {
 			args.add(lease.id());
 			args.add(lease.token());
 		}
-		return strings(execute(COMPLETE, List.of(this.keys.inFlight(topic), this.keys.due(topic),
-				this.keys.due(topic, Lane.HTTP)), args));
+		return strings(execute(COMPLETE, scriptKeys(topic), args));
 	}
 
 	@Override
@@ -165,8 +161,7 @@ public class RedisJobStore implements JobStore {
 				args.addAll(List.of(Long.toString(release.dueAt()), "1", ""));
 			}
 		}
-		return strings(execute(FAIL, List.of(this.keys.due(topic, lane), this.keys.inFlight(topic),
-				this.keys.dead(topic)), args));
+		return strings(execute(FAIL, scriptKeys(topic), args));
 	}
 
 	@Override
@@ -178,20 +173,20 @@ public class RedisJobStore implements JobStore {
 			args.add(lease.id());
 			args.add(lease.token());
 		}
-		return strings(execute(EXTEND, List.of(this.keys.inFlight(topic)), args));
+		return strings(execute(EXTEND, scriptKeys(topic), args));
 	}
 
 	@Override
 	public Optional<JobState> cancel(String topic, String id) {
-		String state = this.redis.execute(CANCEL, jobKeys(topic, id), id);
+		String state = this.redis.execute(CANCEL, scriptKeys(topic), this.keys.jobPrefix(topic), id);
 		return Optional.ofNullable(state).map(RedisJobStore::state);
 	}
 
 	@Override
 	public Optional<JobState> reschedule(String topic, String id, long dueAt, @Nullable JobState requiredState,
 			long now) {
-		String state = this.redis.execute(RESCHEDULE, jobKeys(topic, id), id, Long.toString(dueAt),
-				Long.toString(now), this.keys.wakeChannel(), topic,
+		String state = this.redis.execute(RESCHEDULE, scriptKeys(topic), this.keys.jobPrefix(topic), id,
+				Long.toString(dueAt), Long.toString(now), this.keys.wakeChannel(), topic,
 				(requiredState != null) ? stored(requiredState) : "");
 		return Optional.ofNullable(state).map(RedisJobStore::state);
 	}
@@ -233,7 +228,7 @@ public class RedisJobStore implements JobStore {
 		List<String> args = new ArrayList<>(1 + ids.size());
 		args.add(this.keys.jobPrefix(topic));
 		args.addAll(ids);
-		Long purged = this.redis.execute(PURGE, List.of(this.keys.dead(topic)), args.toArray());
+		Long purged = this.redis.execute(PURGE, scriptKeys(topic), args.toArray());
 		return (purged != null) ? purged : 0;
 	}
 
@@ -267,9 +262,13 @@ public class RedisJobStore implements JobStore {
 		}
 	}
 
-	private List<String> jobKeys(String topic, String id) {
-		return List.of(this.keys.due(topic), this.keys.inFlight(topic), this.keys.dead(topic),
-				this.keys.job(topic, id), this.keys.due(topic, Lane.HTTP));
+	/**
+	 * The keys every script takes, in this order: KEYS[1] local due set, KEYS[2] HTTP due set, KEYS[3] in-flight set,
+	 * KEYS[4] dead set. ARGV[1] of every script is {@link JobKeys#jobPrefix the job key prefix}.
+	 */
+	private List<String> scriptKeys(String topic) {
+		return List.of(this.keys.due(topic, Lane.LOCAL), this.keys.due(topic, Lane.HTTP), this.keys.inFlight(topic),
+				this.keys.dead(topic));
 	}
 
 	private List<?> execute(RedisScript<List> script, List<String> keys, List<String> args) {
@@ -322,10 +321,6 @@ public class RedisJobStore implements JobStore {
 
 	private static byte[] bytes(String key) {
 		return key.getBytes(StandardCharsets.UTF_8);
-	}
-
-	private static <T> RedisScript<T> script(String name, Class<T> resultType) {
-		return RedisScript.of(new ClassPathResource("dev/delayqueue/redis/" + name + ".lua"), resultType);
 	}
 
 }

@@ -1,18 +1,18 @@
 -- Deletes jobs whose delivery succeeded, when the caller still holds their lease token.
--- KEYS[1] in-flight zset, KEYS[2] due zset (local handlers), KEYS[3] due zset (HTTP callbacks)
+-- KEYS[1] due zset (local handlers), KEYS[2] due zset (HTTP callbacks), KEYS[3] in-flight zset, KEYS[4] dead zset
 -- ARGV[1] job key prefix, then pairs: id, token
 -- Returns the ids whose token no longer matched (cancelled, replaced, or claimed again after the lease ran out).
-local prefix = ARGV[1]
+-- include: jobs, sets
+local dueKey, httpDueKey, inflightKey, deadKey = KEYS[1], KEYS[2], KEYS[3], KEYS[4]
 local stale = {}
 for i = 2, #ARGV, 2 do
   local id, token = ARGV[i], ARGV[i + 1]
-  local key = prefix .. id
+  local key = jobKey(id)
   if redis.call('HGET', key, 'token') == token then
     redis.call('DEL', key)
-    redis.call('ZREM', KEYS[1], id)
-    -- a job whose lease ran out waits in a due set again, token kept: a late success still completes it
-    redis.call('ZREM', KEYS[2], id)
-    redis.call('ZREM', KEYS[3], id)
+    -- a job whose lease ran out waits in a due set again, token kept: a late success still completes it;
+    -- every set, so no id outlives its hash (a dead job keeps its token too)
+    removeFromEverySet(id)
   else
     stale[#stale + 1] = id
   end

@@ -1,14 +1,16 @@
 -- Deletes dead jobs of one topic.
--- KEYS[1] dead zset
+-- KEYS[1] due zset (local handlers), KEYS[2] due zset (HTTP callbacks), KEYS[3] in-flight zset, KEYS[4] dead zset
 -- ARGV[1] job key prefix, then ids
 -- Returns how many dead jobs were deleted (ids that are not dead are left alone).
-local prefix = ARGV[1]
+-- include: jobs
+local dueKey, httpDueKey, inflightKey, deadKey = KEYS[1], KEYS[2], KEYS[3], KEYS[4]
 local purged = 0
 for i = 2, #ARGV do
-  local key = prefix .. ARGV[i]
+  local id = ARGV[i]
+  local key = jobKey(id)
   if redis.call('HGET', key, 'state') == 'dead' then
     redis.call('DEL', key)
-    redis.call('ZREM', KEYS[1], ARGV[i])
+    redis.call('ZREM', deadKey, id)
     purged = purged + 1
   end
 end

@@ -1,22 +1,32 @@
 -- Creates or replaces jobs of one topic (all keys share the topic's hash tag).
--- KEYS[1] due zset (local handlers), KEYS[2] in-flight zset, KEYS[3] dead zset, KEYS[4] due zset (HTTP callbacks)
+-- KEYS[1] due zset (local handlers), KEYS[2] due zset (HTTP callbacks), KEYS[3] in-flight zset, KEYS[4] dead zset
 -- ARGV[1] job key prefix, ARGV[2] now (ms), ARGV[3] mode: 'replace' or 'nx', ARGV[4] wake channel, ARGV[5] topic,
 -- ARGV[6] job count, then per job: id, due (ms), lane ('local' or 'http'), field-pair count, field, value, ...
 -- Returns per job: 1 created, 2 replaced a pending job, 3 replaced an in-flight job (its delivery's outcome is
 -- ignored from now on), 4 replaced a dead job, 0 left an existing job alone (mode 'nx').
 -- Announces on the wake channel "topic due lane" when a job becomes the earliest of its lane.
-local prefix, now, mode, channel, topic = ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5]
-local lanes = { ['local'] = { key = KEYS[1] }, http = { key = KEYS[4] } }
+-- include: jobs, lanes, sets, announce
+local dueKey, httpDueKey, inflightKey, deadKey = KEYS[1], KEYS[2], KEYS[3], KEYS[4]
+local now, mode, channel, topic, jobCount = ARGV[2], ARGV[3], ARGV[4], ARGV[5], tonumber(ARGV[6])
+-- Checked before the first write: Redis keeps what a script wrote before it failed.
+local i = 7
+for j = 1, jobCount do
+  local due, laneName, count = tonumber(ARGV[i + 1]), ARGV[i + 2], tonumber(ARGV[i + 3])
+  if not (due and (laneName == 'local' or laneName == 'http') and count and count >= 0 and ARGV[i + 3 + 2 * count]) then
+    return redis.error_reply('ERR malformed job ' .. j .. ' at ARGV[' .. i .. ']')
+  end
+  i = i + 4 + 2 * count
+end
+local lanes = { ['local'] = { key = laneDueKey('local') }, http = { key = laneDueKey('http') } }
 for _, lane in pairs(lanes) do
-  local head = redis.call('ZRANGE', lane.key, 0, 0, 'WITHSCORES')
-  lane.head = head[2] and tonumber(head[2]) or nil
+  lane.earliest = earliestDue(lane.key)
 end
 local results = {}
-local i = 7
-for j = 1, tonumber(ARGV[6]) do
-  local id, due, lane_name, count = ARGV[i], ARGV[i + 1], ARGV[i + 2], tonumber(ARGV[i + 3])
-  local lane = lanes[lane_name]
-  local key = prefix .. id
+i = 7
+for j = 1, jobCount do
+  local id, due, laneName, count = ARGV[i], ARGV[i + 1], ARGV[i + 2], tonumber(ARGV[i + 3])
+  local lane = lanes[laneName]
+  local key = jobKey(id)
   local state = redis.call('HGET', key, 'state')
   local code
   if not state then code = 1
@@ -29,10 +39,7 @@ for j = 1, tonumber(ARGV[6]) do
     if code ~= 1 then
       created = redis.call('HGET', key, 'created') or now
       redis.call('DEL', key)
-      redis.call('ZREM', KEYS[1], id)
-      redis.call('ZREM', KEYS[2], id)
-      redis.call('ZREM', KEYS[3], id)
-      redis.call('ZREM', KEYS[4], id)
+      removeFromEverySet(id)
     end
     -- the id is in the key, attempts start absent (0), updated is absent while it equals created: less memory per job
     local fields = { 'state', 'pending', 'due', due, 'created', created }
@@ -53,8 +60,6 @@ for j = 1, tonumber(ARGV[6]) do
   i = i + 4 + 2 * count
 end
 for name, lane in pairs(lanes) do
-  if lane.min and (not lane.head or lane.min < lane.head) then
-    redis.call('PUBLISH', channel, topic .. ' ' .. string.format('%d', lane.min) .. ' ' .. name)
-  end
+  announceIfEarliest(channel, topic, name, lane.min, lane.earliest)
 end
 return results

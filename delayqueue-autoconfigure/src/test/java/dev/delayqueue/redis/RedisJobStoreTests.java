@@ -2,9 +2,13 @@ package dev.delayqueue.redis;
 
 import java.net.URI;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -226,6 +230,20 @@ class RedisJobStoreTests {
 	}
 
 	@Test
+	void aLateSuccessOfAJobAlreadyDeadLeavesNoIdBehind() {
+		schedule("a", 1_000, "{}");
+		ClaimedJob claimed = this.store.claim("order", Lane.LOCAL, 1_000, 1, LEASE, "w").jobs().get(0);
+		this.store.fail("order", Lane.LOCAL, List.of(Outcome.dead(claimed.lease(), true, "x")), 1_100);
+		assertThat(this.store.complete("order", List.of(claimed.lease()))).isEmpty();
+		assertThat(this.store.get("order", "a")).isEmpty();
+		assertThat(this.store.stats("order")).satisfies((stats) -> {
+			assertThat(stats.dead()).isZero();
+			assertThat(stats.pending()).isZero();
+			assertThat(stats.inFlight()).isZero();
+		});
+	}
+
+	@Test
 	void purgeDeletesOnlyDeadJobs() {
 		schedule("alive", 1_000, "{}");
 		schedule("dead", 500, "{}");
@@ -253,7 +271,7 @@ class RedisJobStoreTests {
 
 	@Test
 	void aBatchIsOneAtomicScriptAndAnnouncesOnlyANewEarliestDueTime() {
-		List<StoredJob> jobs = new java.util.ArrayList<>();
+		List<StoredJob> jobs = new ArrayList<>();
 		for (int i = 0; i < 1_000; i++) {
 			jobs.add(new StoredJob("j" + i, 5_000 + i, "{\"i\":" + i + "}", null));
 		}
@@ -340,6 +358,41 @@ class RedisJobStoreTests {
 		assertThat(this.store.claim("order", Lane.LOCAL, 1_000, 10, LEASE, "l").jobs()).isEmpty();
 		assertThat(this.redis.opsForZSet().size(this.prefix + ":{order}:due")).isZero();
 		assertThat(this.store.claim("order", Lane.HTTP, 1_000, 10, LEASE, "h").jobs()).hasSize(1);
+	}
+
+	@Test
+	void aWakeMessageAnnouncesOnlyANewEarliestDueTimeOfALane() throws InterruptedException {
+		BlockingQueue<String> wakes = new LinkedBlockingQueue<>();
+		WakeSubscriber subscriber = new WakeSubscriber(this.connectionFactory, this.store.keys());
+		subscriber.start((topic, lane, due) -> wakes.add(topic + " " + due + " " + lane.wireName()));
+		try {
+			// messages arrive in order: each expected one shows that the steps before it since the last were silent
+			schedule("a", 5_000, "{}");
+			assertThat(wakes.poll(5, TimeUnit.SECONDS)).isEqualTo("order 5000 local");
+			schedule("b", 6_000, "{}");
+			schedule("c", 4_000, "{}");
+			assertThat(wakes.poll(5, TimeUnit.SECONDS)).isEqualTo("order 4000 local");
+			this.store.schedule("order", List.of(new StoredJob("cb", 7_000, "{}", null,
+					JobCallback.post("http://receiver.test/hook"), null)), false, 1_000);
+			assertThat(wakes.poll(5, TimeUnit.SECONDS)).isEqualTo("order 7000 http");
+			this.store.reschedule("order", "b", 6_500, null, 1_000);
+			this.store.reschedule("order", "b", 3_000, null, 1_000);
+			assertThat(wakes.poll(5, TimeUnit.SECONDS)).isEqualTo("order 3000 local");
+			ClaimedJob first = this.store.claim("order", Lane.LOCAL, 3_000, 10, LEASE, "w").jobs().get(0);
+			this.store.fail("order", Lane.LOCAL, List.of(new Outcome("b", first.token(), 4_500, false, "x")), 3_000);
+			ClaimedJob cb = this.store.claim("order", Lane.HTTP, 7_000, 10, LEASE, "h").jobs().get(0);
+			assertThat(cb.job().id()).isEqualTo("cb");
+			this.store.fail("order", Lane.HTTP, List.of(new Outcome("cb", cb.token(), 2_000, false, "x")), 7_000);
+			assertThat(wakes.poll(5, TimeUnit.SECONDS)).isEqualTo("order 2000 http");
+			// a lease that ran out puts the job back in its own lane, announced at once to that lane's workers
+			this.store.claim("order", Lane.HTTP, 7_000, 10, LEASE, "h");
+			this.store.claim("order", Lane.LOCAL, 7_000 + LEASE, 10, LEASE, "w");
+			assertThat(wakes.poll(5, TimeUnit.SECONDS)).isEqualTo("order " + (7_000 + LEASE) + " http");
+			assertThat(wakes.poll(200, TimeUnit.MILLISECONDS)).isNull();
+		}
+		finally {
+			subscriber.stop();
+		}
 	}
 
 	private void assertNoKeysLeft() {
