@@ -20,6 +20,9 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 import dev.delayqueue.JobState;
 import dev.delayqueue.TestRedis;
+import dev.delayqueue.store.ClaimedJob;
+import dev.delayqueue.store.Lane;
+import dev.delayqueue.store.StoredJob;
 
 import org.springframework.core.io.Resource;
 import org.springframework.core.io.support.PathMatchingResourcePatternResolver;

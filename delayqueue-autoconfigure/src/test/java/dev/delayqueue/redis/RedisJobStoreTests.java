@@ -379,10 +379,10 @@ class RedisJobStoreTests {
 			this.store.reschedule("order", "b", 3_000, null, 1_000);
 			assertThat(wakes.poll(5, TimeUnit.SECONDS)).isEqualTo("order 3000 local");
 			ClaimedJob first = this.store.claim("order", Lane.LOCAL, 3_000, 10, LEASE, "w").jobs().get(0);
-			this.store.fail("order", Lane.LOCAL, List.of(new Outcome("b", first.token(), 4_500, false, "x")), 3_000);
+			this.store.fail("order", Lane.LOCAL, List.of(Outcome.retry(new Lease("b", first.token()), 4_500, true, "x")), 3_000);
 			ClaimedJob cb = this.store.claim("order", Lane.HTTP, 7_000, 10, LEASE, "h").jobs().get(0);
 			assertThat(cb.job().id()).isEqualTo("cb");
-			this.store.fail("order", Lane.HTTP, List.of(new Outcome("cb", cb.token(), 2_000, false, "x")), 7_000);
+			this.store.fail("order", Lane.HTTP, List.of(Outcome.retry(new Lease("cb", cb.token()), 2_000, true, "x")), 7_000);
 			assertThat(wakes.poll(5, TimeUnit.SECONDS)).isEqualTo("order 2000 http");
 			// a lease that ran out puts the job back in its own lane, announced at once to that lane's workers
 			this.store.claim("order", Lane.HTTP, 7_000, 10, LEASE, "h");
