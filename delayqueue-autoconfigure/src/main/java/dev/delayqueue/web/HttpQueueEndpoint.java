@@ -116,7 +116,7 @@ public class HttpQueueEndpoint {
 			throw new InvalidJobException("delay", "is required (seconds)");
 		}
 		Instant now = this.clock.instant();
-		Instant dueAt = DelayRule.dueAt("delay", delay, now, false);
+		Instant dueAt = WireTime.delay("delay", delay, now);
 		Integer retry = task.optionalInt("retry", 0, MAX_RETRY);
 		String url = task.requiredText("callback");
 		JobCallback callback = new JobCallback(JobCallback.parseUrl(url), "POST", Map.of(), SuccessContract.CODE_100);

@@ -4,7 +4,6 @@ import java.math.BigDecimal;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.BiPredicate;
@@ -125,7 +124,7 @@ public class JobEndpoint {
 			if (job.has("delay")) {
 				throw new InvalidJobException("run_at", "must not be given together with delay");
 			}
-			dueAt = runAt(job.raw("run_at"), now);
+			dueAt = WireTime.runAt("run_at", job.raw("run_at"), now);
 			delayEcho = NODES.numberNode(dueAt.getEpochSecond());
 		}
 		else {
@@ -134,7 +133,7 @@ public class JobEndpoint {
 				throw new InvalidJobException("delay", "is required (seconds from now, or a Unix time in seconds), "
 						+ "unless run_at is given");
 			}
-			dueAt = DelayRule.dueAt("delay", delay, now, true);
+			dueAt = WireTime.delayOrUnixTime("delay", delay, now);
 			delayEcho = job.raw("delay");
 		}
 		String url = job.requiredText("callback");
@@ -168,36 +167,6 @@ public class JobEndpoint {
 					"job '" + id + "' of topic '" + topic + "' already exists (if_absent)", data);
 			default -> respond(HttpStatus.OK, true, "job replaced", data);
 		};
-	}
-
-	private static Instant runAt(@Nullable JsonNode value, Instant now) {
-		Instant at;
-		if (value != null && value.isNumber()) {
-			BigDecimal seconds = value.decimalValue();
-			if (seconds.signum() < 0 || seconds.compareTo(BigDecimal.valueOf(now.plus(DelayRule.MAX_AHEAD)
-				.getEpochSecond())) > 0) {
-				throw new InvalidJobException("run_at", "must be a Unix time between 0 and 100 years ahead, was "
-						+ seconds.toPlainString());
-			}
-			at = Instant.ofEpochMilli(seconds.movePointRight(3).longValue());
-		}
-		else if (value != null && value.isString()) {
-			try {
-				at = Instant.parse(value.stringValue());
-			}
-			catch (DateTimeParseException ex) {
-				throw new InvalidJobException("run_at", "must be a Unix time in seconds or an ISO-8601 instant such as "
-						+ "2030-01-31T10:00:00Z, was '" + value.stringValue() + "'");
-			}
-			if (at.isBefore(Instant.EPOCH) || at.isAfter(now.plus(DelayRule.MAX_AHEAD))) {
-				throw new InvalidJobException("run_at", "must be between 1970-01-01T00:00:00Z and 100 years ahead, was "
-						+ at);
-			}
-		}
-		else {
-			throw new InvalidJobException("run_at", "must be a Unix time in seconds or an ISO-8601 instant");
-		}
-		return at;
 	}
 
 	private static @Nullable Backoff backoff(@Nullable JsonRequest backoff) {
