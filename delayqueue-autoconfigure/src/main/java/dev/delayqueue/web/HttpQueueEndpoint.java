@@ -1,9 +1,6 @@
 package dev.delayqueue.web;
 
-import java.math.BigDecimal;
 import java.time.Clock;
-import java.time.Instant;
-import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -14,16 +11,12 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.JsonNodeFactory;
 import tools.jackson.databind.node.ObjectNode;
 
-import dev.delayqueue.Backoff;
 import dev.delayqueue.DelayQueue;
 import dev.delayqueue.DelayQueueUnavailableException;
 import dev.delayqueue.DelayedJob;
 import dev.delayqueue.InvalidJobException;
-import dev.delayqueue.JobCallback;
 import dev.delayqueue.JobNames;
-import dev.delayqueue.JobRequest;
 import dev.delayqueue.JobTooLargeException;
-import dev.delayqueue.SuccessContract;
 
 import org.springframework.http.HttpStatus;
 import org.springframework.web.servlet.function.RouterFunction;
@@ -109,37 +102,16 @@ public class HttpQueueEndpoint {
 	}
 
 	private ServerResponse create(ServerRequest request) {
-		JsonRequest task = JsonRequest.read(request, this.maxRequestBytes);
-		String clientTopic = JobNames.checkTopic(task.requiredText("topic"));
-		BigDecimal delay = task.optionalNumber("delay");
-		if (delay == null) {
-			throw new InvalidJobException("delay", "is required (seconds)");
-		}
-		Instant now = this.clock.instant();
-		Instant dueAt = WireTime.delay("delay", delay, now);
-		Integer retry = task.optionalInt("retry", 0, MAX_RETRY);
-		String url = task.requiredText("callback");
-		JobCallback callback = new JobCallback(JobCallback.parseUrl(url), "POST", Map.of(), SuccessContract.CODE_100);
 		String id = UUID.randomUUID().toString();
-		ObjectNode payload = NODES.objectNode();
-		payload.put("id", id);
-		payload.put("topic", clientTopic);
-		payload.set("content", task.raw("content"));
-		this.queue.schedule(JobRequest.builder(this.topic, id)
-			.at(dueAt)
-			.body(payload)
-			.callback(callback)
-			.maxAttempts(((retry != null) ? retry : 0) + 1)
-			.backoff(Backoff.HTTPQUEUE)
-			.ifAbsent()
-			.build());
+		this.queue.schedule(WebJson.read(request, this.maxRequestBytes, CreateTask.class)
+			.toRequest(this.topic, id, this.clock.instant()));
 		ObjectNode answer = NODES.objectNode();
 		answer.put("id", id);
 		return Responses.json(HttpStatus.OK, answer);
 	}
 
 	private ServerResponse delete(ServerRequest request) {
-		String id = JobNames.checkId(JsonRequest.read(request, this.maxRequestBytes).requiredText("id"));
+		String id = WebJson.read(request, this.maxRequestBytes, TaskId.class).checked();
 		if (!this.queue.cancel(this.topic, id)) {
 			return notFound(id);
 		}
@@ -147,13 +119,13 @@ public class HttpQueueEndpoint {
 	}
 
 	private ServerResponse query(ServerRequest request) {
-		String id = JobNames.checkId(JsonRequest.read(request, this.maxRequestBytes).requiredText("id"));
+		String id = WebJson.read(request, this.maxRequestBytes, TaskId.class).checked();
 		Optional<DelayedJob> found = this.queue.get(this.topic, id);
 		if (found.isEmpty()) {
 			return notFound(id);
 		}
 		DelayedJob job = found.get();
-		JsonNode stored = JobEndpoint.parse(job.body());
+		JsonNode stored = WebJson.readStored(job.body());
 		ObjectNode answer = NODES.objectNode();
 		answer.put("id", job.id());
 		answer.set("topic", (stored != null && stored.isObject()) ? stored.get("topic") : NODES.nullNode());

@@ -1,8 +1,6 @@
 package dev.delayqueue.web;
 
-import java.math.BigDecimal;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -12,23 +10,19 @@ import java.util.function.ToLongFunction;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.JsonNodeFactory;
 import tools.jackson.databind.node.ObjectNode;
 
-import dev.delayqueue.Backoff;
 import dev.delayqueue.DelayQueue;
 import dev.delayqueue.DelayQueueUnavailableException;
 import dev.delayqueue.DelayedJob;
 import dev.delayqueue.InvalidJobException;
-import dev.delayqueue.JobCallback;
 import dev.delayqueue.JobNames;
 import dev.delayqueue.JobRequest;
 import dev.delayqueue.JobTooLargeException;
 import dev.delayqueue.ScheduleResult;
-import dev.delayqueue.SuccessContract;
 import dev.delayqueue.TopicStats;
 
 import org.springframework.http.HttpStatus;
@@ -114,90 +108,18 @@ public class JobEndpoint {
 	}
 
 	private ServerResponse create(ServerRequest request) {
-		JsonRequest job = JsonRequest.read(request, this.maxRequestBytes);
-		String topic = JobNames.checkTopic(job.requiredText("topic"));
-		String id = JobNames.checkId(job.requiredText("id"));
 		Instant now = this.clock.instant();
-		Instant dueAt;
-		JsonNode delayEcho;
-		if (job.has("run_at")) {
-			if (job.has("delay")) {
-				throw new InvalidJobException("run_at", "must not be given together with delay");
-			}
-			dueAt = WireTime.runAt("run_at", job.raw("run_at"), now);
-			delayEcho = NODES.numberNode(dueAt.getEpochSecond());
-		}
-		else {
-			BigDecimal delay = job.optionalNumber("delay");
-			if (delay == null) {
-				throw new InvalidJobException("delay", "is required (seconds from now, or a Unix time in seconds), "
-						+ "unless run_at is given");
-			}
-			dueAt = WireTime.delayOrUnixTime("delay", delay, now);
-			delayEcho = job.raw("delay");
-		}
-		String url = job.requiredText("callback");
-		String method = Optional.ofNullable(job.optionalText("method")).orElse("PUT");
-		String success = Optional.ofNullable(job.optionalText("success")).orElse(SuccessContract.BODY_OK.wireName());
-		JobCallback callback = new JobCallback(JobCallback.parseUrl(url), method, job.optionalStringMap("headers"),
-				SuccessContract.fromWireName("success", success));
-		ObjectNode payload = NODES.objectNode();
-		payload.put("topic", topic);
-		payload.put("id", id);
-		payload.set("delay", delayEcho);
-		payload.put("callback", url);
-		payload.set("body", job.raw("body"));
-		payload.put("job_sign", topic + "-" + id);
-		JobRequest.Builder builder = JobRequest.builder(topic, id).at(dueAt).body(payload).callback(callback)
-			.backoff(backoff(job.optionalObject("backoff")));
-		Integer maxAttempts = job.optionalInt("max_attempts", 1, JobRequest.MAX_ATTEMPTS_LIMIT);
-		if (maxAttempts != null) {
-			builder.maxAttempts(maxAttempts);
-		}
-		if (job.optionalBoolean("if_absent")) {
-			builder.ifAbsent();
-		}
-		ScheduleResult result = this.queue.schedule(builder.build());
+		JobRequest job = WebJson.read(request, this.maxRequestBytes, JobPost.class).toRequest(now);
+		ScheduleResult result = this.queue.schedule(job);
 		ObjectNode data = NODES.objectNode();
-		data.put("job_sign", topic + "-" + id);
-		data.put("due_at", dueAt.toString());
+		data.put("job_sign", job.topic() + "-" + job.id());
+		data.put("due_at", job.dueAt(now).toString());
 		return switch (result) {
 			case CREATED -> respond(HttpStatus.CREATED, true, "job added", data);
 			case ALREADY_EXISTS -> respond(HttpStatus.CONFLICT, false,
-					"job '" + id + "' of topic '" + topic + "' already exists (if_absent)", data);
+					"job '" + job.id() + "' of topic '" + job.topic() + "' already exists (if_absent)", data);
 			default -> respond(HttpStatus.OK, true, "job replaced", data);
 		};
-	}
-
-	private static @Nullable Backoff backoff(@Nullable JsonRequest backoff) {
-		if (backoff == null) {
-			return null;
-		}
-		BigDecimal initial = backoff.optionalNumber("initial");
-		BigDecimal multiplier = backoff.optionalNumber("multiplier");
-		BigDecimal max = backoff.optionalNumber("max");
-		if (initial == null) {
-			throw new InvalidJobException("backoff.initial", "is required (seconds)");
-		}
-		Duration initialInterval = seconds("backoff.initial", initial);
-		Duration maxInterval = (max != null) ? seconds("backoff.max", max)
-				: (initialInterval.compareTo(Duration.ofDays(1)) > 0) ? initialInterval : Duration.ofDays(1);
-		try {
-			return new Backoff(initialInterval, (multiplier != null) ? multiplier.doubleValue() : 2.0, maxInterval);
-		}
-		catch (InvalidJobException ex) {
-			String field = ex.field().replace("initialInterval", "initial").replace("maxInterval", "max");
-			throw new InvalidJobException(field, ex.getMessage().substring(ex.field().length() + 1)
-				.replace("initialInterval", "initial"));
-		}
-	}
-
-	private static Duration seconds(String field, BigDecimal value) {
-		if (value.signum() < 0 || value.compareTo(BigDecimal.valueOf(Backoff.MAX_INTERVAL.toSeconds())) > 0) {
-			throw new InvalidJobException(field, "must be between 0 and " + Backoff.MAX_INTERVAL.toSeconds()
-					+ " seconds, was " + value.toPlainString());
-		}
-		return Duration.ofMillis(value.movePointRight(3).longValue());
 	}
 
 	private ServerResponse read(ServerRequest request) {
@@ -270,7 +192,7 @@ public class JobEndpoint {
 
 	static ObjectNode describe(DelayedJob job) {
 		ObjectNode data = NODES.objectNode();
-		JsonNode stored = parse(job.body());
+		JsonNode stored = WebJson.readStored(job.body());
 		boolean envelope = stored != null && stored.isObject() && stored.has("job_sign");
 		data.put("topic", job.topic());
 		data.put("id", job.id());
@@ -298,18 +220,6 @@ public class JobEndpoint {
 			data.put("last_error", job.lastError());
 		}
 		return data;
-	}
-
-	static @Nullable JsonNode parse(@Nullable String json) {
-		if (json == null) {
-			return null;
-		}
-		try {
-			return JsonRequest.STRICT.readTree(json);
-		}
-		catch (JacksonException ex) {
-			return NODES.stringNode(json);
-		}
 	}
 
 	private ServerResponse notFound(String topic, String id) {

@@ -25,7 +25,7 @@ final class Responses {
 	static ServerResponse json(HttpStatusCode status, JsonNode body) {
 		return ServerResponse.status(status)
 			.contentType(MediaType.APPLICATION_JSON)
-			.body(JsonRequest.STRICT.writeValueAsBytes(body));
+			.body(WebJson.MAPPER.writeValueAsBytes(body));
 	}
 
 	/**
@@ -35,7 +35,7 @@ final class Responses {
 		return ServerResponse.status(HttpStatus.UNAUTHORIZED)
 			.header(HttpHeaders.WWW_AUTHENTICATE, "Bearer")
 			.contentType(MediaType.APPLICATION_JSON)
-			.body(JsonRequest.STRICT.writeValueAsBytes(body));
+			.body(WebJson.MAPPER.writeValueAsBytes(body));
 	}
 
 	/**

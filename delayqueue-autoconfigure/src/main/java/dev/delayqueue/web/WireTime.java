@@ -74,7 +74,7 @@ final class WireTime {
 		}
 		else {
 			throw new InvalidJobException(field, "must be a Unix time in seconds or an ISO-8601 instant, was "
-					+ JsonRequest.type(value));
+					+ WebJson.type(value));
 		}
 		if (at.isBefore(Instant.EPOCH)) {
 			throw new InvalidJobException(field, "must not be before 1970-01-01T00:00:00Z (Unix time 0), was " + at);
