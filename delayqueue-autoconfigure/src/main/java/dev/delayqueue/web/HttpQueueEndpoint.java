@@ -5,18 +5,10 @@ import java.util.Optional;
 import java.util.UUID;
 
 import org.jspecify.annotations.Nullable;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.node.JsonNodeFactory;
-import tools.jackson.databind.node.ObjectNode;
 
 import dev.delayqueue.DelayQueue;
-import dev.delayqueue.DelayQueueUnavailableException;
 import dev.delayqueue.DelayedJob;
-import dev.delayqueue.InvalidJobException;
 import dev.delayqueue.JobNames;
-import dev.delayqueue.JobTooLargeException;
 
 import org.springframework.http.HttpStatus;
 import org.springframework.web.servlet.function.RouterFunction;
@@ -50,10 +42,6 @@ public class HttpQueueEndpoint {
 
 	/** Most retries a task may ask for. */
 	public static final int MAX_RETRY = 100;
-
-	private static final Logger logger = LoggerFactory.getLogger(HttpQueueEndpoint.class);
-
-	private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
 	private final DelayQueue queue;
 
@@ -96,8 +84,8 @@ public class HttpQueueEndpoint {
 			.POST(this.prefix + "/delete", this::delete)
 			.POST(this.prefix + "/query", this::query)
 			.filter((request, next) -> Responses.authorized(request, this.token) ? next.handle(request)
-					: Responses.unauthorized(error("missing or wrong bearer token")))
-			.onError(Throwable.class, this::error)
+					: fail(WebError.unauthorized()))
+			.onError(Throwable.class, (error, request) -> fail(WebError.of(error, request)))
 			.build();
 	}
 
@@ -105,9 +93,7 @@ public class HttpQueueEndpoint {
 		String id = UUID.randomUUID().toString();
 		this.queue.schedule(WebJson.read(request, this.maxRequestBytes, CreateTask.class)
 			.toRequest(this.topic, id, this.clock.instant()));
-		ObjectNode answer = NODES.objectNode();
-		answer.put("id", id);
-		return Responses.json(HttpStatus.OK, answer);
+		return Responses.json(HttpStatus.OK, new TaskAnswer.Created(id));
 	}
 
 	private ServerResponse delete(ServerRequest request) {
@@ -115,52 +101,30 @@ public class HttpQueueEndpoint {
 		if (!this.queue.cancel(this.topic, id)) {
 			return notFound(id);
 		}
-		return Responses.json(HttpStatus.OK, NODES.objectNode());
+		return Responses.json(HttpStatus.OK, new TaskAnswer.Deleted());
 	}
 
 	private ServerResponse query(ServerRequest request) {
 		String id = WebJson.read(request, this.maxRequestBytes, TaskId.class).checked();
-		Optional<DelayedJob> found = this.queue.get(this.topic, id);
-		if (found.isEmpty()) {
+		Optional<DelayedJob> job = this.queue.get(this.topic, id);
+		if (job.isEmpty()) {
 			return notFound(id);
 		}
-		DelayedJob job = found.get();
-		JsonNode stored = WebJson.readStored(job.body());
-		ObjectNode answer = NODES.objectNode();
-		answer.put("id", job.id());
-		answer.set("topic", (stored != null && stored.isObject()) ? stored.get("topic") : NODES.nullNode());
-		answer.put("execute_time", job.dueAt().getEpochSecond());
-		int maxAttempts = (job.maxAttempts() != null) ? job.maxAttempts() : 1;
-		answer.put("max_retry", maxAttempts - 1);
-		answer.put("has_retry", Math.max(0, job.attempts() - 1));
-		answer.put("callback", (job.callback() != null) ? job.callback().url().toString() : null);
-		answer.set("content", (stored != null && stored.isObject()) ? stored.get("content") : NODES.nullNode());
-		answer.put("creat_time", job.createdAt().getEpochSecond());
-		return Responses.json(HttpStatus.OK, answer);
+		return Responses.json(HttpStatus.OK, TaskView.of(job.get()));
 	}
 
 	private ServerResponse notFound(String id) {
-		return Responses.json(HttpStatus.NOT_FOUND, error("task '" + id + "' not found"));
+		return fail(WebError.notFound("task '" + id + "' not found"));
 	}
 
-	private ServerResponse error(Throwable error, ServerRequest request) {
-		if (error instanceof JobTooLargeException tooLarge) {
-			return Responses.json(HttpStatus.CONTENT_TOO_LARGE, error(tooLarge.getMessage()));
-		}
-		if (error instanceof InvalidJobException invalid) {
-			return Responses.json(HttpStatus.BAD_REQUEST, error(invalid.getMessage()));
-		}
-		if (error instanceof DelayQueueUnavailableException) {
-			return Responses.json(HttpStatus.INTERNAL_SERVER_ERROR, error(error.getMessage()));
-		}
-		logger.error("Unexpected error answering {} {}", request.method(), request.path(), error);
-		return Responses.json(HttpStatus.INTERNAL_SERVER_ERROR, error("internal error"));
-	}
-
-	private static ObjectNode error(@Nullable String message) {
-		ObjectNode body = NODES.objectNode();
-		body.put("error", message);
-		return body;
+	/**
+	 * Answers an error as {@code {"error": "..."}}. httpqueue documents 500 for every failure on the server's side, so
+	 * an unreachable Redis is a 500 here, not the 503 of {@code /job}.
+	 */
+	private static ServerResponse fail(WebError error) {
+		WebError answer = (error.status() == HttpStatus.SERVICE_UNAVAILABLE)
+				? error.withStatus(HttpStatus.INTERNAL_SERVER_ERROR) : error;
+		return Responses.error(answer, new TaskAnswer.Failed(answer.message()));
 	}
 
 }

@@ -2,28 +2,19 @@ package dev.delayqueue.web;
 
 import java.time.Clock;
 import java.time.Instant;
-import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.BiPredicate;
 import java.util.function.ToLongFunction;
 
 import org.jspecify.annotations.Nullable;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.node.ArrayNode;
-import tools.jackson.databind.node.JsonNodeFactory;
-import tools.jackson.databind.node.ObjectNode;
 
 import dev.delayqueue.DelayQueue;
-import dev.delayqueue.DelayQueueUnavailableException;
 import dev.delayqueue.DelayedJob;
 import dev.delayqueue.InvalidJobException;
 import dev.delayqueue.JobNames;
 import dev.delayqueue.JobRequest;
-import dev.delayqueue.JobTooLargeException;
 import dev.delayqueue.ScheduleResult;
-import dev.delayqueue.TopicStats;
 
 import org.springframework.http.HttpStatus;
 import org.springframework.web.servlet.function.RouterFunction;
@@ -57,10 +48,6 @@ public class JobEndpoint {
 
 	/** Default largest request body, in bytes. */
 	public static final int DEFAULT_MAX_REQUEST_BYTES = 2 * 1024 * 1024;
-
-	private static final Logger logger = LoggerFactory.getLogger(JobEndpoint.class);
-
-	private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
 	private final DelayQueue queue;
 
@@ -102,8 +89,8 @@ public class JobEndpoint {
 			.POST(this.path + "/dead/redrive", this::redrive)
 			.DELETE(this.path + "/dead", this::purge)
 			.filter((request, next) -> Responses.authorized(request, this.token) ? next.handle(request)
-					: Responses.unauthorized(envelope(false, "missing or wrong bearer token", null)))
-			.onError(Throwable.class, this::error)
+					: fail(WebError.unauthorized()))
+			.onError(Throwable.class, (error, request) -> fail(WebError.of(error, request)))
 			.build();
 	}
 
@@ -111,14 +98,12 @@ public class JobEndpoint {
 		Instant now = this.clock.instant();
 		JobRequest job = WebJson.read(request, this.maxRequestBytes, JobPost.class).toRequest(now);
 		ScheduleResult result = this.queue.schedule(job);
-		ObjectNode data = NODES.objectNode();
-		data.put("job_sign", job.topic() + "-" + job.id());
-		data.put("due_at", job.dueAt(now).toString());
+		JobReceipt receipt = new JobReceipt(job.topic() + "-" + job.id(), job.dueAt(now));
 		return switch (result) {
-			case CREATED -> respond(HttpStatus.CREATED, true, "job added", data);
-			case ALREADY_EXISTS -> respond(HttpStatus.CONFLICT, false,
-					"job '" + job.id() + "' of topic '" + job.topic() + "' already exists (if_absent)", data);
-			default -> respond(HttpStatus.OK, true, "job replaced", data);
+			case CREATED -> Responses.json(HttpStatus.CREATED, JobEnvelope.success("job added", receipt));
+			case ALREADY_EXISTS -> Responses.json(HttpStatus.CONFLICT, JobEnvelope.failure(
+					"job '" + job.id() + "' of topic '" + job.topic() + "' already exists (if_absent)", receipt));
+			default -> Responses.json(HttpStatus.OK, JobEnvelope.success("job replaced", receipt));
 		};
 	}
 
@@ -129,7 +114,7 @@ public class JobEndpoint {
 		if (job.isEmpty()) {
 			return notFound(topic, id);
 		}
-		return respond(HttpStatus.OK, true, "ok", describe(job.get()));
+		return ok("ok", JobView.of(job.get()));
 	}
 
 	private ServerResponse delete(ServerRequest request) {
@@ -138,27 +123,18 @@ public class JobEndpoint {
 		if (!this.queue.cancel(topic, id)) {
 			return notFound(topic, id);
 		}
-		return respond(HttpStatus.OK, true, "job deleted", null);
+		return ok("job deleted", null);
 	}
 
 	private ServerResponse stats(ServerRequest request) {
-		TopicStats stats = this.queue.stats(JobNames.checkTopic(param(request, "topic")));
-		ObjectNode data = NODES.objectNode();
-		data.put("topic", stats.topic());
-		data.put("pending", stats.pending());
-		data.put("in_flight", stats.inFlight());
-		data.put("dead", stats.dead());
-		return respond(HttpStatus.OK, true, "ok", data);
+		return ok("ok", JobStats.of(this.queue.stats(JobNames.checkTopic(param(request, "topic")))));
 	}
 
 	private ServerResponse dead(ServerRequest request) {
 		String topic = JobNames.checkTopic(param(request, "topic"));
 		long offset = intParam(request, "offset", 0, Integer.MAX_VALUE, 0);
 		int limit = (int) intParam(request, "limit", 1, 1000, 100);
-		List<DelayedJob> jobs = this.queue.deadJobs(topic, offset, limit);
-		ArrayNode data = NODES.arrayNode();
-		jobs.forEach((job) -> data.add(describe(job)));
-		return respond(HttpStatus.OK, true, "ok", data);
+		return ok("ok", this.queue.deadJobs(topic, offset, limit).stream().map(JobView::of).toList());
 	}
 
 	private ServerResponse redrive(ServerRequest request) {
@@ -169,61 +145,25 @@ public class JobEndpoint {
 		return onDead(request, "purged", this.queue::purge, this.queue::purgeAll);
 	}
 
-	/** Acts on the dead job named by {@code id}, or on every dead job of the topic without one. */
+	/**
+	 * Acts on the dead job named by {@code id}, or on every dead job of the topic without one; the data counts them
+	 * as {@code {"<done>": n}}.
+	 */
 	private ServerResponse onDead(ServerRequest request, String done, BiPredicate<String, String> one,
 			ToLongFunction<String> all) {
 		String topic = JobNames.checkTopic(param(request, "topic"));
 		Optional<String> id = request.param("id");
 		if (id.isPresent()) {
 			if (!one.test(topic, JobNames.checkId(id.get()))) {
-				return respond(HttpStatus.NOT_FOUND, false, "no dead job '" + id.get() + "' in topic '" + topic + "'",
-						null);
+				return fail(WebError.notFound("no dead job '" + id.get() + "' in topic '" + topic + "'"));
 			}
-			return respond(HttpStatus.OK, true, "job " + done, count(done, 1));
+			return ok("job " + done, Map.of(done, 1L));
 		}
-		return respond(HttpStatus.OK, true, "jobs " + done, count(done, all.applyAsLong(topic)));
-	}
-
-	private static ObjectNode count(String name, long value) {
-		ObjectNode data = NODES.objectNode();
-		data.put(name, value);
-		return data;
-	}
-
-	static ObjectNode describe(DelayedJob job) {
-		ObjectNode data = NODES.objectNode();
-		JsonNode stored = WebJson.readStored(job.body());
-		boolean envelope = stored != null && stored.isObject() && stored.has("job_sign");
-		data.put("topic", job.topic());
-		data.put("id", job.id());
-		data.set("delay", envelope ? stored.get("delay") : NODES.numberNode(job.dueAt().getEpochSecond()));
-		if (job.callback() != null) {
-			data.put("callback", job.callback().url().toString());
-			data.put("method", job.callback().method());
-			data.put("success", job.callback().success().wireName());
-		}
-		data.set("body", envelope ? stored.get("body") : stored);
-		data.put("job_sign", job.topic() + "-" + job.id());
-		data.put("state", switch (job.state()) {
-			case PENDING -> "pending";
-			case IN_FLIGHT -> "in_flight";
-			case DEAD -> "dead";
-		});
-		data.put("due_at", job.dueAt().toString());
-		data.put("attempts", job.attempts());
-		if (job.maxAttempts() != null) {
-			data.put("max_attempts", job.maxAttempts());
-		}
-		data.put("created_at", job.createdAt().toString());
-		data.put("updated_at", job.updatedAt().toString());
-		if (job.lastError() != null) {
-			data.put("last_error", job.lastError());
-		}
-		return data;
+		return ok("jobs " + done, Map.of(done, all.applyAsLong(topic)));
 	}
 
 	private ServerResponse notFound(String topic, String id) {
-		return respond(HttpStatus.NOT_FOUND, false, "job '" + id + "' of topic '" + topic + "' not found", null);
+		return fail(WebError.notFound("job '" + id + "' of topic '" + topic + "' not found"));
 	}
 
 	private static String param(ServerRequest request, String name) {
@@ -248,37 +188,12 @@ public class JobEndpoint {
 				+ value.get() + "'");
 	}
 
-	private ServerResponse error(Throwable error, ServerRequest request) {
-		if (error instanceof JobTooLargeException tooLarge) {
-			return respond(HttpStatus.CONTENT_TOO_LARGE, false, tooLarge.getMessage(), field(tooLarge.field()));
-		}
-		if (error instanceof InvalidJobException invalid) {
-			return respond(HttpStatus.BAD_REQUEST, false, invalid.getMessage(), field(invalid.field()));
-		}
-		if (error instanceof DelayQueueUnavailableException unavailable) {
-			return respond(HttpStatus.SERVICE_UNAVAILABLE, false, unavailable.getMessage(), null);
-		}
-		logger.error("Unexpected error answering {} {}", request.method(), request.path(), error);
-		return respond(HttpStatus.INTERNAL_SERVER_ERROR, false, "internal error: " + error.getClass().getSimpleName(),
-				null);
+	private static ServerResponse ok(String message, @Nullable Object data) {
+		return Responses.json(HttpStatus.OK, JobEnvelope.success(message, data));
 	}
 
-	private static ObjectNode field(String field) {
-		ObjectNode data = NODES.objectNode();
-		data.put("field", field);
-		return data;
-	}
-
-	private static ServerResponse respond(HttpStatus status, boolean success, String message, @Nullable JsonNode data) {
-		return Responses.json(status, envelope(success, message, data));
-	}
-
-	private static ObjectNode envelope(boolean success, String message, @Nullable JsonNode data) {
-		ObjectNode envelope = NODES.objectNode();
-		envelope.put("success", success ? 1 : 0);
-		envelope.put("message", message);
-		envelope.set("data", (data != null) ? data : NODES.nullNode());
-		return envelope;
+	private static ServerResponse fail(WebError error) {
+		return Responses.error(error, JobEnvelope.failure(error));
 	}
 
 }

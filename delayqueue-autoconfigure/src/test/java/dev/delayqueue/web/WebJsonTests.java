@@ -6,8 +6,14 @@ import java.time.Instant;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
+import dev.delayqueue.DelayedJob;
 import dev.delayqueue.InvalidJobException;
+import dev.delayqueue.JobCallback;
 import dev.delayqueue.JobRequest;
+import dev.delayqueue.JobState;
+import dev.delayqueue.SuccessContract;
+
+import org.springframework.http.HttpStatus;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -65,7 +71,8 @@ class WebJsonTests {
 		assertThat(refused(JOB.replace("\"delay\":1", "\"delay\":\"10\"") + "}"))
 			.hasMessage("delay must be a number, was string");
 		assertThat(refused(JOB + ",\"max_attempts\":1.5}")).hasMessage("max_attempts must be a whole number, was 1.5");
-		assertThat(refused(JOB + ",\"max_attempts\":\"3\"}")).hasMessage("max_attempts must be a whole number, was string");
+		assertThat(refused(JOB + ",\"max_attempts\":\"3\"}"))
+			.hasMessage("max_attempts must be a whole number, was string");
 		assertThat(refused(JOB + ",\"max_attempts\":9223372036854775807}"))
 			.hasMessage("max_attempts must be a whole number from -2147483648 to 2147483647, was out of range");
 		assertThat(refused(JOB + ",\"if_absent\":\"yes\"}")).hasMessage("if_absent must be true or false, was string");
@@ -133,6 +140,40 @@ class WebJsonTests {
 			.withMessage("id must be a string, was 5");
 		assertThatExceptionOfType(InvalidJobException.class).isThrownBy(() -> read("{}", TaskId.class).checked())
 			.withMessage("id is required");
+	}
+
+	@Test
+	void answersAreWrittenFromRecordsInTheWireOrder() {
+		Instant due = Instant.parse("2026-03-01T12:00:05.250Z");
+		JobCallback callback = JobCallback.post("http://example.com/x").withMethod("PUT")
+			.withSuccess(SuccessContract.BODY_OK);
+		DelayedJob job = new DelayedJob("a", "1", JobState.PENDING, "{\"topic\":\"a\",\"id\":\"1\",\"delay\":5,"
+				+ "\"callback\":\"http://example.com/x\",\"body\":{\"k\":true},\"job_sign\":\"a-1\"}", due, 0, null,
+				NOW, NOW, null, callback, null);
+		assertThat(WebJson.MAPPER.writeValueAsString(JobEnvelope.success("ok", JobView.of(job)))).isEqualTo(
+				"{\"success\":1,\"message\":\"ok\",\"data\":{\"topic\":\"a\",\"id\":\"1\",\"delay\":5,"
+						+ "\"callback\":\"http://example.com/x\",\"method\":\"PUT\",\"success\":\"ok\","
+						+ "\"body\":{\"k\":true},\"job_sign\":\"a-1\",\"state\":\"pending\","
+						+ "\"due_at\":\"2026-03-01T12:00:05.250Z\",\"attempts\":0,"
+						+ "\"created_at\":\"2026-03-01T12:00:00Z\",\"updated_at\":\"2026-03-01T12:00:00Z\"}}");
+		DelayedJob local = new DelayedJob("a", "2", JobState.DEAD, null, due, 3, 3, NOW, NOW, "boom", null, null);
+		assertThat(WebJson.MAPPER.writeValueAsString(JobView.of(local))).isEqualTo("{\"topic\":\"a\",\"id\":\"2\","
+				+ "\"delay\":1772366405,\"body\":null,\"job_sign\":\"a-2\",\"state\":\"dead\","
+				+ "\"due_at\":\"2026-03-01T12:00:05.250Z\",\"attempts\":3,\"max_attempts\":3,"
+				+ "\"created_at\":\"2026-03-01T12:00:00Z\",\"updated_at\":\"2026-03-01T12:00:00Z\","
+				+ "\"last_error\":\"boom\"}");
+		assertThat(WebJson.MAPPER.writeValueAsString(JobEnvelope.failure(new WebError(HttpStatus.BAD_REQUEST,
+				"topic must not be empty", "topic"))))
+			.isEqualTo("{\"success\":0,\"message\":\"topic must not be empty\",\"data\":{\"field\":\"topic\"}}");
+		DelayedJob task = new DelayedJob("httpqueue", "t", JobState.PENDING,
+				"{\"id\":\"t\",\"topic\":\"order\",\"content\":\"hello\"}", due, 2, 4, NOW, NOW, null,
+				JobCallback.post("http://example.com/"), null);
+		assertThat(WebJson.MAPPER.writeValueAsString(TaskView.of(task))).isEqualTo("{\"id\":\"t\",\"topic\":\"order\","
+				+ "\"execute_time\":1772366405,\"max_retry\":3,\"has_retry\":1,\"callback\":\"http://example.com/\","
+				+ "\"content\":\"hello\",\"creat_time\":1772366400}");
+		assertThat(WebJson.MAPPER.writeValueAsString(new TaskAnswer.Created("t"))).isEqualTo("{\"id\":\"t\"}");
+		assertThat(WebJson.MAPPER.writeValueAsString(new TaskAnswer.Deleted())).isEqualTo("{}");
+		assertThat(WebJson.MAPPER.writeValueAsString(new TaskAnswer.Failed("no"))).isEqualTo("{\"error\":\"no\"}");
 	}
 
 }
