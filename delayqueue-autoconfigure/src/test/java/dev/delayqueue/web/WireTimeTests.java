@@ -35,7 +35,8 @@ class WireTimeTests {
 		assertThat(delay("0")).isEqualTo(NOW);
 		assertThat(delay("15")).isEqualTo(NOW.plusSeconds(15));
 		assertThat(delay("999999999")).isEqualTo(NOW.plusSeconds(999_999_999));
-		assertThat(WireTime.delay("delay", new BigDecimal("2000000000"), NOW)).isEqualTo(NOW.plusSeconds(2_000_000_000));
+		assertThat(WireTime.delay("delay", new BigDecimal("2000000000"), NOW))
+			.isEqualTo(NOW.plusSeconds(2_000_000_000));
 	}
 
 	@Test
@@ -64,7 +65,8 @@ class WireTimeTests {
 
 	@Test
 	void moreThanOneHundredYearsAheadIsRefusedByTheRule() {
-		assertThat(refused(() -> delay("99999999999999"))).hasMessageStartingWith("delay must be at most 100 years ahead");
+		assertThat(refused(() -> delay("99999999999999")))
+			.hasMessageStartingWith("delay must be at most 100 years ahead");
 		assertThat(refused(() -> WireTime.delay("delay", new BigDecimal("1e12"), NOW)))
 			.hasMessageStartingWith("delay must be at most 100 years (3162240000 seconds)");
 		assertThat(delay(Long.toString(NOW.plus(DueTime.MAX_AHEAD).getEpochSecond())))
@@ -82,7 +84,8 @@ class WireTimeTests {
 	@Test
 	void runAtIsAUnixTimeOrAnIsoInstantFrom1970On() {
 		long inAnHour = NOW.getEpochSecond() + 3600;
-		assertThat(WireTime.runAt("run_at", NODES.numberNode(inAnHour), NOW)).isEqualTo(Instant.ofEpochSecond(inAnHour));
+		assertThat(WireTime.runAt("run_at", NODES.numberNode(inAnHour), NOW))
+			.isEqualTo(Instant.ofEpochSecond(inAnHour));
 		assertThat(WireTime.runAt("run_at", NODES.numberNode(5), NOW)).as("past: now").isEqualTo(NOW);
 		assertThat(WireTime.runAt("run_at", NODES.stringNode("2030-01-31T10:00:00Z"), NOW))
 			.isEqualTo(Instant.parse("2030-01-31T10:00:00Z"));
