@@ -8,12 +8,11 @@ import org.jspecify.annotations.Nullable;
 /**
  * A job to schedule: its topic and id, when it is due, its body and options. Build one with
  * {@link #builder(String, String)}; the builder checks every rule and throws {@link InvalidJobException} naming
- * the field.
+ * the field. When the job is due follows {@link DueTime}: at most 100 years ahead, checked when it is scheduled.
  *
  * @param topic the topic, which selects the handler
  * @param id the id, unique within the topic
- * @param dueAt when the job is due (absolute; before 1970 means 1970, that is now), or {@code null} when
- * {@code delay} is used
+ * @param dueAt when the job is due (absolute; a past instant means now), or {@code null} when {@code delay} is used
  * @param delay how long after scheduling the job is due, or {@code null} when {@code dueAt} is used
  * @param body the body, serialized to JSON when scheduled; {@code null} for none
  * @param maxAttempts the job's own limit on delivery attempts, or {@code null} for the handler's retry policy
@@ -25,9 +24,6 @@ import org.jspecify.annotations.Nullable;
 public record JobRequest(String topic, String id, @Nullable Instant dueAt, @Nullable Duration delay,
 		@Nullable Object body, @Nullable Integer maxAttempts, boolean ifAbsent, @Nullable JobCallback callback,
 		@Nullable Backoff backoff) {
-
-	/** Latest due time a job may have. */
-	public static final Instant LATEST = Instant.parse("9999-12-31T23:59:59Z");
 
 	/** Largest {@code maxAttempts} a job may ask for. */
 	public static final int MAX_ATTEMPTS_LIMIT = 10_000;
@@ -41,14 +37,8 @@ public record JobRequest(String topic, String id, @Nullable Instant dueAt, @Null
 		if ((dueAt == null) == (delay == null)) {
 			throw new InvalidJobException("dueAt", "or delay must be given, not both and not neither");
 		}
-		if (dueAt != null && dueAt.isBefore(Instant.EPOCH)) {
-			dueAt = Instant.EPOCH;
-		}
-		if (dueAt != null && dueAt.isAfter(LATEST)) {
-			throw new InvalidJobException("dueAt", "must be before " + LATEST + ", was " + dueAt);
-		}
-		if (delay != null && delay.isNegative()) {
-			throw new InvalidJobException("delay", "must not be negative, was " + delay);
+		if (delay != null) {
+			DueTime.checkDelay("delay", delay);
 		}
 		if (maxAttempts != null && (maxAttempts < 1 || maxAttempts > MAX_ATTEMPTS_LIMIT)) {
 			throw new InvalidJobException("maxAttempts", "must be between 1 and " + MAX_ATTEMPTS_LIMIT + ", was "
@@ -57,26 +47,13 @@ public record JobRequest(String topic, String id, @Nullable Instant dueAt, @Null
 	}
 
 	/**
-	 * Returns the due time of this request when scheduled at {@code now}.
+	 * Returns the due time of this request when scheduled at {@code now}, by the rule of {@link DueTime}.
 	 * @param now the current time
-	 * @return {@code dueAt}, or {@code now + delay}
-	 * @throws InvalidJobException when the due time is out of range
+	 * @return {@code dueAt} ({@code now} when it is in the past), or {@code now + delay}
+	 * @throws InvalidJobException when {@code dueAt} is more than 100 years after {@code now}
 	 */
 	public Instant dueAt(Instant now) {
-		if (this.dueAt != null) {
-			return this.dueAt;
-		}
-		Instant due;
-		try {
-			due = now.plus(this.delay);
-		}
-		catch (ArithmeticException | java.time.DateTimeException ex) {
-			throw new InvalidJobException("delay", "is too large (" + this.delay + ")");
-		}
-		if (due.isAfter(LATEST)) {
-			throw new InvalidJobException("delay", "is too large (" + this.delay + ")");
-		}
-		return due;
+		return (this.dueAt != null) ? DueTime.at("dueAt", this.dueAt, now) : DueTime.after("delay", this.delay, now);
 	}
 
 	/**
@@ -119,7 +96,7 @@ public record JobRequest(String topic, String id, @Nullable Instant dueAt, @Null
 
 		/**
 		 * Makes the job due this long after it is scheduled.
-		 * @param delay the delay, not negative
+		 * @param delay the delay, not negative, at most 100 years
 		 * @return this builder
 		 */
 		public Builder delay(Duration delay) {
@@ -130,7 +107,7 @@ public record JobRequest(String topic, String id, @Nullable Instant dueAt, @Null
 
 		/**
 		 * Makes the job due at this instant (a past instant means now).
-		 * @param dueAt the due time
+		 * @param dueAt the due time, at most 100 years after the job is scheduled
 		 * @return this builder
 		 */
 		public Builder at(Instant dueAt) {

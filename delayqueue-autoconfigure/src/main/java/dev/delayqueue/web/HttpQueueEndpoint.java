@@ -1,29 +1,14 @@
 package dev.delayqueue.web;
 
-import java.math.BigDecimal;
 import java.time.Clock;
-import java.time.Instant;
-import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
 import org.jspecify.annotations.Nullable;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.node.JsonNodeFactory;
-import tools.jackson.databind.node.ObjectNode;
 
-import dev.delayqueue.Backoff;
 import dev.delayqueue.DelayQueue;
-import dev.delayqueue.DelayQueueUnavailableException;
 import dev.delayqueue.DelayedJob;
-import dev.delayqueue.InvalidJobException;
-import dev.delayqueue.JobCallback;
 import dev.delayqueue.JobNames;
-import dev.delayqueue.JobRequest;
-import dev.delayqueue.JobTooLargeException;
-import dev.delayqueue.SuccessContract;
 
 import org.springframework.http.HttpStatus;
 import org.springframework.web.servlet.function.RouterFunction;
@@ -57,10 +42,6 @@ public class HttpQueueEndpoint {
 
 	/** Most retries a task may ask for. */
 	public static final int MAX_RETRY = 100;
-
-	private static final Logger logger = LoggerFactory.getLogger(HttpQueueEndpoint.class);
-
-	private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
 	private final DelayQueue queue;
 
@@ -103,92 +84,47 @@ public class HttpQueueEndpoint {
 			.POST(this.prefix + "/delete", this::delete)
 			.POST(this.prefix + "/query", this::query)
 			.filter((request, next) -> Responses.authorized(request, this.token) ? next.handle(request)
-					: Responses.unauthorized(error("missing or wrong bearer token")))
-			.onError(Throwable.class, this::error)
+					: fail(WebError.unauthorized()))
+			.onError(Throwable.class, (error, request) -> fail(WebError.of(error, request)))
 			.build();
 	}
 
 	private ServerResponse create(ServerRequest request) {
-		JsonRequest task = JsonRequest.read(request, this.maxRequestBytes);
-		String clientTopic = JobNames.checkTopic(task.requiredText("topic"));
-		BigDecimal delay = task.optionalNumber("delay");
-		if (delay == null) {
-			throw new InvalidJobException("delay", "is required (seconds)");
-		}
-		Instant now = this.clock.instant();
-		Instant dueAt = DelayRule.dueAt("delay", delay, now, false);
-		Integer retry = task.optionalInt("retry", 0, MAX_RETRY);
-		String url = task.requiredText("callback");
-		JobCallback callback = new JobCallback(JobCallback.parseUrl(url), "POST", Map.of(), SuccessContract.CODE_100);
 		String id = UUID.randomUUID().toString();
-		ObjectNode payload = NODES.objectNode();
-		payload.put("id", id);
-		payload.put("topic", clientTopic);
-		payload.set("content", task.raw("content"));
-		this.queue.schedule(JobRequest.builder(this.topic, id)
-			.at(dueAt)
-			.body(payload)
-			.callback(callback)
-			.maxAttempts(((retry != null) ? retry : 0) + 1)
-			.backoff(Backoff.HTTPQUEUE)
-			.ifAbsent()
-			.build());
-		ObjectNode answer = NODES.objectNode();
-		answer.put("id", id);
-		return Responses.json(HttpStatus.OK, answer);
+		this.queue.schedule(WebJson.read(request, this.maxRequestBytes, CreateTask.class)
+			.toRequest(this.topic, id, this.clock.instant()));
+		return Responses.json(HttpStatus.OK, new TaskAnswer.Created(id));
 	}
 
 	private ServerResponse delete(ServerRequest request) {
-		String id = JobNames.checkId(JsonRequest.read(request, this.maxRequestBytes).requiredText("id"));
+		String id = WebJson.read(request, this.maxRequestBytes, TaskId.class).checked();
 		if (!this.queue.cancel(this.topic, id)) {
 			return notFound(id);
 		}
-		return Responses.json(HttpStatus.OK, NODES.objectNode());
+		return Responses.json(HttpStatus.OK, new TaskAnswer.Deleted());
 	}
 
 	private ServerResponse query(ServerRequest request) {
-		String id = JobNames.checkId(JsonRequest.read(request, this.maxRequestBytes).requiredText("id"));
-		Optional<DelayedJob> found = this.queue.get(this.topic, id);
-		if (found.isEmpty()) {
+		String id = WebJson.read(request, this.maxRequestBytes, TaskId.class).checked();
+		Optional<DelayedJob> job = this.queue.get(this.topic, id);
+		if (job.isEmpty()) {
 			return notFound(id);
 		}
-		DelayedJob job = found.get();
-		JsonNode stored = JobEndpoint.parse(job.body());
-		ObjectNode answer = NODES.objectNode();
-		answer.put("id", job.id());
-		answer.set("topic", (stored != null && stored.isObject()) ? stored.get("topic") : NODES.nullNode());
-		answer.put("execute_time", job.dueAt().getEpochSecond());
-		int maxAttempts = (job.maxAttempts() != null) ? job.maxAttempts() : 1;
-		answer.put("max_retry", maxAttempts - 1);
-		answer.put("has_retry", Math.max(0, job.attempts() - 1));
-		answer.put("callback", (job.callback() != null) ? job.callback().url().toString() : null);
-		answer.set("content", (stored != null && stored.isObject()) ? stored.get("content") : NODES.nullNode());
-		answer.put("creat_time", job.createdAt().getEpochSecond());
-		return Responses.json(HttpStatus.OK, answer);
+		return Responses.json(HttpStatus.OK, TaskView.of(job.get()));
 	}
 
 	private ServerResponse notFound(String id) {
-		return Responses.json(HttpStatus.NOT_FOUND, error("task '" + id + "' not found"));
+		return fail(WebError.notFound("task '" + id + "' not found"));
 	}
 
-	private ServerResponse error(Throwable error, ServerRequest request) {
-		if (error instanceof JobTooLargeException tooLarge) {
-			return Responses.json(HttpStatus.CONTENT_TOO_LARGE, error(tooLarge.getMessage()));
-		}
-		if (error instanceof InvalidJobException invalid) {
-			return Responses.json(HttpStatus.BAD_REQUEST, error(invalid.getMessage()));
-		}
-		if (error instanceof DelayQueueUnavailableException) {
-			return Responses.json(HttpStatus.INTERNAL_SERVER_ERROR, error(error.getMessage()));
-		}
-		logger.error("Unexpected error answering {} {}", request.method(), request.path(), error);
-		return Responses.json(HttpStatus.INTERNAL_SERVER_ERROR, error("internal error"));
-	}
-
-	private static ObjectNode error(@Nullable String message) {
-		ObjectNode body = NODES.objectNode();
-		body.put("error", message);
-		return body;
+	/**
+	 * Answers an error as {@code {"error": "..."}}. httpqueue documents 500 for every failure on the server's side, so
+	 * an unreachable Redis is a 500 here, not the 503 of {@code /job}.
+	 */
+	private static ServerResponse fail(WebError error) {
+		WebError answer = (error.status() == HttpStatus.SERVICE_UNAVAILABLE)
+				? error.withStatus(HttpStatus.INTERNAL_SERVER_ERROR) : error;
+		return Responses.error(answer, new TaskAnswer.Failed(answer.message()));
 	}
 
 }

@@ -1,36 +1,20 @@
 package dev.delayqueue.web;
 
-import java.math.BigDecimal;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
-import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.BiPredicate;
 import java.util.function.ToLongFunction;
 
 import org.jspecify.annotations.Nullable;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-import tools.jackson.core.JacksonException;
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.node.ArrayNode;
-import tools.jackson.databind.node.JsonNodeFactory;
-import tools.jackson.databind.node.ObjectNode;
 
-import dev.delayqueue.Backoff;
 import dev.delayqueue.DelayQueue;
-import dev.delayqueue.DelayQueueUnavailableException;
 import dev.delayqueue.DelayedJob;
 import dev.delayqueue.InvalidJobException;
-import dev.delayqueue.JobCallback;
 import dev.delayqueue.JobNames;
 import dev.delayqueue.JobRequest;
-import dev.delayqueue.JobTooLargeException;
 import dev.delayqueue.ScheduleResult;
-import dev.delayqueue.SuccessContract;
-import dev.delayqueue.TopicStats;
 
 import org.springframework.http.HttpStatus;
 import org.springframework.web.servlet.function.RouterFunction;
@@ -64,10 +48,6 @@ public class JobEndpoint {
 
 	/** Default largest request body, in bytes. */
 	public static final int DEFAULT_MAX_REQUEST_BYTES = 2 * 1024 * 1024;
-
-	private static final Logger logger = LoggerFactory.getLogger(JobEndpoint.class);
-
-	private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
 	private final DelayQueue queue;
 
@@ -109,126 +89,22 @@ public class JobEndpoint {
 			.POST(this.path + "/dead/redrive", this::redrive)
 			.DELETE(this.path + "/dead", this::purge)
 			.filter((request, next) -> Responses.authorized(request, this.token) ? next.handle(request)
-					: Responses.unauthorized(envelope(false, "missing or wrong bearer token", null)))
-			.onError(Throwable.class, this::error)
+					: fail(WebError.unauthorized()))
+			.onError(Throwable.class, (error, request) -> fail(WebError.of(error, request)))
 			.build();
 	}
 
 	private ServerResponse create(ServerRequest request) {
-		JsonRequest job = JsonRequest.read(request, this.maxRequestBytes);
-		String topic = JobNames.checkTopic(job.requiredText("topic"));
-		String id = JobNames.checkId(job.requiredText("id"));
 		Instant now = this.clock.instant();
-		Instant dueAt;
-		JsonNode delayEcho;
-		if (job.has("run_at")) {
-			if (job.has("delay")) {
-				throw new InvalidJobException("run_at", "must not be given together with delay");
-			}
-			dueAt = runAt(job.raw("run_at"), now);
-			delayEcho = NODES.numberNode(dueAt.getEpochSecond());
-		}
-		else {
-			BigDecimal delay = job.optionalNumber("delay");
-			if (delay == null) {
-				throw new InvalidJobException("delay", "is required (seconds from now, or a Unix time in seconds), "
-						+ "unless run_at is given");
-			}
-			dueAt = DelayRule.dueAt("delay", delay, now, true);
-			delayEcho = job.raw("delay");
-		}
-		String url = job.requiredText("callback");
-		String method = Optional.ofNullable(job.optionalText("method")).orElse("PUT");
-		String success = Optional.ofNullable(job.optionalText("success")).orElse(SuccessContract.BODY_OK.wireName());
-		JobCallback callback = new JobCallback(JobCallback.parseUrl(url), method, job.optionalStringMap("headers"),
-				SuccessContract.fromWireName("success", success));
-		ObjectNode payload = NODES.objectNode();
-		payload.put("topic", topic);
-		payload.put("id", id);
-		payload.set("delay", delayEcho);
-		payload.put("callback", url);
-		payload.set("body", job.raw("body"));
-		payload.put("job_sign", topic + "-" + id);
-		JobRequest.Builder builder = JobRequest.builder(topic, id).at(dueAt).body(payload).callback(callback)
-			.backoff(backoff(job.optionalObject("backoff")));
-		Integer maxAttempts = job.optionalInt("max_attempts", 1, JobRequest.MAX_ATTEMPTS_LIMIT);
-		if (maxAttempts != null) {
-			builder.maxAttempts(maxAttempts);
-		}
-		if (job.optionalBoolean("if_absent")) {
-			builder.ifAbsent();
-		}
-		ScheduleResult result = this.queue.schedule(builder.build());
-		ObjectNode data = NODES.objectNode();
-		data.put("job_sign", topic + "-" + id);
-		data.put("due_at", dueAt.toString());
+		JobRequest job = WebJson.read(request, this.maxRequestBytes, JobPost.class).toRequest(now);
+		ScheduleResult result = this.queue.schedule(job);
+		JobReceipt receipt = new JobReceipt(job.topic() + "-" + job.id(), job.dueAt(now));
 		return switch (result) {
-			case CREATED -> respond(HttpStatus.CREATED, true, "job added", data);
-			case ALREADY_EXISTS -> respond(HttpStatus.CONFLICT, false,
-					"job '" + id + "' of topic '" + topic + "' already exists (if_absent)", data);
-			default -> respond(HttpStatus.OK, true, "job replaced", data);
+			case CREATED -> Responses.json(HttpStatus.CREATED, JobEnvelope.success("job added", receipt));
+			case ALREADY_EXISTS -> Responses.json(HttpStatus.CONFLICT, JobEnvelope.failure(
+					"job '" + job.id() + "' of topic '" + job.topic() + "' already exists (if_absent)", receipt));
+			default -> Responses.json(HttpStatus.OK, JobEnvelope.success("job replaced", receipt));
 		};
-	}
-
-	private static Instant runAt(@Nullable JsonNode value, Instant now) {
-		Instant at;
-		if (value != null && value.isNumber()) {
-			BigDecimal seconds = value.decimalValue();
-			if (seconds.signum() < 0 || seconds.compareTo(BigDecimal.valueOf(now.plus(DelayRule.MAX_AHEAD)
-				.getEpochSecond())) > 0) {
-				throw new InvalidJobException("run_at", "must be a Unix time between 0 and 100 years ahead, was "
-						+ seconds.toPlainString());
-			}
-			at = Instant.ofEpochMilli(seconds.movePointRight(3).longValue());
-		}
-		else if (value != null && value.isString()) {
-			try {
-				at = Instant.parse(value.stringValue());
-			}
-			catch (DateTimeParseException ex) {
-				throw new InvalidJobException("run_at", "must be a Unix time in seconds or an ISO-8601 instant such as "
-						+ "2030-01-31T10:00:00Z, was '" + value.stringValue() + "'");
-			}
-			if (at.isBefore(Instant.EPOCH) || at.isAfter(now.plus(DelayRule.MAX_AHEAD))) {
-				throw new InvalidJobException("run_at", "must be between 1970-01-01T00:00:00Z and 100 years ahead, was "
-						+ at);
-			}
-		}
-		else {
-			throw new InvalidJobException("run_at", "must be a Unix time in seconds or an ISO-8601 instant");
-		}
-		return at;
-	}
-
-	private static @Nullable Backoff backoff(@Nullable JsonRequest backoff) {
-		if (backoff == null) {
-			return null;
-		}
-		BigDecimal initial = backoff.optionalNumber("initial");
-		BigDecimal multiplier = backoff.optionalNumber("multiplier");
-		BigDecimal max = backoff.optionalNumber("max");
-		if (initial == null) {
-			throw new InvalidJobException("backoff.initial", "is required (seconds)");
-		}
-		Duration initialInterval = seconds("backoff.initial", initial);
-		Duration maxInterval = (max != null) ? seconds("backoff.max", max)
-				: (initialInterval.compareTo(Duration.ofDays(1)) > 0) ? initialInterval : Duration.ofDays(1);
-		try {
-			return new Backoff(initialInterval, (multiplier != null) ? multiplier.doubleValue() : 2.0, maxInterval);
-		}
-		catch (InvalidJobException ex) {
-			String field = ex.field().replace("initialInterval", "initial").replace("maxInterval", "max");
-			throw new InvalidJobException(field, ex.getMessage().substring(ex.field().length() + 1)
-				.replace("initialInterval", "initial"));
-		}
-	}
-
-	private static Duration seconds(String field, BigDecimal value) {
-		if (value.signum() < 0 || value.compareTo(BigDecimal.valueOf(Backoff.MAX_INTERVAL.toSeconds())) > 0) {
-			throw new InvalidJobException(field, "must be between 0 and " + Backoff.MAX_INTERVAL.toSeconds()
-					+ " seconds, was " + value.toPlainString());
-		}
-		return Duration.ofMillis(value.movePointRight(3).longValue());
 	}
 
 	private ServerResponse read(ServerRequest request) {
@@ -238,7 +114,7 @@ public class JobEndpoint {
 		if (job.isEmpty()) {
 			return notFound(topic, id);
 		}
-		return respond(HttpStatus.OK, true, "ok", describe(job.get()));
+		return ok("ok", JobView.of(job.get()));
 	}
 
 	private ServerResponse delete(ServerRequest request) {
@@ -247,27 +123,18 @@ public class JobEndpoint {
 		if (!this.queue.cancel(topic, id)) {
 			return notFound(topic, id);
 		}
-		return respond(HttpStatus.OK, true, "job deleted", null);
+		return ok("job deleted", null);
 	}
 
 	private ServerResponse stats(ServerRequest request) {
-		TopicStats stats = this.queue.stats(JobNames.checkTopic(param(request, "topic")));
-		ObjectNode data = NODES.objectNode();
-		data.put("topic", stats.topic());
-		data.put("pending", stats.pending());
-		data.put("in_flight", stats.inFlight());
-		data.put("dead", stats.dead());
-		return respond(HttpStatus.OK, true, "ok", data);
+		return ok("ok", JobStats.of(this.queue.stats(JobNames.checkTopic(param(request, "topic")))));
 	}
 
 	private ServerResponse dead(ServerRequest request) {
 		String topic = JobNames.checkTopic(param(request, "topic"));
 		long offset = intParam(request, "offset", 0, Integer.MAX_VALUE, 0);
 		int limit = (int) intParam(request, "limit", 1, 1000, 100);
-		List<DelayedJob> jobs = this.queue.deadJobs(topic, offset, limit);
-		ArrayNode data = NODES.arrayNode();
-		jobs.forEach((job) -> data.add(describe(job)));
-		return respond(HttpStatus.OK, true, "ok", data);
+		return ok("ok", this.queue.deadJobs(topic, offset, limit).stream().map(JobView::of).toList());
 	}
 
 	private ServerResponse redrive(ServerRequest request) {
@@ -278,73 +145,25 @@ public class JobEndpoint {
 		return onDead(request, "purged", this.queue::purge, this.queue::purgeAll);
 	}
 
-	/** Acts on the dead job named by {@code id}, or on every dead job of the topic without one. */
+	/**
+	 * Acts on the dead job named by {@code id}, or on every dead job of the topic without one; the data counts them
+	 * as {@code {"<done>": n}}.
+	 */
 	private ServerResponse onDead(ServerRequest request, String done, BiPredicate<String, String> one,
 			ToLongFunction<String> all) {
 		String topic = JobNames.checkTopic(param(request, "topic"));
 		Optional<String> id = request.param("id");
 		if (id.isPresent()) {
 			if (!one.test(topic, JobNames.checkId(id.get()))) {
-				return respond(HttpStatus.NOT_FOUND, false, "no dead job '" + id.get() + "' in topic '" + topic + "'",
-						null);
+				return fail(WebError.notFound("no dead job '" + id.get() + "' in topic '" + topic + "'"));
 			}
-			return respond(HttpStatus.OK, true, "job " + done, count(done, 1));
+			return ok("job " + done, Map.of(done, 1L));
 		}
-		return respond(HttpStatus.OK, true, "jobs " + done, count(done, all.applyAsLong(topic)));
-	}
-
-	private static ObjectNode count(String name, long value) {
-		ObjectNode data = NODES.objectNode();
-		data.put(name, value);
-		return data;
-	}
-
-	static ObjectNode describe(DelayedJob job) {
-		ObjectNode data = NODES.objectNode();
-		JsonNode stored = parse(job.body());
-		boolean envelope = stored != null && stored.isObject() && stored.has("job_sign");
-		data.put("topic", job.topic());
-		data.put("id", job.id());
-		data.set("delay", envelope ? stored.get("delay") : NODES.numberNode(job.dueAt().getEpochSecond()));
-		if (job.callback() != null) {
-			data.put("callback", job.callback().url().toString());
-			data.put("method", job.callback().method());
-			data.put("success", job.callback().success().wireName());
-		}
-		data.set("body", envelope ? stored.get("body") : stored);
-		data.put("job_sign", job.topic() + "-" + job.id());
-		data.put("state", switch (job.state()) {
-			case PENDING -> "pending";
-			case IN_FLIGHT -> "in_flight";
-			case DEAD -> "dead";
-		});
-		data.put("due_at", job.dueAt().toString());
-		data.put("attempts", job.attempts());
-		if (job.maxAttempts() != null) {
-			data.put("max_attempts", job.maxAttempts());
-		}
-		data.put("created_at", job.createdAt().toString());
-		data.put("updated_at", job.updatedAt().toString());
-		if (job.lastError() != null) {
-			data.put("last_error", job.lastError());
-		}
-		return data;
-	}
-
-	static @Nullable JsonNode parse(@Nullable String json) {
-		if (json == null) {
-			return null;
-		}
-		try {
-			return JsonRequest.STRICT.readTree(json);
-		}
-		catch (JacksonException ex) {
-			return NODES.stringNode(json);
-		}
+		return ok("jobs " + done, Map.of(done, all.applyAsLong(topic)));
 	}
 
 	private ServerResponse notFound(String topic, String id) {
-		return respond(HttpStatus.NOT_FOUND, false, "job '" + id + "' of topic '" + topic + "' not found", null);
+		return fail(WebError.notFound("job '" + id + "' of topic '" + topic + "' not found"));
 	}
 
 	private static String param(ServerRequest request, String name) {
@@ -369,37 +188,12 @@ public class JobEndpoint {
 				+ value.get() + "'");
 	}
 
-	private ServerResponse error(Throwable error, ServerRequest request) {
-		if (error instanceof JobTooLargeException tooLarge) {
-			return respond(HttpStatus.CONTENT_TOO_LARGE, false, tooLarge.getMessage(), field(tooLarge.field()));
-		}
-		if (error instanceof InvalidJobException invalid) {
-			return respond(HttpStatus.BAD_REQUEST, false, invalid.getMessage(), field(invalid.field()));
-		}
-		if (error instanceof DelayQueueUnavailableException unavailable) {
-			return respond(HttpStatus.SERVICE_UNAVAILABLE, false, unavailable.getMessage(), null);
-		}
-		logger.error("Unexpected error answering {} {}", request.method(), request.path(), error);
-		return respond(HttpStatus.INTERNAL_SERVER_ERROR, false, "internal error: " + error.getClass().getSimpleName(),
-				null);
+	private static ServerResponse ok(String message, @Nullable Object data) {
+		return Responses.json(HttpStatus.OK, JobEnvelope.success(message, data));
 	}
 
-	private static ObjectNode field(String field) {
-		ObjectNode data = NODES.objectNode();
-		data.put("field", field);
-		return data;
-	}
-
-	private static ServerResponse respond(HttpStatus status, boolean success, String message, @Nullable JsonNode data) {
-		return Responses.json(status, envelope(success, message, data));
-	}
-
-	private static ObjectNode envelope(boolean success, String message, @Nullable JsonNode data) {
-		ObjectNode envelope = NODES.objectNode();
-		envelope.put("success", success ? 1 : 0);
-		envelope.put("message", message);
-		envelope.set("data", (data != null) ? data : NODES.nullNode());
-		return envelope;
+	private static ServerResponse fail(WebError error) {
+		return Responses.error(error, JobEnvelope.failure(error));
 	}
 
 }

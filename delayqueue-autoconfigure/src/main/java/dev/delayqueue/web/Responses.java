@@ -1,10 +1,10 @@
 package dev.delayqueue.web;
 
-import java.security.MessageDigest;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 
 import org.jspecify.annotations.Nullable;
-import tools.jackson.databind.JsonNode;
 
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
@@ -14,28 +14,38 @@ import org.springframework.web.servlet.function.ServerRequest;
 import org.springframework.web.servlet.function.ServerResponse;
 
 /**
- * JSON answers written with delayqueue's own mapper (independent of the application's message converters), and the
- * optional bearer token check.
+ * JSON answers written from records with {@link WebJson}'s mapper (independent of the application's message
+ * converters), and the optional bearer token check.
  */
 final class Responses {
 
 	private Responses() {
 	}
 
-	static ServerResponse json(HttpStatusCode status, JsonNode body) {
+	/**
+	 * An answer with a JSON body.
+	 * @param status the status code
+	 * @param body the body, written by {@link WebJson#MAPPER}
+	 * @return the answer
+	 */
+	static ServerResponse json(HttpStatusCode status, Object body) {
 		return ServerResponse.status(status)
 			.contentType(MediaType.APPLICATION_JSON)
-			.body(JsonRequest.STRICT.writeValueAsBytes(body));
+			.body(WebJson.MAPPER.writeValueAsBytes(body));
 	}
 
 	/**
-	 * The answer to a request without the right bearer token.
+	 * The answer to a failed request, with {@code WWW-Authenticate: Bearer} on a {@code 401}.
+	 * @param error the error, which gives the status code
+	 * @param body the body the endpoint family writes the error in
+	 * @return the answer
 	 */
-	static ServerResponse unauthorized(JsonNode body) {
-		return ServerResponse.status(HttpStatus.UNAUTHORIZED)
-			.header(HttpHeaders.WWW_AUTHENTICATE, "Bearer")
-			.contentType(MediaType.APPLICATION_JSON)
-			.body(JsonRequest.STRICT.writeValueAsBytes(body));
+	static ServerResponse error(WebError error, Object body) {
+		ServerResponse.BodyBuilder answer = ServerResponse.status(error.status());
+		if (error.status() == HttpStatus.UNAUTHORIZED) {
+			answer.header(HttpHeaders.WWW_AUTHENTICATE, "Bearer");
+		}
+		return answer.contentType(MediaType.APPLICATION_JSON).body(WebJson.MAPPER.writeValueAsBytes(body));
 	}
 
 	/**
@@ -57,7 +67,7 @@ final class Responses {
 		try {
 			return MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
 		}
-		catch (java.security.NoSuchAlgorithmException ex) {
+		catch (NoSuchAlgorithmException ex) {
 			throw new IllegalStateException(ex);
 		}
 	}

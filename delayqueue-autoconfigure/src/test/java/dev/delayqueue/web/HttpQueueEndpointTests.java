@@ -12,6 +12,7 @@ import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
+import dev.delayqueue.Backoff;
 import dev.delayqueue.CallbackReceiver.Answer;
 import dev.delayqueue.CallbackReceiver.Call;
 import dev.delayqueue.web.Client.Reply;
@@ -71,9 +72,9 @@ class HttpQueueEndpointTests extends EndpointTestSupport {
 
 	@Test
 	void code101WaitsTheNextBackoffStepWithoutSpendingARetry_RetriesWaitTenTwentyFortySeconds() {
-		assertThat(dev.delayqueue.Backoff.HTTPQUEUE.after(1)).hasSeconds(10);
-		assertThat(dev.delayqueue.Backoff.HTTPQUEUE.after(2)).hasSeconds(20);
-		assertThat(dev.delayqueue.Backoff.HTTPQUEUE.after(3)).hasSeconds(40);
+		assertThat(Backoff.HTTPQUEUE.after(1)).hasSeconds(10);
+		assertThat(Backoff.HTTPQUEUE.after(2)).hasSeconds(20);
+		assertThat(Backoff.HTTPQUEUE.after(3)).hasSeconds(40);
 		AtomicInteger calls = new AtomicInteger();
 		receiver.answer((call) -> Answer.of(200, (calls.incrementAndGet() == 1) ? "{\"code\":101}" : "{\"code\":7}"));
 		String id = create(task(0, 1, receiver.url("/seed2/retry"), Map.of("k", "v")));

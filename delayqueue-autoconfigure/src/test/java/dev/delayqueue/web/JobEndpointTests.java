@@ -7,9 +7,12 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 import dev.delayqueue.CallbackReceiver.Answer;
 import dev.delayqueue.CallbackReceiver.Call;
@@ -56,7 +59,7 @@ class JobEndpointTests extends EndpointTestSupport {
 		Call call = receiver.calls("/seed1/a").get(0);
 		assertThat(call.method()).isEqualTo("PUT");
 		assertThat(call.at() - posted).isBetween(1_000L, 1_800L);
-		JsonNode payload = new tools.jackson.databind.json.JsonMapper().readTree(call.body());
+		JsonNode payload = new JsonMapper().readTree(call.body());
 		assertThat(payload.get("topic").asString()).isEqualTo("inform");
 		assertThat(payload.get("id").asString()).isEqualTo("08019413123");
 		assertThat(payload.get("delay").asInt()).isEqualTo(1);
@@ -183,6 +186,8 @@ class JobEndpointTests extends EndpointTestSupport {
 		cases.put("{\"topic\":\"a\",\"id\":\"1\",\"run_at\":\"-300000000-01-01T00:00:00Z\",\"callback\":\"" + url
 				+ "\"}", "run_at");
 		cases.put("{\"topic\":\"a\",\"id\":\"1\",\"run_at\":-1,\"callback\":\"" + url + "\"}", "run_at");
+		cases.put("{\"topic\":\"a\",\"id\":\"1\",\"run_at\":1e400,\"callback\":\"" + url + "\"}", "run_at");
+		cases.put("{\"topic\":\"a\",\"id\":\"1\",\"delay\":1e1000000000,\"callback\":\"" + url + "\"}", "delay");
 		cases.put("{\"topic\":\"a\",\"id\":\"1\",\"delay\":1}", "callback");
 		cases.put("{\"topic\":\"a\",\"id\":\"1\",\"delay\":1,\"callback\":\"://x\"}", "callback");
 		cases.put("{\"topic\":\"a\",\"id\":\"1\",\"delay\":1,\"callback\":\"ftp://x/y\"}", "callback");
@@ -205,8 +210,8 @@ class JobEndpointTests extends EndpointTestSupport {
 		cases.put("{\"topic\":\"a\",\"id\":\"1\",\"delay\":1,\"callback\":\"" + url
 				+ "\",\"headers\":{\"X-DelayQueue-Id\":\"spoof\"}}", "headers");
 		cases.put("{\"topic\":\"a\",\"id\":\"1\",\"delay\":1,\"callback\":\"" + url + "\",\"headers\":"
-				+ Client.json(java.util.stream.IntStream.range(0, 33).boxed()
-					.collect(java.util.stream.Collectors.toMap((i) -> "H" + i, (i) -> "v")))
+				+ Client.json(IntStream.range(0, 33).boxed()
+					.collect(Collectors.toMap((i) -> "H" + i, (i) -> "v")))
 				+ "}", "headers");
 		cases.put("{\"topic\":\"a\",\"id\":\"1\",\"delay\":1,\"callback\":\"" + url + "?" + "q".repeat(2100) + "\"}",
 				"callback");
@@ -221,6 +226,10 @@ class JobEndpointTests extends EndpointTestSupport {
 		cases.put("{\"topic\":\"a\",\"id\":\"1\",\"delay\":1,\"callback\":\"" + url + "\",\"backoff\":3}",
 				"backoff");
 		cases.put("{\"topic\":\"a\",\"id\":\"1\",\"delay\":1,\"callback\":\"" + url + "\",\"max_attempts\":1.5}",
+				"max_attempts");
+		cases.put("{\"topic\":\"a\",\"id\":\"1\",\"delay\":1,\"callback\":\"" + url + "\",\"max_attempts\":2.0}",
+				"max_attempts");
+		cases.put("{\"topic\":\"a\",\"id\":\"1\",\"delay\":1,\"callback\":\"" + url + "\",\"max_attempts\":\"2\"}",
 				"max_attempts");
 		cases.put("{\"topic\":\"a\",\"id\":\"1\",\"delay\":1,\"callback\":\"" + url + "\",\"backoff\":{\"initial\":-1}}",
 				"backoff.initial");
