@@ -38,7 +38,7 @@ public interface DelayQueue {
 	 * @param topic the topic
 	 * @param id the id
 	 * @param body the body (written as JSON), or {@code null}
-	 * @param dueAt when; a past instant means now
+	 * @param dueAt when; a past instant makes it due at once
 	 * @return what scheduling did
 	 */
 	default ScheduleResult schedule(String topic, String id, @Nullable Object body, Instant dueAt) {

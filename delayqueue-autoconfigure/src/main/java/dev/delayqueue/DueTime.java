@@ -8,7 +8,8 @@ import java.time.Instant;
  * endpoints):
  * <ul>
  * <li>a job is due at most {@link #MAX_AHEAD} (100 years) after now, whether it is given an instant or a delay;</li>
- * <li>an instant in the past means now;</li>
+ * <li>an instant in the past means due at once: it is kept as it is (before 1970 it is 1970), so jobs due in the
+ * past keep their order and their lateness shows;</li>
  * <li>a delay must not be negative.</li>
  * </ul>
  * Every method throws {@link InvalidJobException} naming the field it is given and the rule.
@@ -58,7 +59,7 @@ public final class DueTime {
 	 * @param field the field that holds the instant, named in the error
 	 * @param dueAt the instant
 	 * @param now the current time
-	 * @return {@code dueAt}, or {@code now} when {@code dueAt} is in the past
+	 * @return {@code dueAt}, or the epoch when {@code dueAt} is before it
 	 * @throws InvalidJobException when {@code dueAt} is more than {@link #MAX_AHEAD} after {@code now}
 	 */
 	public static Instant at(String field, Instant dueAt, Instant now) {
@@ -66,7 +67,7 @@ public final class DueTime {
 		if (dueAt.isAfter(latest)) {
 			throw new InvalidJobException(field, "must be at most 100 years ahead (" + latest + "), was " + dueAt);
 		}
-		return dueAt.isBefore(now) ? now : dueAt;
+		return dueAt.isBefore(Instant.EPOCH) ? Instant.EPOCH : dueAt;
 	}
 
 }

@@ -12,7 +12,7 @@ import org.jspecify.annotations.Nullable;
  *
  * @param topic the topic, which selects the handler
  * @param id the id, unique within the topic
- * @param dueAt when the job is due (absolute; a past instant means now), or {@code null} when {@code delay} is used
+ * @param dueAt when the job is due (absolute; a past instant makes it due at once, before 1970 means 1970), or {@code null} when {@code delay} is used
  * @param delay how long after scheduling the job is due, or {@code null} when {@code dueAt} is used
  * @param body the body, serialized to JSON when scheduled; {@code null} for none
  * @param maxAttempts the job's own limit on delivery attempts, or {@code null} for the handler's retry policy
@@ -106,7 +106,7 @@ public record JobRequest(String topic, String id, @Nullable Instant dueAt, @Null
 		}
 
 		/**
-		 * Makes the job due at this instant (a past instant means now).
+		 * Makes the job due at this instant (a past instant makes it due at once).
 		 * @param dueAt the due time, at most 100 years after the job is scheduled
 		 * @return this builder
 		 */

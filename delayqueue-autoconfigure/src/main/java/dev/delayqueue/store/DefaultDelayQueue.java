@@ -21,6 +21,7 @@ import dev.delayqueue.CallbackValidator;
 import dev.delayqueue.DelayQueue;
 import dev.delayqueue.DelayQueueUnavailableException;
 import dev.delayqueue.DelayedJob;
+import dev.delayqueue.DueTime;
 import dev.delayqueue.InvalidJobException;
 import dev.delayqueue.JobNames;
 import dev.delayqueue.JobRequest;
@@ -139,8 +140,10 @@ public class DefaultDelayQueue implements DelayQueue {
 	@Override
 	public Optional<JobState> reschedule(String topic, String id, Instant dueAt) {
 		check(topic, id);
+		Instant now = this.clock.instant();
+		long due = DueTime.at("dueAt", dueAt, now).toEpochMilli();
 		return redis("reschedule job '" + id + "' of topic '" + topic + "'",
-				() -> this.store.reschedule(topic, id, dueAt.toEpochMilli(), null, this.clock.millis()));
+				() -> this.store.reschedule(topic, id, due, null, now.toEpochMilli()));
 	}
 
 	@Override
