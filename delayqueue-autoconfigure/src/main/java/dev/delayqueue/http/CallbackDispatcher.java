@@ -6,9 +6,6 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeParseException;
 import java.util.Locale;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
@@ -84,6 +81,8 @@ public class CallbackDispatcher implements AsyncJobHandler {
 
 	private final ConcurrencyLimiter limiter;
 
+	private final RetryAfterParser retryAfter;
+
 	/**
 	 * Creates a dispatcher.
 	 * @param webClient the client; build it with {@link #webClient} to get the pool, timeouts and address checks
@@ -101,6 +100,7 @@ public class CallbackDispatcher implements AsyncJobHandler {
 		this.jsonMapper = jsonMapper;
 		this.clock = clock;
 		this.limiter = new ConcurrencyLimiter(settings.maxConcurrency(), settings.maxConcurrencyPerHost());
+		this.retryAfter = new RetryAfterParser(settings.maxRetryAfter(), clock);
 	}
 
 	/**
@@ -227,7 +227,8 @@ public class CallbackDispatcher implements AsyncJobHandler {
 
 	private Mono<Void> judge(DelayedJob job, JobCallback callback, String target, ClientResponse response) {
 		int status = response.statusCode().value();
-		Duration retryAfter = retryAfter(response.headers().asHttpHeaders().getFirst("Retry-After"));
+		Duration retryAfter = this.retryAfter.parse(response.headers().asHttpHeaders().getFirst("Retry-After"))
+			.orElse(null);
 		if (status == 429) {
 			return response.releaseBody()
 				.then(Mono.error(new RetryJobLaterException(slowDown(job, retryAfter), false,
@@ -294,33 +295,6 @@ public class CallbackDispatcher implements AsyncJobHandler {
 					: this.settings.slowDownDelay();
 		}
 		return (wait.compareTo(MIN_SLOW_DOWN) < 0) ? MIN_SLOW_DOWN : wait;
-	}
-
-	private @Nullable Duration retryAfter(@Nullable String header) {
-		if (header == null || header.isBlank()) {
-			return null;
-		}
-		Duration delay;
-		String value = header.trim();
-		if (value.matches("[0-9]{19,}")) {
-			return this.settings.maxRetryAfter();
-		}
-		try {
-			delay = Duration.ofSeconds(Long.parseLong(value));
-		}
-		catch (NumberFormatException ex) {
-			try {
-				ZonedDateTime at = ZonedDateTime.parse(header.trim(), DateTimeFormatter.RFC_1123_DATE_TIME);
-				delay = Duration.between(this.clock.instant(), at.toInstant());
-			}
-			catch (DateTimeParseException ex2) {
-				return null;
-			}
-		}
-		if (delay.isNegative()) {
-			return Duration.ZERO;
-		}
-		return (delay.compareTo(this.settings.maxRetryAfter()) > 0) ? this.settings.maxRetryAfter() : delay;
 	}
 
 	private Throwable describe(String target, Throwable error) {
