@@ -19,8 +19,6 @@ import reactor.core.Disposable;
 import reactor.core.publisher.Mono;
 import reactor.netty.http.client.HttpClient;
 import reactor.netty.resources.ConnectionProvider;
-import tools.jackson.core.JacksonException;
-import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 import dev.delayqueue.CallbackValidator;
@@ -30,6 +28,7 @@ import dev.delayqueue.JobCallback;
 import dev.delayqueue.NonRetryableJobException;
 import dev.delayqueue.RetryJobLaterException;
 import dev.delayqueue.SuccessContract;
+import dev.delayqueue.http.CallbackResponseJudge.Verdict;
 import dev.delayqueue.worker.AsyncJobHandler;
 
 import org.springframework.core.io.buffer.DataBufferLimitException;
@@ -62,11 +61,6 @@ import org.springframework.web.reactive.function.client.WebClientRequestExceptio
  */
 public class CallbackDispatcher implements AsyncJobHandler {
 
-	private static final int ERROR_SNIPPET = 200;
-
-	/** Shortest wait after "too many requests". */
-	static final Duration MIN_SLOW_DOWN = Duration.ofSeconds(1);
-
 	private final WebClient webClient;
 
 	private final CallbackSettings settings;
@@ -75,13 +69,11 @@ public class CallbackDispatcher implements AsyncJobHandler {
 
 	private final @Nullable CallbackSignature signature;
 
-	private final JsonMapper jsonMapper;
-
 	private final Clock clock;
 
 	private final ConcurrencyLimiter limiter;
 
-	private final RetryAfterParser retryAfter;
+	private final CallbackResponseJudge judge;
 
 	/**
 	 * Creates a dispatcher.
@@ -97,10 +89,10 @@ public class CallbackDispatcher implements AsyncJobHandler {
 		this.settings = settings;
 		this.validator = validator;
 		this.signature = (settings.signingSecret() != null) ? new CallbackSignature(settings.signingSecret()) : null;
-		this.jsonMapper = jsonMapper;
 		this.clock = clock;
 		this.limiter = new ConcurrencyLimiter(settings.maxConcurrency(), settings.maxConcurrencyPerHost());
-		this.retryAfter = new RetryAfterParser(settings.maxRetryAfter(), clock);
+		this.judge = new CallbackResponseJudge(settings.slowDownDelay(),
+				new RetryAfterParser(settings.maxRetryAfter(), clock), jsonMapper);
 	}
 
 	/**
@@ -227,51 +219,27 @@ public class CallbackDispatcher implements AsyncJobHandler {
 
 	private Mono<Void> judge(DelayedJob job, JobCallback callback, String target, ClientResponse response) {
 		int status = response.statusCode().value();
-		Duration retryAfter = this.retryAfter.parse(response.headers().asHttpHeaders().getFirst("Retry-After"))
-			.orElse(null);
-		if (status == 429) {
-			return response.releaseBody()
-				.then(Mono.error(new RetryJobLaterException(slowDown(job, retryAfter), false,
-						"HTTP 429 Too Many Requests from " + target)));
-		}
-		if (status < 200 || status > 299) {
-			return readBody(response, target).defaultIfEmpty("").flatMap((text) -> {
-				String message = "HTTP " + status + " from " + target + snippet(text);
-				if (status == 503 && retryAfter != null) {
-					return Mono.error(new RetryJobLaterException(retryAfter, true, message));
-				}
-				return Mono.error(new CallbackFailedException(message));
-			});
-		}
-		return switch (callback.success()) {
-			case STATUS_2XX -> response.releaseBody();
-			case BODY_OK -> readBody(response, target).defaultIfEmpty("").flatMap((text) -> text.trim().equals("ok")
-					? Mono.empty()
-					: Mono.error(new CallbackFailedException("Expected the answer 'ok' from " + target + ", got '"
-							+ abbreviate(text) + "'")));
-			case CODE_100 -> readBody(response, target).defaultIfEmpty("")
-				.flatMap((text) -> judgeCode(job, target, text, retryAfter));
-		};
+		Mono<String> body = this.judge.needsBody(status, callback.success())
+				? readBody(response, target).defaultIfEmpty("") : response.releaseBody().thenReturn("");
+		return body.flatMap((text) -> outcome(this.judge.judge(job, callback.success(), target, status,
+				response.headers().asHttpHeaders(), text)));
 	}
 
-	private Mono<Void> judgeCode(DelayedJob job, String target, String text, @Nullable Duration retryAfter) {
-		JsonNode code = null;
-		try {
-			JsonNode answer = this.jsonMapper.readTree(text);
-			code = (answer != null && answer.isObject()) ? answer.get("code") : null;
+	/**
+	 * Maps a verdict to the {@link AsyncJobHandler} contract: completion, or the exception that tells the worker
+	 * what to do with the job.
+	 */
+	private static Mono<Void> outcome(Verdict verdict) {
+		if (verdict instanceof Verdict.SlowDown slowDown) {
+			return Mono.error(new RetryJobLaterException(slowDown.delay(), false, slowDown.message()));
 		}
-		catch (JacksonException ex) {
-			// judged below as an answer without a code
+		if (verdict instanceof Verdict.Unavailable unavailable) {
+			return Mono.error(new RetryJobLaterException(unavailable.delay(), true, unavailable.message()));
 		}
-		if (code != null && code.isIntegralNumber() && code.asLong() == 100) {
-			return Mono.empty();
+		if (verdict instanceof Verdict.Failed failed) {
+			return Mono.error(new CallbackFailedException(failed.message()));
 		}
-		if (code != null && code.isIntegralNumber() && code.asLong() == 101) {
-			return Mono.error(new RetryJobLaterException(slowDown(job, retryAfter), false,
-					"Code 101 (too many requests) from " + target));
-		}
-		return Mono.error(new CallbackFailedException("Expected {\"code\":100} from " + target + ", got '"
-				+ abbreviate(text) + "'"));
+		return Mono.empty();
 	}
 
 	private Mono<String> readBody(ClientResponse response, String target) {
@@ -279,22 +247,6 @@ public class CallbackDispatcher implements AsyncJobHandler {
 			.onErrorMap(DataBufferLimitException.class, (ex) -> new CallbackFailedException("The answer from " + target
 					+ " is larger than delayqueue.http.max-response-size (" + this.settings.maxResponseSize()
 					+ " bytes)"));
-	}
-
-	/**
-	 * The wait after "too many requests". Such an attempt is not counted, so the wait is at least
-	 * {@link #MIN_SLOW_DOWN}: a receiver answering {@code Retry-After: 0} forever must not be called in a loop.
-	 */
-	private Duration slowDown(DelayedJob job, @Nullable Duration retryAfter) {
-		Duration wait;
-		if (retryAfter != null) {
-			wait = retryAfter;
-		}
-		else {
-			wait = (job.backoff() != null) ? job.backoff().after(Math.max(1, job.attempts()))
-					: this.settings.slowDownDelay();
-		}
-		return (wait.compareTo(MIN_SLOW_DOWN) < 0) ? MIN_SLOW_DOWN : wait;
 	}
 
 	private Throwable describe(String target, Throwable error) {
@@ -333,15 +285,6 @@ public class CallbackDispatcher implements AsyncJobHandler {
 			port = "https".equalsIgnoreCase(url.getScheme()) ? 443 : 80;
 		}
 		return url.getHost().toLowerCase(Locale.ROOT) + ":" + port;
-	}
-
-	private static String snippet(String text) {
-		return text.isBlank() ? "" : ": " + abbreviate(text);
-	}
-
-	private static String abbreviate(String text) {
-		String flat = text.strip().replaceAll("\\s+", " ");
-		return (flat.length() > ERROR_SNIPPET) ? flat.substring(0, ERROR_SNIPPET) + "..." : flat;
 	}
 
 }
