@@ -1,24 +1,18 @@
 package dev.delayqueue.http;
 
-import java.net.InetSocketAddress;
-import java.net.SocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.Locale;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeoutException;
 
-import io.netty.channel.ChannelOption;
 import io.netty.handler.timeout.ReadTimeoutException;
 import org.jspecify.annotations.Nullable;
 import reactor.core.Disposable;
 import reactor.core.publisher.Mono;
-import reactor.netty.http.client.HttpClient;
-import reactor.netty.resources.ConnectionProvider;
 import tools.jackson.databind.json.JsonMapper;
 
 import dev.delayqueue.CallbackValidator;
@@ -34,7 +28,6 @@ import dev.delayqueue.worker.AsyncJobHandler;
 import org.springframework.core.io.buffer.DataBufferLimitException;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.MediaType;
-import org.springframework.http.client.reactive.ReactorClientHttpConnector;
 import org.springframework.web.reactive.function.client.ClientResponse;
 import org.springframework.web.reactive.function.client.WebClient;
 import org.springframework.web.reactive.function.client.WebClientRequestException;
@@ -77,7 +70,8 @@ public class CallbackDispatcher implements AsyncJobHandler {
 
 	/**
 	 * Creates a dispatcher.
-	 * @param webClient the client; build it with {@link #webClient} to get the pool, timeouts and address checks
+	 * @param webClient the client; build it with {@link CallbackWebClientFactory#create} to get the pool, timeouts
+	 * and address checks
 	 * @param settings limits and timeouts
 	 * @param validator checks each callback URL again at its due time
 	 * @param jsonMapper reads {@code {"code":...}} answers
@@ -96,38 +90,18 @@ public class CallbackDispatcher implements AsyncJobHandler {
 	}
 
 	/**
-	 * Builds the client for callbacks from the application's builder (keeping its filters and customizations) with
-	 * a connector of delayqueue's own: a bounded connection pool, the connect and response timeouts, no redirects,
-	 * the answer size cap, and a check of each connection's address against {@code allowList}.
+	 * Builds the client for callbacks; see {@link CallbackWebClientFactory#create}.
 	 * @param builder the application's builder; it is cloned, not changed
 	 * @param settings limits and timeouts
 	 * @param allowList checks the address each callback connects to, or {@code null} for no check
 	 * @return the client
+	 * @deprecated since 0.1.0 for removal, kept only until the benchmarks call
+	 * {@link CallbackWebClientFactory#create}
 	 */
+	@Deprecated(since = "0.1.0", forRemoval = true)
 	public static WebClient webClient(WebClient.Builder builder, CallbackSettings settings,
 			@Nullable HostAllowList allowList) {
-		ConnectionProvider pool = ConnectionProvider.builder("delayqueue-callbacks")
-			.maxConnections(settings.maxConnections())
-			.pendingAcquireMaxCount(-1)
-			.pendingAcquireTimeout(settings.timeout())
-			.maxIdleTime(Duration.ofSeconds(30))
-			.build();
-		HttpClient httpClient = HttpClient.create(pool)
-			.option(ChannelOption.CONNECT_TIMEOUT_MILLIS, Math.toIntExact(settings.connectTimeout().toMillis()))
-			.responseTimeout(settings.timeout())
-			.followRedirect(false);
-		if (allowList != null) {
-			httpClient = httpClient.doOnRequest((request, connection) -> {
-				SocketAddress remote = connection.channel().remoteAddress();
-				if (remote instanceof InetSocketAddress address && address.getAddress() != null) {
-					allowList.checkAddress(URI.create(request.resourceUrl()).getHost(), address.getAddress());
-				}
-			});
-		}
-		return builder.clone()
-			.clientConnector(new ReactorClientHttpConnector(httpClient))
-			.codecs((codecs) -> codecs.defaultCodecs().maxInMemorySize(settings.maxResponseSize()))
-			.build();
+		return CallbackWebClientFactory.create(builder, settings, allowList);
 	}
 
 	/**

@@ -34,8 +34,8 @@ class CallbackDispatcherTests {
 	}
 
 	private static CallbackDispatcher dispatcher(HostAllowList allowList, CallbackSettings settings) {
-		return new CallbackDispatcher(CallbackDispatcher.webClient(WebClient.builder(), settings, allowList), settings,
-				allowList, new JsonMapper(), Clock.systemUTC());
+		return new CallbackDispatcher(CallbackWebClientFactory.create(WebClient.builder(), settings, allowList),
+				settings, allowList, new JsonMapper(), Clock.systemUTC());
 	}
 
 	@Test
