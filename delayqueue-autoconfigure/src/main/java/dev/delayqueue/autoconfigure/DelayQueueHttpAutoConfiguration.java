@@ -9,6 +9,7 @@ import dev.delayqueue.CallbackValidator;
 import dev.delayqueue.handler.TopicSettingsResolver;
 import dev.delayqueue.http.CallbackDispatcher;
 import dev.delayqueue.http.CallbackSettings;
+import dev.delayqueue.http.CallbackWebClientFactory;
 import dev.delayqueue.http.HostAllowList;
 import dev.delayqueue.store.JobStore;
 import dev.delayqueue.worker.CallbackDelivery;
@@ -45,7 +46,7 @@ public final class DelayQueueHttpAutoConfiguration {
 		// the connect-time address check stays on even when the application replaced the validator
 		HostAllowList allowList = (callbackValidator instanceof HostAllowList list) ? list
 				: new HostAllowList(properties.getHttp().getAllowedHosts());
-		WebClient webClient = CallbackDispatcher.webClient(webClientBuilder.getIfAvailable(WebClient::builder),
+		WebClient webClient = CallbackWebClientFactory.create(webClientBuilder.getIfAvailable(WebClient::builder),
 				settings, allowList);
 		return new CallbackDispatcher(webClient, settings, callbackValidator, jsonMapper.getIfAvailable(JsonMapper::new),
 				clock);

@@ -1,29 +1,18 @@
 package dev.delayqueue.http;
 
-import java.net.InetSocketAddress;
-import java.net.SocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
-import java.time.Duration;
-import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeParseException;
 import java.util.Locale;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeoutException;
 
-import io.netty.channel.ChannelOption;
 import io.netty.handler.timeout.ReadTimeoutException;
 import org.jspecify.annotations.Nullable;
 import reactor.core.Disposable;
 import reactor.core.publisher.Mono;
-import reactor.netty.http.client.HttpClient;
-import reactor.netty.resources.ConnectionProvider;
-import tools.jackson.core.JacksonException;
-import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 import dev.delayqueue.CallbackValidator;
@@ -33,12 +22,12 @@ import dev.delayqueue.JobCallback;
 import dev.delayqueue.NonRetryableJobException;
 import dev.delayqueue.RetryJobLaterException;
 import dev.delayqueue.SuccessContract;
+import dev.delayqueue.http.CallbackResponseJudge.Verdict;
 import dev.delayqueue.worker.AsyncJobHandler;
 
 import org.springframework.core.io.buffer.DataBufferLimitException;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.MediaType;
-import org.springframework.http.client.reactive.ReactorClientHttpConnector;
 import org.springframework.web.reactive.function.client.ClientResponse;
 import org.springframework.web.reactive.function.client.WebClient;
 import org.springframework.web.reactive.function.client.WebClientRequestException;
@@ -65,11 +54,6 @@ import org.springframework.web.reactive.function.client.WebClientRequestExceptio
  */
 public class CallbackDispatcher implements AsyncJobHandler {
 
-	private static final int ERROR_SNIPPET = 200;
-
-	/** Shortest wait after "too many requests". */
-	static final Duration MIN_SLOW_DOWN = Duration.ofSeconds(1);
-
 	private final WebClient webClient;
 
 	private final CallbackSettings settings;
@@ -78,15 +62,16 @@ public class CallbackDispatcher implements AsyncJobHandler {
 
 	private final @Nullable CallbackSignature signature;
 
-	private final JsonMapper jsonMapper;
-
 	private final Clock clock;
 
 	private final ConcurrencyLimiter limiter;
 
+	private final CallbackResponseJudge judge;
+
 	/**
 	 * Creates a dispatcher.
-	 * @param webClient the client; build it with {@link #webClient} to get the pool, timeouts and address checks
+	 * @param webClient the client; build it with {@link CallbackWebClientFactory#create} to get the pool, timeouts
+	 * and address checks
 	 * @param settings limits and timeouts
 	 * @param validator checks each callback URL again at its due time
 	 * @param jsonMapper reads {@code {"code":...}} answers
@@ -98,44 +83,25 @@ public class CallbackDispatcher implements AsyncJobHandler {
 		this.settings = settings;
 		this.validator = validator;
 		this.signature = (settings.signingSecret() != null) ? new CallbackSignature(settings.signingSecret()) : null;
-		this.jsonMapper = jsonMapper;
 		this.clock = clock;
 		this.limiter = new ConcurrencyLimiter(settings.maxConcurrency(), settings.maxConcurrencyPerHost());
+		this.judge = new CallbackResponseJudge(settings.slowDownDelay(),
+				new RetryAfterParser(settings.maxRetryAfter(), clock), jsonMapper);
 	}
 
 	/**
-	 * Builds the client for callbacks from the application's builder (keeping its filters and customizations) with
-	 * a connector of delayqueue's own: a bounded connection pool, the connect and response timeouts, no redirects,
-	 * the answer size cap, and a check of each connection's address against {@code allowList}.
+	 * Builds the client for callbacks; see {@link CallbackWebClientFactory#create}.
 	 * @param builder the application's builder; it is cloned, not changed
 	 * @param settings limits and timeouts
 	 * @param allowList checks the address each callback connects to, or {@code null} for no check
 	 * @return the client
+	 * @deprecated since 0.1.0 for removal, kept only until the benchmarks call
+	 * {@link CallbackWebClientFactory#create}
 	 */
+	@Deprecated(since = "0.1.0", forRemoval = true)
 	public static WebClient webClient(WebClient.Builder builder, CallbackSettings settings,
 			@Nullable HostAllowList allowList) {
-		ConnectionProvider pool = ConnectionProvider.builder("delayqueue-callbacks")
-			.maxConnections(settings.maxConnections())
-			.pendingAcquireMaxCount(-1)
-			.pendingAcquireTimeout(settings.timeout())
-			.maxIdleTime(Duration.ofSeconds(30))
-			.build();
-		HttpClient httpClient = HttpClient.create(pool)
-			.option(ChannelOption.CONNECT_TIMEOUT_MILLIS, Math.toIntExact(settings.connectTimeout().toMillis()))
-			.responseTimeout(settings.timeout())
-			.followRedirect(false);
-		if (allowList != null) {
-			httpClient = httpClient.doOnRequest((request, connection) -> {
-				SocketAddress remote = connection.channel().remoteAddress();
-				if (remote instanceof InetSocketAddress address && address.getAddress() != null) {
-					allowList.checkAddress(URI.create(request.resourceUrl()).getHost(), address.getAddress());
-				}
-			});
-		}
-		return builder.clone()
-			.clientConnector(new ReactorClientHttpConnector(httpClient))
-			.codecs((codecs) -> codecs.defaultCodecs().maxInMemorySize(settings.maxResponseSize()))
-			.build();
+		return CallbackWebClientFactory.create(builder, settings, allowList);
 	}
 
 	/**
@@ -227,50 +193,27 @@ public class CallbackDispatcher implements AsyncJobHandler {
 
 	private Mono<Void> judge(DelayedJob job, JobCallback callback, String target, ClientResponse response) {
 		int status = response.statusCode().value();
-		Duration retryAfter = retryAfter(response.headers().asHttpHeaders().getFirst("Retry-After"));
-		if (status == 429) {
-			return response.releaseBody()
-				.then(Mono.error(new RetryJobLaterException(slowDown(job, retryAfter), false,
-						"HTTP 429 Too Many Requests from " + target)));
-		}
-		if (status < 200 || status > 299) {
-			return readBody(response, target).defaultIfEmpty("").flatMap((text) -> {
-				String message = "HTTP " + status + " from " + target + snippet(text);
-				if (status == 503 && retryAfter != null) {
-					return Mono.error(new RetryJobLaterException(retryAfter, true, message));
-				}
-				return Mono.error(new CallbackFailedException(message));
-			});
-		}
-		return switch (callback.success()) {
-			case STATUS_2XX -> response.releaseBody();
-			case BODY_OK -> readBody(response, target).defaultIfEmpty("").flatMap((text) -> text.trim().equals("ok")
-					? Mono.empty()
-					: Mono.error(new CallbackFailedException("Expected the answer 'ok' from " + target + ", got '"
-							+ abbreviate(text) + "'")));
-			case CODE_100 -> readBody(response, target).defaultIfEmpty("")
-				.flatMap((text) -> judgeCode(job, target, text, retryAfter));
-		};
+		Mono<String> body = this.judge.needsBody(status, callback.success())
+				? readBody(response, target).defaultIfEmpty("") : response.releaseBody().thenReturn("");
+		return body.flatMap((text) -> outcome(this.judge.judge(job, callback.success(), target, status,
+				response.headers().asHttpHeaders(), text)));
 	}
 
-	private Mono<Void> judgeCode(DelayedJob job, String target, String text, @Nullable Duration retryAfter) {
-		JsonNode code = null;
-		try {
-			JsonNode answer = this.jsonMapper.readTree(text);
-			code = (answer != null && answer.isObject()) ? answer.get("code") : null;
+	/**
+	 * Maps a verdict to the {@link AsyncJobHandler} contract: completion, or the exception that tells the worker
+	 * what to do with the job.
+	 */
+	private static Mono<Void> outcome(Verdict verdict) {
+		if (verdict instanceof Verdict.SlowDown slowDown) {
+			return Mono.error(new RetryJobLaterException(slowDown.delay(), false, slowDown.message()));
 		}
-		catch (JacksonException ex) {
-			// judged below as an answer without a code
+		if (verdict instanceof Verdict.Unavailable unavailable) {
+			return Mono.error(new RetryJobLaterException(unavailable.delay(), true, unavailable.message()));
 		}
-		if (code != null && code.isIntegralNumber() && code.asLong() == 100) {
-			return Mono.empty();
+		if (verdict instanceof Verdict.Failed failed) {
+			return Mono.error(new CallbackFailedException(failed.message()));
 		}
-		if (code != null && code.isIntegralNumber() && code.asLong() == 101) {
-			return Mono.error(new RetryJobLaterException(slowDown(job, retryAfter), false,
-					"Code 101 (too many requests) from " + target));
-		}
-		return Mono.error(new CallbackFailedException("Expected {\"code\":100} from " + target + ", got '"
-				+ abbreviate(text) + "'"));
+		return Mono.empty();
 	}
 
 	private Mono<String> readBody(ClientResponse response, String target) {
@@ -278,49 +221,6 @@ public class CallbackDispatcher implements AsyncJobHandler {
 			.onErrorMap(DataBufferLimitException.class, (ex) -> new CallbackFailedException("The answer from " + target
 					+ " is larger than delayqueue.http.max-response-size (" + this.settings.maxResponseSize()
 					+ " bytes)"));
-	}
-
-	/**
-	 * The wait after "too many requests". Such an attempt is not counted, so the wait is at least
-	 * {@link #MIN_SLOW_DOWN}: a receiver answering {@code Retry-After: 0} forever must not be called in a loop.
-	 */
-	private Duration slowDown(DelayedJob job, @Nullable Duration retryAfter) {
-		Duration wait;
-		if (retryAfter != null) {
-			wait = retryAfter;
-		}
-		else {
-			wait = (job.backoff() != null) ? job.backoff().after(Math.max(1, job.attempts()))
-					: this.settings.slowDownDelay();
-		}
-		return (wait.compareTo(MIN_SLOW_DOWN) < 0) ? MIN_SLOW_DOWN : wait;
-	}
-
-	private @Nullable Duration retryAfter(@Nullable String header) {
-		if (header == null || header.isBlank()) {
-			return null;
-		}
-		Duration delay;
-		String value = header.trim();
-		if (value.matches("[0-9]{19,}")) {
-			return this.settings.maxRetryAfter();
-		}
-		try {
-			delay = Duration.ofSeconds(Long.parseLong(value));
-		}
-		catch (NumberFormatException ex) {
-			try {
-				ZonedDateTime at = ZonedDateTime.parse(header.trim(), DateTimeFormatter.RFC_1123_DATE_TIME);
-				delay = Duration.between(this.clock.instant(), at.toInstant());
-			}
-			catch (DateTimeParseException ex2) {
-				return null;
-			}
-		}
-		if (delay.isNegative()) {
-			return Duration.ZERO;
-		}
-		return (delay.compareTo(this.settings.maxRetryAfter()) > 0) ? this.settings.maxRetryAfter() : delay;
 	}
 
 	private Throwable describe(String target, Throwable error) {
@@ -359,15 +259,6 @@ public class CallbackDispatcher implements AsyncJobHandler {
 			port = "https".equalsIgnoreCase(url.getScheme()) ? 443 : 80;
 		}
 		return url.getHost().toLowerCase(Locale.ROOT) + ":" + port;
-	}
-
-	private static String snippet(String text) {
-		return text.isBlank() ? "" : ": " + abbreviate(text);
-	}
-
-	private static String abbreviate(String text) {
-		String flat = text.strip().replaceAll("\\s+", " ");
-		return (flat.length() > ERROR_SNIPPET) ? flat.substring(0, ERROR_SNIPPET) + "..." : flat;
 	}
 
 }

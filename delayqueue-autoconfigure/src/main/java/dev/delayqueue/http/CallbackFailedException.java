@@ -1,11 +1,12 @@
 package dev.delayqueue.http;
 
 import dev.delayqueue.DelayQueueException;
+import dev.delayqueue.SuccessContract;
 
 /**
  * A callback did not succeed: no connection, no answer in time, or an answer that breaks the job's
- * {@link dev.delayqueue.SuccessContract}. The job is tried again with its backoff, or goes to the dead state
- * after its last attempt; the message becomes the job's {@code lastError}.
+ * {@link SuccessContract}. The job is tried again with its backoff, or goes to the dead state after its last
+ * attempt; the message becomes the job's {@code lastError}.
  *
  * @since 0.1.0
  */

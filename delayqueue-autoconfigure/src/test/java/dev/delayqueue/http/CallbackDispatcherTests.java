@@ -21,6 +21,7 @@ import org.springframework.web.reactive.function.client.WebClient;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.awaitility.Awaitility.await;
 
 /**
  * The dispatcher on its own against a real receiver: checks made when connecting, and cancellation.
@@ -34,8 +35,8 @@ class CallbackDispatcherTests {
 	}
 
 	private static CallbackDispatcher dispatcher(HostAllowList allowList, CallbackSettings settings) {
-		return new CallbackDispatcher(CallbackDispatcher.webClient(WebClient.builder(), settings, allowList), settings,
-				allowList, new JsonMapper(), Clock.systemUTC());
+		return new CallbackDispatcher(CallbackWebClientFactory.create(WebClient.builder(), settings, allowList),
+				settings, allowList, new JsonMapper(), Clock.systemUTC());
 	}
 
 	@Test
@@ -63,13 +64,13 @@ class CallbackDispatcherTests {
 			CallbackDispatcher dispatcher = dispatcher(new HostAllowList(List.of()), settings);
 			CompletableFuture<?> first = dispatcher.deliver(job(receiver.url("/a"))).toCompletableFuture();
 			CompletableFuture<?> second = dispatcher.deliver(job(receiver.url("/b"))).toCompletableFuture();
-			org.awaitility.Awaitility.await().until(() -> receiver.calls().size() == 1);
+			await().until(() -> receiver.calls().size() == 1);
 			assertThat(dispatcher.running()).isOne();
 			assertThat(dispatcher.waiting()).isOne();
 			second.cancel(true);
 			assertThat(dispatcher.waiting()).isZero();
 			first.cancel(true);
-			org.awaitility.Awaitility.await().until(() -> dispatcher.running() == 0);
+			await().until(() -> dispatcher.running() == 0);
 		}
 	}
 

@@ -8,6 +8,7 @@ import org.junit.jupiter.api.Test;
 import dev.delayqueue.InvalidJobException;
 import dev.delayqueue.JobCallback;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
@@ -94,7 +95,7 @@ class HostAllowListTests {
 				"http://example.com/#frag", "http://exa mple.com/", "javascript:alert(1)", "")) {
 			assertThatExceptionOfType(InvalidJobException.class).as(url)
 				.isThrownBy(() -> JobCallback.parseUrl(url))
-				.satisfies((ex) -> org.assertj.core.api.Assertions.assertThat(ex.field()).isEqualTo("callback"));
+				.satisfies((ex) -> assertThat(ex.field()).isEqualTo("callback"));
 		}
 	}
 
