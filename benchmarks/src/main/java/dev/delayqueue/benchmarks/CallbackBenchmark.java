@@ -23,6 +23,7 @@ import dev.delayqueue.JobRequest;
 import dev.delayqueue.event.DelayQueueListeners;
 import dev.delayqueue.http.CallbackDispatcher;
 import dev.delayqueue.http.CallbackSettings;
+import dev.delayqueue.http.CallbackWebClientFactory;
 import dev.delayqueue.http.HostAllowList;
 import dev.delayqueue.redis.JobKeys;
 import dev.delayqueue.redis.RedisJobStore;
@@ -99,7 +100,7 @@ final class CallbackBenchmark {
 		DefaultDelayQueue queue = new DefaultDelayQueue(store, new JsonMapper(), new DelayQueueListeners(List.of()),
 				Clock.systemUTC(), DefaultDelayQueue.DEFAULT_MAX_BODY_BYTES, 100, allowList);
 		CallbackDispatcher dispatcher = new CallbackDispatcher(
-				CallbackDispatcher.webClient(WebClient.builder(), settings, allowList), settings, allowList,
+				CallbackWebClientFactory.create(WebClient.builder(), settings, allowList), settings, allowList,
 				new JsonMapper(), Clock.systemUTC());
 		JobWorker worker = new JobWorker(store, new WakeSubscriber(factory, keys), new DelayQueueListeners(List.of()),
 				Clock.systemUTC(), WorkerSettings.DEFAULT);
@@ -134,7 +135,7 @@ final class CallbackBenchmark {
 
 	private static double raw(int n, String url, CallbackSettings settings, HostAllowList allowList, AtomicLong received)
 			throws Exception {
-		WebClient client = CallbackDispatcher.webClient(WebClient.builder(), settings, allowList);
+		WebClient client = CallbackWebClientFactory.create(WebClient.builder(), settings, allowList);
 		Semaphore window = new Semaphore(256);
 		long start = System.nanoTime();
 		for (int i = 0; i < n; i++) {

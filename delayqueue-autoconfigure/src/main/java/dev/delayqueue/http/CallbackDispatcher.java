@@ -90,21 +90,6 @@ public class CallbackDispatcher implements AsyncJobHandler {
 	}
 
 	/**
-	 * Builds the client for callbacks; see {@link CallbackWebClientFactory#create}.
-	 * @param builder the application's builder; it is cloned, not changed
-	 * @param settings limits and timeouts
-	 * @param allowList checks the address each callback connects to, or {@code null} for no check
-	 * @return the client
-	 * @deprecated since 0.1.0 for removal, kept only until the benchmarks call
-	 * {@link CallbackWebClientFactory#create}
-	 */
-	@Deprecated(since = "0.1.0", forRemoval = true)
-	public static WebClient webClient(WebClient.Builder builder, CallbackSettings settings,
-			@Nullable HostAllowList allowList) {
-		return CallbackWebClientFactory.create(builder, settings, allowList);
-	}
-
-	/**
 	 * Returns how many callbacks are running now.
 	 * @return running callbacks
 	 */
