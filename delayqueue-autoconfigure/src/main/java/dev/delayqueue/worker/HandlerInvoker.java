@@ -124,7 +124,8 @@ final class HandlerInvoker {
 			if (failure == null) {
 				this.finish.accept(new Completion.Succeeded(lane, claimed, Duration.ofMillis(end - start)));
 			}
-			else if (failure instanceof CancellationException && !this.running.getAsBoolean()) {
+			else if (!this.running.getAsBoolean()
+					&& (failure instanceof CancellationException || failure instanceof InterruptedException)) {
 				this.finish.accept(new Completion.Released(lane, claimed));
 			}
 			else {

@@ -11,6 +11,7 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Function;
+import java.util.random.RandomGenerator;
 
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -46,7 +47,7 @@ import org.springframework.context.SmartLifecycle;
  * <p>
  * Threads: {@link #register}, {@link #deliverCallbacks}, {@link #start} and {@link #stop} are called by the
  * application (the latter two synchronized); callback lanes are also added by the dispatcher thread (discovery) and
- * the wake-up listener's thread, through concurrent maps and the copy-on-write list of lanes.
+ * the threads that deliver wake-ups, through concurrent maps and the copy-on-write list of lanes.
  *
  * @since 0.1.0
  */
@@ -112,7 +113,9 @@ public class JobWorker implements SmartLifecycle {
 		this.settings = settings;
 		this.errors = new WorkerErrors(listener);
 		this.recorder = new OutcomeRecorder(store, listener, this.errors, clock, settings.batchSize());
-		this.invoker = new HandlerInvoker(clock, listener, new FailurePolicy(ThreadLocalRandom.current()),
+		// jitter from the random source of whichever thread decides, as ThreadLocalRandom asks
+		RandomGenerator jitter = () -> ThreadLocalRandom.current().nextLong();
+		this.invoker = new HandlerInvoker(clock, listener, new FailurePolicy(jitter),
 				this::finish, () -> this.running);
 		this.loop = new ClaimLoop(store, this.lanes, this.invoker, listener, this.errors, clock, settings,
 				this::discoverCallbackTopics);
@@ -232,11 +235,11 @@ public class JobWorker implements SmartLifecycle {
 		}
 		this.running = false;
 		this.stopped = true;
+		this.loop.stop();
+		join(this.dispatcher);
 		if (this.wakeSource != null) {
 			this.wakeSource.stop();
 		}
-		this.loop.stop();
-		join(this.dispatcher);
 		if (this.dispatcher == null) {
 			return;
 		}

@@ -10,8 +10,10 @@ import dev.delayqueue.store.JobStore;
 import dev.delayqueue.store.Lease;
 
 /**
- * The heartbeat: extends the leases this instance holds, each lane's every third of its lease, so a slow handler
- * or a job waiting for a thread is not delivered twice. A lease runs out only when this instance dies or stalls.
+ * The heartbeat: extends the leases this instance holds, each lane's every third of its lease (at least
+ * {@link #MIN_PERIOD_MILLIS} apart), so a slow handler or a job waiting for a thread is not delivered twice. A
+ * lease runs out only when this instance dies or stalls. The cadence follows the JVM's monotonic time; the new
+ * lease ends are times of the worker's clock, as the claims' are.
  * <p>
  * Threads: one scheduled thread of its own ticks every {@link #TICK_MILLIS}; it alone writes
  * {@link TopicLane#lastExtended}.
@@ -20,6 +22,9 @@ final class LeaseKeeper {
 
 	/** How often the keeper looks at the lanes. */
 	static final long TICK_MILLIS = 100;
+
+	/** Shortest time between two extensions of one lane. */
+	static final long MIN_PERIOD_MILLIS = 200;
 
 	private final JobStore store;
 
@@ -55,16 +60,18 @@ final class LeaseKeeper {
 
 	private void tick() {
 		for (TopicLane lane : this.lanes) {
-			long now = this.clock.millis();
 			long lease = lane.settings.lease().toMillis();
-			if (now - lane.lastExtended < lease / 3) {
+			long period = TimeUnit.MILLISECONDS.toNanos(Math.max(MIN_PERIOD_MILLIS, lease / 3));
+			long tick = System.nanoTime();
+			if (tick - lane.lastExtended < period) {
 				continue;
 			}
-			lane.lastExtended = now;
+			lane.lastExtended = tick;
 			List<Lease> held = lane.heldLeases();
 			if (held.isEmpty()) {
 				continue;
 			}
+			long now = this.clock.millis();
 			try {
 				for (int i = 0; i < held.size(); i += this.batchSize) {
 					this.store.extend(lane.topic, held.subList(i, Math.min(held.size(), i + this.batchSize)),

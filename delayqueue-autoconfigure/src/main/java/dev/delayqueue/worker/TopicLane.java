@@ -20,12 +20,14 @@ import dev.delayqueue.store.Lease;
  * {@link AsyncJobHandler}), the jobs it holds and what it knows of the lane's next due time.
  * <p>
  * Threads: the final fields are set at construction. The claim loop (dispatcher thread) is the only writer of
- * {@link #nextLeaseEnd}, {@link #backoffUntil} and {@link #errorStreak}; {@link #nextDue} and {@link #lastClaim}
- * are written by the claim loop and by the wake-up listener's thread (which only lowers {@code nextDue} and
- * resets {@code lastClaim}). {@link #busy} is raised by the claim loop and lowered by whichever thread ends a
- * delivery; {@link #leases} gets entries from the claim loop and loses them on the outcome recorder's thread, and
- * the lease keeper reads it; {@link #running} is written by the claim loop and by the threads completing
- * asynchronous deliveries.
+ * {@link #nextLeaseEnd}, {@link #backoffUntil} and {@link #errorStreak}. {@link #nextDue} is written by the claim
+ * loop after each claim and lowered by the threads that deliver wake-ups (two racing wake-ups may leave the later
+ * one's value: {@link #announced}, an atomic minimum the claim loop also reads, keeps the earliest);
+ * {@link #lastClaim} is written by the claim loop and reset to 0 by the wake source's resubscribing thread.
+ * {@link #busy} is raised by the claim loop and lowered by whichever thread ends a delivery; {@link #leases} gets
+ * entries from the claim loop and loses them on the outcome recorder's thread, and the lease keeper reads it;
+ * {@link #running} is written by the claim loop and by the threads completing asynchronous deliveries;
+ * {@link #lastExtended} belongs to the lease keeper.
  */
 final class TopicLane {
 
@@ -73,8 +75,8 @@ final class TopicLane {
 	/** Store errors in a row. */
 	int errorStreak;
 
-	/** When the lease keeper last extended this lane's leases (epoch ms); written by the lease keeper only. */
-	long lastExtended;
+	/** When the lease keeper last extended this lane's leases ({@link System#nanoTime()}); lease keeper only. */
+	long lastExtended = System.nanoTime() - TimeUnit.DAYS.toNanos(1);
 
 	TopicLane(String topic, Lane lane, @Nullable JobHandler handler, @Nullable AsyncJobHandler asyncHandler,
 			TopicSettings settings, String description) {
@@ -113,9 +115,9 @@ final class TopicLane {
 		return capacity() - this.busy.get();
 	}
 
-	/** Earliest moment there may be work for a claim: the next due time or lease end. */
+	/** Earliest moment there may be work for a claim: the next due time, announced due time or lease end. */
 	long nextWork() {
-		return Math.min(this.nextDue, this.nextLeaseEnd);
+		return Math.min(Math.min(this.nextDue, this.announced.get()), this.nextLeaseEnd);
 	}
 
 	/** Called on the wake-up listener's thread when a job became the earliest of this lane. */

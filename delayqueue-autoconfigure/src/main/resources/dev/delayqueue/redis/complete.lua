@@ -11,7 +11,7 @@ for i = 2, #ARGV, 2 do
   if redis.call('HGET', key, 'token') == token then
     redis.call('DEL', key)
     -- a job whose lease ran out waits in a due set again, token kept: a late success still completes it;
-    -- every set, so no id outlives its hash (a dead job keeps its token too)
+    -- every set, so no id can outlive its hash
     removeFromEverySet(id)
   else
     stale[#stale + 1] = id

@@ -2,7 +2,8 @@
 -- KEYS[1] due zset (local handlers), KEYS[2] due zset (HTTP callbacks), KEYS[3] in-flight zset, KEYS[4] dead zset
 -- ARGV[1] job key prefix, ARGV[2] now (ms), ARGV[3] wake channel, ARGV[4] topic, ARGV[5] lane of the jobs,
 -- then per job: id, token, next due (ms, or -1 for dead), attempt refund (0 or 1), error text
--- Returns the ids whose token no longer matched; those jobs are left as they are.
+-- Returns the ids whose token no longer matched; those jobs are left as they are. The token is dropped with the
+-- outcome, so the same outcome sent again (a reply lost, the batch retried) matches nothing and changes nothing.
 -- include: jobs, lanes, announce
 local dueKey, httpDueKey, inflightKey, deadKey = KEYS[1], KEYS[2], KEYS[3], KEYS[4]
 local now, channel, topic, lane = ARGV[2], ARGV[3], ARGV[4], ARGV[5]
@@ -21,7 +22,7 @@ for i = 6, #ARGV, 5 do
   local key = jobKey(id)
   if redis.call('HGET', key, 'token') == token then
     redis.call('ZREM', inflightKey, id)
-    redis.call('HDEL', key, 'lease')
+    redis.call('HDEL', key, 'lease', 'token')
     if refund == '1' then redis.call('HINCRBY', key, 'attempts', -1) end
     if err ~= '' then redis.call('HSET', key, 'error', err) end
     if nextDue < 0 then
