@@ -58,7 +58,7 @@ public final class DelayQueueAutoConfiguration {
 
 	/**
 	 * The clock every part of delayqueue reads (due times, leases, lateness): the system clock in UTC unless the
-	 * application has a {@link Clock} bean, which then applies to delayqueue too.
+	 * application has a {@link Clock} bean, which then applies to delayqueue too (see {@link #clock}).
 	 */
 	@Bean
 	@ConditionalOnMissingBean
@@ -82,8 +82,9 @@ public final class DelayQueueAutoConfiguration {
 	@ConditionalOnMissingBean
 	DelayQueue delayQueue(JobStore store, ObjectProvider<JsonMapper> jsonMapper,
 			ObjectProvider<DelayQueueListener> listeners, CallbackValidator callbackValidator,
-			DelayQueueProperties properties, Clock clock) {
-		return new DefaultDelayQueue(store, jsonMapper.getIfAvailable(JsonMapper::new), listeners(listeners), clock, Math.toIntExact(properties.getMaxBodySize().toBytes()),
+			DelayQueueProperties properties, ObjectProvider<Clock> clock) {
+		return new DefaultDelayQueue(store, jsonMapper.getIfAvailable(JsonMapper::new), listeners(listeners),
+				clock(clock), Math.toIntExact(properties.getMaxBodySize().toBytes()),
 				properties.getWorker().getBatchSize(), callbackValidator);
 	}
 
@@ -107,6 +108,14 @@ public final class DelayQueueAutoConfiguration {
 	@Role(BeanDefinition.ROLE_INFRASTRUCTURE)
 	static DelayedJobHandlerBeanPostProcessor delayedJobHandlerBeanPostProcessor() {
 		return new DelayedJobHandlerBeanPostProcessor();
+	}
+
+	/**
+	 * Returns the clock of delayqueue: the application's single (or primary) {@link Clock} bean, else the system
+	 * clock in UTC (also when the application has several clocks and none is primary).
+	 */
+	static Clock clock(ObjectProvider<Clock> clock) {
+		return clock.getIfUnique(Clock::systemUTC);
 	}
 
 	static DelayQueueListener listeners(ObjectProvider<DelayQueueListener> listeners) {
@@ -153,8 +162,8 @@ public final class DelayQueueAutoConfiguration {
 		@ConditionalOnMissingBean
 		JobWorker delayQueueJobWorker(JobStore store, WakeSource wakeSource,
 				ObjectProvider<DelayQueueListener> listeners, ObjectProvider<CallbackDelivery> callbackDelivery,
-				DelayQueueProperties properties, Clock clock) {
-			JobWorker worker = new JobWorker(store, wakeSource, listeners(listeners), clock,
+				DelayQueueProperties properties, ObjectProvider<Clock> clock) {
+			JobWorker worker = new JobWorker(store, wakeSource, listeners(listeners), clock(clock),
 					new DelayQueuePropertiesMapper(properties).workerSettings());
 			callbackDelivery.ifAvailable((delivery) -> worker.deliverCallbacks(delivery.handler(), delivery.settings()));
 			return worker;

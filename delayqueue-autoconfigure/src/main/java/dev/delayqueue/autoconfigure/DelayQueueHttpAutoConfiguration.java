@@ -41,7 +41,7 @@ public final class DelayQueueHttpAutoConfiguration {
 	@ConditionalOnMissingBean
 	CallbackDispatcher delayQueueCallbackDispatcher(ObjectProvider<WebClient.Builder> webClientBuilder,
 			CallbackValidator callbackValidator, ObjectProvider<JsonMapper> jsonMapper,
-			DelayQueueProperties properties, Clock clock) {
+			DelayQueueProperties properties, ObjectProvider<Clock> clock) {
 		CallbackSettings settings = new DelayQueuePropertiesMapper(properties).callbackSettings();
 		// the connect-time address check stays on even when the application replaced the validator
 		HostAllowList allowList = (callbackValidator instanceof HostAllowList list) ? list
@@ -49,7 +49,7 @@ public final class DelayQueueHttpAutoConfiguration {
 		WebClient webClient = CallbackWebClientFactory.create(webClientBuilder.getIfAvailable(WebClient::builder),
 				settings, allowList);
 		return new CallbackDispatcher(webClient, settings, callbackValidator, jsonMapper.getIfAvailable(JsonMapper::new),
-				clock);
+				DelayQueueAutoConfiguration.clock(clock));
 	}
 
 	@Bean

@@ -8,6 +8,7 @@ import dev.delayqueue.DelayQueue;
 import dev.delayqueue.web.HttpQueueEndpoint;
 import dev.delayqueue.web.JobEndpoint;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
@@ -38,10 +39,11 @@ public final class DelayQueueWebAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	@ConditionalOnBooleanProperty("delayqueue.web.enabled")
-	JobEndpoint delayQueueJobEndpoint(DelayQueue queue, DelayQueueProperties properties, Clock clock) {
+	JobEndpoint delayQueueJobEndpoint(DelayQueue queue, DelayQueueProperties properties,
+			ObjectProvider<Clock> clock) {
 		DelayQueueProperties.Web web = properties.getWeb();
 		return new JobEndpoint(queue, web.getPath(), Math.toIntExact(web.getMaxRequestSize().toBytes()), token(web),
-				clock);
+				DelayQueueAutoConfiguration.clock(clock));
 	}
 
 	@Bean
@@ -54,10 +56,11 @@ public final class DelayQueueWebAutoConfiguration {
 	@ConditionalOnMissingBean
 	@ConditionalOnBooleanProperty("delayqueue.web.httpqueue.enabled")
 	HttpQueueEndpoint delayQueueHttpQueueEndpoint(DelayQueue queue, DelayQueueProperties properties,
-			Clock clock) {
+			ObjectProvider<Clock> clock) {
 		DelayQueueProperties.Web web = properties.getWeb();
 		return new HttpQueueEndpoint(queue, web.getHttpqueue().getPathPrefix(), web.getHttpqueue().getTopic(),
-				Math.toIntExact(web.getMaxRequestSize().toBytes()), token(web), clock);
+				Math.toIntExact(web.getMaxRequestSize().toBytes()), token(web),
+				DelayQueueAutoConfiguration.clock(clock));
 	}
 
 	@Bean

@@ -79,14 +79,10 @@ public class HttpQueueEndpoint {
 	 * @return {@code create}, {@code delete} and {@code query} under the prefix
 	 */
 	public RouterFunction<ServerResponse> routes() {
-		return RouterFunctions.route()
+		return Responses.guarded(RouterFunctions.route()
 			.POST(this.prefix + "/create", this::create)
 			.POST(this.prefix + "/delete", this::delete)
-			.POST(this.prefix + "/query", this::query)
-			.filter((request, next) -> Responses.authorized(request, this.token) ? next.handle(request)
-					: fail(WebError.unauthorized()))
-			.onError(Throwable.class, (error, request) -> fail(WebError.of(error, request)))
-			.build();
+			.POST(this.prefix + "/query", this::query), this.token, HttpQueueEndpoint::fail);
 	}
 
 	private ServerResponse create(ServerRequest request) {

@@ -80,18 +80,14 @@ public class JobEndpoint {
 	 * @return the routes under the base path
 	 */
 	public RouterFunction<ServerResponse> routes() {
-		return RouterFunctions.route()
+		return Responses.guarded(RouterFunctions.route()
 			.POST(this.path, this::create)
 			.GET(this.path, this::read)
 			.DELETE(this.path, this::delete)
 			.GET(this.path + "/stats", this::stats)
 			.GET(this.path + "/dead", this::dead)
 			.POST(this.path + "/dead/redrive", this::redrive)
-			.DELETE(this.path + "/dead", this::purge)
-			.filter((request, next) -> Responses.authorized(request, this.token) ? next.handle(request)
-					: fail(WebError.unauthorized()))
-			.onError(Throwable.class, (error, request) -> fail(WebError.of(error, request)))
-			.build();
+			.DELETE(this.path + "/dead", this::purge), this.token, JobEndpoint::fail);
 	}
 
 	private ServerResponse create(ServerRequest request) {

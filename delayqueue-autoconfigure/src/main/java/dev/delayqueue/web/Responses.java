@@ -3,6 +3,7 @@ package dev.delayqueue.web;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.function.Function;
 
 import org.jspecify.annotations.Nullable;
 
@@ -10,6 +11,8 @@ import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
 import org.springframework.http.MediaType;
+import org.springframework.web.servlet.function.RouterFunction;
+import org.springframework.web.servlet.function.RouterFunctions;
 import org.springframework.web.servlet.function.ServerRequest;
 import org.springframework.web.servlet.function.ServerResponse;
 
@@ -46,6 +49,23 @@ final class Responses {
 			answer.header(HttpHeaders.WWW_AUTHENTICATE, "Bearer");
 		}
 		return answer.contentType(MediaType.APPLICATION_JSON).body(WebJson.MAPPER.writeValueAsBytes(body));
+	}
+
+	/**
+	 * Finishes an endpoint family's routes: every request needs the bearer token (when one is set), and every
+	 * error, a 401 included, is answered by {@code fail}, in the family's own envelope.
+	 * @param routes the family's routes
+	 * @param token the bearer token, or {@code null} for none
+	 * @param fail writes an error in the family's envelope
+	 * @return the routes
+	 */
+	static RouterFunction<ServerResponse> guarded(RouterFunctions.Builder routes, @Nullable String token,
+			Function<WebError, ServerResponse> fail) {
+		return routes
+			.filter((request, next) -> authorized(request, token) ? next.handle(request)
+					: fail.apply(WebError.unauthorized()))
+			.onError(Throwable.class, (error, request) -> fail.apply(WebError.of(error, request)))
+			.build();
 	}
 
 	/**

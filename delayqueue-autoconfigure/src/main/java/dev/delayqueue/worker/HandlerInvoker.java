@@ -68,7 +68,7 @@ final class HandlerInvoker {
 			return;
 		}
 		try {
-			lane.executor.execute(new Delivery(lane, claimed));
+			lane.executor.execute(new Delivery(this, lane, claimed));
 		}
 		catch (RejectedExecutionException ex) {
 			this.finish.accept(new Completion.Released(lane, claimed));
@@ -84,7 +84,7 @@ final class HandlerInvoker {
 		List<Runnable> waiting = new ArrayList<>();
 		executor.getQueue().drainTo(waiting);
 		for (Runnable task : waiting) {
-			this.finish.accept(new Completion.Released(lane, ((Delivery) task).claimed));
+			this.finish.accept(new Completion.Released(lane, ((Delivery) task).claimed()));
 		}
 	}
 
@@ -155,20 +155,11 @@ final class HandlerInvoker {
 	}
 
 	/** One job waiting for, then running on, a handler thread of its lane. */
-	private final class Delivery implements Runnable {
-
-		private final TopicLane lane;
-
-		private final ClaimedJob claimed;
-
-		Delivery(TopicLane lane, ClaimedJob claimed) {
-			this.lane = lane;
-			this.claimed = claimed;
-		}
+	private record Delivery(HandlerInvoker invoker, TopicLane lane, ClaimedJob claimed) implements Runnable {
 
 		@Override
 		public void run() {
-			HandlerInvoker.this.run(this.lane, this.claimed);
+			this.invoker.run(this.lane, this.claimed);
 		}
 
 	}

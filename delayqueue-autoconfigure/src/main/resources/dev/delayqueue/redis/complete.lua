@@ -10,9 +10,9 @@ for i = 2, #ARGV, 2 do
   local key = jobKey(id)
   if redis.call('HGET', key, 'token') == token then
     redis.call('DEL', key)
-    -- a job whose lease ran out waits in a due set again, token kept: a late success still completes it;
-    -- every set, so no id can outlive its hash
-    removeFromEverySet(id)
+    -- a job whose lease ran out waits in a due set again, token kept: a late success still completes it
+    -- (a dead job has no token: fail.lua drops it, so the dead set needs no ZREM here)
+    removeFromSets(id, inflightKey, dueKey, httpDueKey)
   else
     stale[#stale + 1] = id
   end

@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
 
 import org.junit.jupiter.api.Test;
 
@@ -210,6 +211,22 @@ class DelayQueueAutoConfigurationTests {
 				queue.schedule("clock", "1", null, Duration.ofMinutes(1));
 				assertThat(queue.get("clock", "1")).get()
 					.satisfies((job) -> assertThat(job.dueAt()).isEqualTo(fixed.plusSeconds(60)));
+			});
+	}
+
+	@Test
+	void twoApplicationClocksWithoutAPrimaryLeaveDelayQueueOnTheSystemClock() {
+		Clock past = Clock.fixed(Instant.parse("2000-01-01T00:00:00Z"), ZoneOffset.UTC);
+		this.runner.withPropertyValues("delayqueue.redis.key-prefix=" + TestRedis.uniquePrefix())
+			.withBean("oneClock", Clock.class, () -> past)
+			.withBean("otherClock", Clock.class, () -> past)
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				DelayQueue queue = context.getBean(DelayQueue.class);
+				Instant before = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+				queue.schedule("clocks", "1", null, Duration.ofMinutes(1));
+				assertThat(queue.get("clocks", "1")).get()
+					.satisfies((job) -> assertThat(job.dueAt()).isAfterOrEqualTo(before.plusSeconds(60)));
 			});
 	}
 
