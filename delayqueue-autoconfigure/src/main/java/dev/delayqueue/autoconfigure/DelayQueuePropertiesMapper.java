@@ -1,6 +1,6 @@
 package dev.delayqueue.autoconfigure;
 
-import java.util.Map;
+import java.util.function.Supplier;
 
 import dev.delayqueue.http.CallbackSettings;
 import dev.delayqueue.worker.TopicSettings;
@@ -92,24 +92,14 @@ final class DelayQueuePropertiesMapper {
 		settings.noRetryFor(topic.getNoRetryFor());
 	}
 
-	Map<String, DelayQueueProperties.Topic> topics() {
-		return this.properties.getTopics();
-	}
-
-	private static <T> T checked(String prefix, Builder<T> builder) {
+	/** Builds engine settings; a value breaking an engine rule fails the startup naming its properties. */
+	private static <T> T checked(String prefix, Supplier<T> settings) {
 		try {
-			return builder.build();
+			return settings.get();
 		}
 		catch (IllegalArgumentException ex) {
 			throw new InvalidConfigurationPropertyValueException(prefix, "(see below)", ex.getMessage());
 		}
-	}
-
-	@FunctionalInterface
-	private interface Builder<T> {
-
-		T build();
-
 	}
 
 }

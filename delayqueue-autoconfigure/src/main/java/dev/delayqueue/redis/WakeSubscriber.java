@@ -91,14 +91,6 @@ public class WakeSubscriber implements WakeSource {
 		}
 	}
 
-	/**
-	 * Returns whether the subscription is live (or reconnecting by itself after it was once live).
-	 * @return whether subscribed
-	 */
-	public synchronized boolean isSubscribed() {
-		return this.container != null;
-	}
-
 	private void retry() {
 		Listener subscribed;
 		synchronized (this) {
