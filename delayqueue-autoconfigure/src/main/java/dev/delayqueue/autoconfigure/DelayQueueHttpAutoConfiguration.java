@@ -13,6 +13,7 @@ import dev.delayqueue.http.CallbackWebClientFactory;
 import dev.delayqueue.http.HostAllowList;
 import dev.delayqueue.store.JobStore;
 import dev.delayqueue.worker.CallbackDelivery;
+import dev.delayqueue.worker.TopicSettings;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -56,11 +57,15 @@ public final class DelayQueueHttpAutoConfiguration {
 	@ConditionalOnMissingBean
 	CallbackDelivery delayQueueCallbackDelivery(CallbackDispatcher dispatcher, DelayQueueProperties properties,
 			ObjectProvider<TopicSettingsResolver> resolver) {
-		// a topic's callback lane takes the defaults and delayqueue.topics.<topic>.* as its handlers do
-		if (resolver.getIfAvailable() instanceof PropertiesTopicSettingsResolver fromProperties) {
-			return new CallbackDelivery(dispatcher, fromProperties::forCallbacks);
-		}
-		return new CallbackDelivery(dispatcher, new DelayQueuePropertiesMapper(properties)::forCallbacks);
+		// a topic's callback lane is resolved as its handler would be (delayqueue.topics.<topic>.*, customizers),
+		// starting from the defaults with delayqueue.http.max-concurrency jobs at once and none prefetched
+		TopicSettingsResolver topics = resolver.getIfAvailable(() -> TopicSettingsResolver.DEFAULT);
+		TopicSettings base = topics.defaults()
+			.toBuilder()
+			.concurrency(properties.getHttp().getMaxConcurrency())
+			.prefetch(0)
+			.build();
+		return new CallbackDelivery(dispatcher, (topic) -> topics.resolve(topic, base));
 	}
 
 }

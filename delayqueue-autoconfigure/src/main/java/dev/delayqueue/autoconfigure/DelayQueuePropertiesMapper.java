@@ -63,21 +63,6 @@ final class DelayQueuePropertiesMapper {
 		return checked("delayqueue.topics[" + topic + "]", settings::build);
 	}
 
-	/**
-	 * Settings of a topic's callback lane: the defaults and {@code delayqueue.topics.<topic>.*}, with
-	 * {@code delayqueue.http.max-concurrency} jobs at once and none prefetched unless the topic sets its own.
-	 */
-	TopicSettings forCallbacks(String topic) {
-		TopicSettings.Builder settings = defaults().toBuilder()
-			.concurrency(this.properties.getHttp().getMaxConcurrency())
-			.prefetch(0);
-		DelayQueueProperties.Topic overrides = this.properties.getTopics().get(topic);
-		if (overrides != null) {
-			apply(overrides, settings);
-		}
-		return checked("delayqueue.topics[" + topic + "]", settings::build);
-	}
-
 	private static void apply(DelayQueueProperties.Topic topic, TopicSettings.Builder settings) {
 		PropertyMapper map = PropertyMapper.get();
 		DelayQueueProperties.TopicRetry retry = topic.getRetry();

@@ -27,19 +27,7 @@ final class PropertiesTopicSettingsResolver implements TopicSettingsResolver {
 
 	@Override
 	public TopicSettings resolve(String topic, TopicSettings annotated) {
-		return customize(topic, this.mapper.forTopic(topic, annotated));
-	}
-
-	/**
-	 * Returns the settings of a topic's callback lane.
-	 * @param topic the topic
-	 * @return the settings
-	 */
-	TopicSettings forCallbacks(String topic) {
-		return customize(topic, this.mapper.forCallbacks(topic));
-	}
-
-	private TopicSettings customize(String topic, TopicSettings settings) {
+		TopicSettings settings = this.mapper.forTopic(topic, annotated);
 		for (TopicSettingsCustomizer customizer : this.customizers) {
 			settings = customizer.customize(topic, settings);
 		}
