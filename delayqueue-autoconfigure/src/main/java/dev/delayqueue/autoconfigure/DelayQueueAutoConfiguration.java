@@ -74,8 +74,10 @@ public final class DelayQueueAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean(JobStore.class)
-	RedisJobStore delayQueueJobStore(RedisConnectionFactory connectionFactory, JobKeys keys) {
-		return new RedisJobStore(new StringRedisTemplate(connectionFactory), keys);
+	RedisJobStore delayQueueJobStore(RedisConnectionFactory connectionFactory, JobKeys keys,
+			DelayQueueProperties properties) {
+		return new RedisJobStore(new StringRedisTemplate(connectionFactory), keys,
+				new DelayQueuePropertiesMapper(properties).partitionCounts());
 	}
 
 	@Bean

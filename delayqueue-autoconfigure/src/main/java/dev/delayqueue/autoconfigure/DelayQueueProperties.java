@@ -619,6 +619,13 @@ public class DelayQueueProperties {
 		 */
 		private List<Class<? extends Throwable>> noRetryFor = new ArrayList<>();
 
+		/**
+		 * How many partitions new jobs of the topic are spread over, by job id (1 to 1024). Each partition is its own
+		 * hash tag, so on Redis Cluster a topic's partitions land on different slots and masters; workers claim from
+		 * every partition. Jobs already scheduled stay in their partition when the count changes.
+		 */
+		private @Nullable Integer partitions;
+
 		private final TopicRetry retry = new TopicRetry();
 
 		public @Nullable Integer getConcurrency() {
@@ -651,6 +658,14 @@ public class DelayQueueProperties {
 
 		public void setNoRetryFor(List<Class<? extends Throwable>> noRetryFor) {
 			this.noRetryFor = noRetryFor;
+		}
+
+		public @Nullable Integer getPartitions() {
+			return this.partitions;
+		}
+
+		public void setPartitions(@Nullable Integer partitions) {
+			this.partitions = partitions;
 		}
 
 		public TopicRetry getRetry() {

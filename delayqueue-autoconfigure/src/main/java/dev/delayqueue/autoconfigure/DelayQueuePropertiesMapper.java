@@ -1,8 +1,13 @@
 package dev.delayqueue.autoconfigure;
 
+import java.util.HashMap;
+import java.util.Map;
+import java.util.function.ToIntFunction;
+
 import java.util.function.Supplier;
 
 import dev.delayqueue.http.CallbackSettings;
+import dev.delayqueue.redis.RedisJobStore;
 import dev.delayqueue.worker.TopicSettings;
 import dev.delayqueue.worker.WorkerSettings;
 
@@ -50,6 +55,25 @@ final class DelayQueuePropertiesMapper {
 			.jitter(retry.getJitter())
 			.noRetryFor(defaults.getNoRetryFor())
 			.build());
+	}
+
+	/**
+	 * The partition count of each topic from {@code delayqueue.topics.<topic>.partitions}, 1 for any other topic.
+	 * Checked here, so a bad count fails the startup rather than the first job.
+	 */
+	ToIntFunction<String> partitionCounts() {
+		Map<String, Integer> counts = new HashMap<>();
+		this.properties.getTopics().forEach((topic, settings) -> {
+			Integer count = settings.getPartitions();
+			if (count != null) {
+				if (count < 1 || count > RedisJobStore.MAX_PARTITIONS) {
+					throw new InvalidConfigurationPropertyValueException("delayqueue.topics[" + topic + "].partitions",
+							count, "must be between 1 and " + RedisJobStore.MAX_PARTITIONS);
+				}
+				counts.put(topic, count);
+			}
+		});
+		return (topic) -> counts.getOrDefault(topic, 1);
 	}
 
 	/** Applies {@code delayqueue.topics.<topic>.*} on top of a handler's settings. */

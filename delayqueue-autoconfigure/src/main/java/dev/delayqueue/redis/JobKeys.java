@@ -1,22 +1,27 @@
 package dev.delayqueue.redis;
 
-import dev.delayqueue.JobNames;
+import java.util.List;
+
 import dev.delayqueue.store.Lane;
+import dev.delayqueue.store.TopicPartition;
 
 /**
- * The Redis key layout. Every key of a topic carries the topic as its hash tag, so each script touches a single
- * Redis Cluster slot:
+ * The Redis key layout. Every key of a topic partition carries the partition as its hash tag ({@code {topic}} for
+ * partition 0, {@code {topic#n}} for partition n), so each script touches a single Redis Cluster slot and the
+ * partitions of one topic spread over the cluster's slots:
  * <pre>
- * {prefix}:{{topic}}:due        sorted set: id → due time (ms), pending jobs for local handlers
- * {prefix}:{{topic}}:due:http   sorted set: id → due time (ms), pending jobs with an HTTP callback
- * {prefix}:{{topic}}:inflight   sorted set: id → lease end (ms), jobs being delivered (both lanes)
- * {prefix}:{{topic}}:dead       sorted set: id → time of death (ms)
- * {prefix}:{{topic}}:job:{id}   hash: the job (body, due, attempts, state, lease token, callback, ...)
- * {prefix}:topics               set: every topic ever scheduled (discovery only)
- * {prefix}:topics:http          set: every topic ever given a job with a callback (discovery by dispatchers)
- * {prefix}:wake                 pub/sub channel: "topic dueMillis lane" when a job becomes the earliest of its lane
+ * {prefix}:{tag}:due          sorted set: id → due time (ms), pending jobs for local handlers
+ * {prefix}:{tag}:due:http     sorted set: id → due time (ms), pending jobs with an HTTP callback
+ * {prefix}:{tag}:inflight     sorted set: id → lease end (ms), jobs being delivered (both lanes)
+ * {prefix}:{tag}:dead         sorted set: id → time of death (ms)
+ * {prefix}:{tag}:job:{id}     hash: the job (body, due, attempts, state, lease token, callback, ...)
+ * {prefix}:topics             set: every topic ever scheduled (discovery only)
+ * {prefix}:topics:http        set: every topic ever given a job with a callback (discovery by dispatchers)
+ * {prefix}:partitions         hash: "topic#count" → 1 for each partition count other than 1 a topic was used with
+ * {prefix}:wake               pub/sub channel: "topic dueMillis lane partition" when a job becomes the earliest of
+ *                             its lane
  * </pre>
- * Topics cannot contain braces, so the hash tag and the key are unique for each {@code (topic, id)}.
+ * Topics cannot contain braces or {@code #}, so the hash tag and the key are unique for each {@code (topic, id)}.
  *
  * @param prefix the key prefix
  * @since 0.1.0
@@ -36,28 +41,29 @@ public record JobKeys(String prefix) {
 		}
 	}
 
-	String due(String topic) {
-		return topicKey(topic) + ":due";
+	String due(TopicPartition partition, Lane lane) {
+		return tagged(partition) + ((lane == Lane.HTTP) ? ":due:http" : ":due");
 	}
 
-	String due(String topic, Lane lane) {
-		return (lane == Lane.HTTP) ? due(topic) + ":http" : due(topic);
+	String inFlight(TopicPartition partition) {
+		return tagged(partition) + ":inflight";
 	}
 
-	String inFlight(String topic) {
-		return topicKey(topic) + ":inflight";
+	String dead(TopicPartition partition) {
+		return tagged(partition) + ":dead";
 	}
 
-	String dead(String topic) {
-		return topicKey(topic) + ":dead";
+	String job(TopicPartition partition, String id) {
+		return tagged(partition) + ":job:" + id;
 	}
 
-	String jobPrefix(String topic) {
-		return topicKey(topic) + ":job:";
-	}
-
-	String job(String topic, String id) {
-		return jobPrefix(topic) + id;
+	/**
+	 * The four sorted sets of a partition, in the order every script takes them: KEYS[1] local due set, KEYS[2] HTTP
+	 * due set, KEYS[3] in-flight set, KEYS[4] dead set.
+	 */
+	List<String> sets(TopicPartition partition) {
+		String tagged = tagged(partition);
+		return List.of(tagged + ":due", tagged + ":due:http", tagged + ":inflight", tagged + ":dead");
 	}
 
 	String topics() {
@@ -68,6 +74,10 @@ public record JobKeys(String prefix) {
 		return (lane == Lane.HTTP) ? topics() + ":http" : topics();
 	}
 
+	String partitionCounts() {
+		return this.prefix + ":partitions";
+	}
+
 	/**
 	 * Returns the pub/sub channel on which the store announces new earliest due times.
 	 * @return the channel name
@@ -76,8 +86,10 @@ public record JobKeys(String prefix) {
 		return this.prefix + ":wake";
 	}
 
-	private String topicKey(String topic) {
-		return this.prefix + ":{" + JobNames.checkTopic(topic) + "}";
+	private String tagged(TopicPartition partition) {
+		String tag = (partition.partition() == 0) ? partition.topic()
+				: partition.topic() + "#" + partition.partition();
+		return this.prefix + ":{" + tag + "}";
 	}
 
 }

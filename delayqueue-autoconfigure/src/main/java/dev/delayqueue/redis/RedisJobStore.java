@@ -3,13 +3,17 @@ package dev.delayqueue.redis;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+import java.util.function.ToIntFunction;
 
 import org.jspecify.annotations.Nullable;
 
@@ -24,10 +28,12 @@ import dev.delayqueue.store.Lane;
 import dev.delayqueue.store.Lease;
 import dev.delayqueue.store.Outcome;
 import dev.delayqueue.store.StoredJob;
+import dev.delayqueue.store.TopicPartition;
 
 import org.springframework.dao.DataAccessException;
 import org.springframework.data.redis.core.RedisCallback;
 import org.springframework.data.redis.core.StringRedisTemplate;
+import org.springframework.data.redis.core.ZSetOperations.TypedTuple;
 import org.springframework.data.redis.core.script.RedisScript;
 
 /**
@@ -44,6 +50,9 @@ public class RedisJobStore implements JobStore {
 	 * fails calls within it.
 	 */
 	public static final Duration DEFAULT_COMMAND_TIMEOUT = Duration.ofSeconds(5);
+
+	/** Most partitions a topic may have. */
+	public static final int MAX_PARTITIONS = 1024;
 
 	private static final RedisScript<List> SCHEDULE = LuaScripts.load("schedule", List.class);
 
@@ -65,18 +74,33 @@ public class RedisJobStore implements JobStore {
 
 	private final JobKeys keys;
 
-	private final Set<String> registeredTopics = ConcurrentHashMap.newKeySet();
+	private final PartitionCounts partitions;
 
-	private final Set<String> registeredHttpTopics = ConcurrentHashMap.newKeySet();
+	private final TopicRegistry registry;
+
+	/** Candidates the last claim of each partition and lane saw due, for the next claim (look-ahead). */
+	private final Map<String, Candidates> lookAhead = new ConcurrentHashMap<>();
+
+	/**
+	 * Creates a store whose topics have one partition each.
+	 * @param redis a template on the application's connection factory
+	 * @param keys the key layout
+	 */
+	public RedisJobStore(StringRedisTemplate redis, JobKeys keys) {
+		this(redis, keys, (topic) -> 1);
+	}
 
 	/**
 	 * Creates a store.
 	 * @param redis a template on the application's connection factory
 	 * @param keys the key layout
+	 * @param partitionCounts the partition count this instance schedules new jobs of each topic with (at least 1)
 	 */
-	public RedisJobStore(StringRedisTemplate redis, JobKeys keys) {
+	public RedisJobStore(StringRedisTemplate redis, JobKeys keys, ToIntFunction<String> partitionCounts) {
 		this.redis = redis;
 		this.keys = keys;
+		this.partitions = new PartitionCounts(redis, keys, partitionCounts);
+		this.registry = new TopicRegistry(redis, keys);
 	}
 
 	/**
@@ -89,11 +113,72 @@ public class RedisJobStore implements JobStore {
 
 	@Override
 	public List<ScheduleResult> schedule(String topic, List<StoredJob> jobs, boolean ifAbsent, long now) {
-		registerTopic(topic, jobs.stream().anyMatch((job) -> job.lane() == Lane.HTTP));
-		List<String> args = new ArrayList<>(6 + jobs.size() * 8);
-		args.addAll(List.of(this.keys.jobPrefix(topic), Long.toString(now), ifAbsent ? "nx" : "replace",
-				this.keys.wakeChannel(), topic, Integer.toString(jobs.size())));
+		this.registry.register(topic, jobs.stream().anyMatch((job) -> job.lane() == Lane.HTTP));
+		Map<TopicPartition, List<Integer>> byPartition = new LinkedHashMap<>();
+		List<TopicPartition> targets = targets(topic, jobs);
+		for (int i = 0; i < jobs.size(); i++) {
+			byPartition.computeIfAbsent(targets.get(i), (p) -> new ArrayList<>()).add(i);
+		}
+		ScheduleResult[] results = new ScheduleResult[jobs.size()];
+		for (Map.Entry<TopicPartition, List<Integer>> entry : byPartition.entrySet()) {
+			List<StoredJob> part = entry.getValue().stream().map(jobs::get).toList();
+			List<ScheduleResult> partResults = schedulePartition(entry.getKey(), part, ifAbsent, now);
+			for (int k = 0; k < part.size(); k++) {
+				results[entry.getValue().get(k)] = partResults.get(k);
+			}
+		}
+		return List.of(results);
+	}
+
+	/**
+	 * The partition each job is written to: where a job of that id already is (a job stays in the partition it was
+	 * created in), else its partition under this instance's count.
+	 */
+	private List<TopicPartition> targets(String topic, List<StoredJob> jobs) {
+		List<List<TopicPartition>> places = new ArrayList<>(jobs.size());
+		boolean elsewhere = false;
 		for (StoredJob job : jobs) {
+			List<TopicPartition> locations = this.partitions.locations(topic, job.id(), false);
+			places.add(locations);
+			elsewhere |= locations.size() > 1;
+		}
+		List<TopicPartition> targets = new ArrayList<>(jobs.size());
+		if (!elsewhere) {
+			places.forEach((locations) -> targets.add(locations.get(0)));
+			return targets;
+		}
+		List<String> probes = new ArrayList<>();
+		for (int i = 0; i < jobs.size(); i++) {
+			for (TopicPartition location : places.get(i).subList(1, places.get(i).size())) {
+				probes.add(this.keys.job(location, jobs.get(i).id()));
+			}
+		}
+		List<Object> exists = this.redis.executePipelined((RedisCallback<Object>) (connection) -> {
+			probes.forEach((key) -> connection.keyCommands().exists(bytes(key)));
+			return null;
+		});
+		int probe = 0;
+		for (int i = 0; i < jobs.size(); i++) {
+			TopicPartition target = places.get(i).get(0);
+			for (TopicPartition location : places.get(i).subList(1, places.get(i).size())) {
+				if (Boolean.TRUE.equals(exists.get(probe++)) && target == places.get(i).get(0)) {
+					target = location;
+				}
+			}
+			targets.add(target);
+		}
+		return targets;
+	}
+
+	private List<ScheduleResult> schedulePartition(TopicPartition partition, List<StoredJob> jobs, boolean ifAbsent,
+			long now) {
+		List<String> keys = new ArrayList<>(4 + jobs.size());
+		keys.addAll(this.keys.sets(partition));
+		List<String> args = new ArrayList<>(7 + jobs.size() * 8);
+		args.addAll(announceArgs(partition));
+		args.addAll(List.of(Long.toString(now), ifAbsent ? "nx" : "replace", Integer.toString(jobs.size())));
+		for (StoredJob job : jobs) {
+			keys.add(this.keys.job(partition, job.id()));
 			List<String> fields = JobFields.write(job);
 			args.add(job.id());
 			args.add(Long.toString(job.dueAt()));
@@ -101,7 +186,7 @@ public class RedisJobStore implements JobStore {
 			args.add(Integer.toString(fields.size() / 2));
 			args.addAll(fields);
 		}
-		List<?> codes = execute(SCHEDULE, scriptKeys(topic), args);
+		List<?> codes = execute(SCHEDULE, keys, args);
 		List<ScheduleResult> results = new ArrayList<>(codes.size());
 		for (Object code : codes) {
 			results.add(switch (((Number) code).intValue()) {
@@ -115,39 +200,89 @@ public class RedisJobStore implements JobStore {
 		return results;
 	}
 
+	/**
+	 * {@inheritDoc}
+	 * <p>
+	 * Every key the claim script touches is declared, so it needs the candidates' ids before it runs: the previous
+	 * claim of the partition and lane returned them (look-ahead); without them a first call claims nothing and
+	 * returns them, and a second call claims. So a busy lane takes one call per batch, an idle one a read-only call.
+	 */
 	@Override
-	public ClaimResult claim(String topic, Lane lane, long now, int limit, long leaseMillis, String tokenBase) {
-		List<?> result = execute(CLAIM, scriptKeys(topic),
-				List.of(this.keys.jobPrefix(topic), Long.toString(now), Integer.toString(limit),
-						Long.toString(leaseMillis), tokenBase, this.keys.wakeChannel(), topic, lane.wireName()));
-		List<String> expired = strings(result.get(0));
+	public ClaimResult claim(TopicPartition partition, Lane lane, long now, int limit, long leaseMillis,
+			String tokenBase) {
+		String hintKey = partition + "\n" + lane.wireName();
+		Candidates hint = this.lookAhead.remove(hintKey);
+		List<String> expired = new ArrayList<>();
+		List<?> result = claimCall(partition, lane, now, limit, leaseMillis, tokenBase, hint);
+		if (hint == null && ((List<?>) result.get(1)).isEmpty()) {
+			Candidates found = candidates(result);
+			if (!found.isEmpty()) {
+				expired.addAll(strings(result.get(0)));
+				result = claimCall(partition, lane, now, limit, leaseMillis, tokenBase, found);
+			}
+		}
+		expired.addAll(strings(result.get(0)));
+		Candidates next = candidates(result);
+		if (!next.isEmpty()) {
+			this.lookAhead.put(hintKey, next);
+		}
 		List<?> rawJobs = (List<?>) result.get(1);
 		List<ClaimedJob> jobs = new ArrayList<>(rawJobs.size() / 2);
 		for (int i = 0; i + 1 < rawJobs.size(); i += 2) {
 			Map<String, String> fields = toMap(rawJobs.get(i + 1));
-			DelayedJob job = JobFields.read(topic, (String) rawJobs.get(i), fields);
-			jobs.add(new ClaimedJob(job, fields.get("token"), Long.parseLong(fields.get("lease"))));
+			DelayedJob job = JobFields.read(partition.topic(), (String) rawJobs.get(i), fields);
+			jobs.add(new ClaimedJob(partition, job, fields.get("token"), Long.parseLong(fields.get("lease"))));
 		}
 		return new ClaimResult(expired, jobs, score(result.get(2)), score(result.get(3)));
 	}
 
-	@Override
-	public List<String> complete(String topic, List<Lease> leases) {
-		List<String> args = new ArrayList<>(1 + leases.size() * 2);
-		args.add(this.keys.jobPrefix(topic));
-		for (Lease lease : leases) {
-			args.add(lease.id());
-			args.add(lease.token());
+	private List<?> claimCall(TopicPartition partition, Lane lane, long now, int limit, long leaseMillis,
+			String tokenBase, @Nullable Candidates candidates) {
+		List<String> expired = (candidates != null) ? candidates.expired() : List.of();
+		List<String> due = (candidates != null) ? candidates.due() : List.of();
+		List<String> keys = new ArrayList<>(4 + expired.size() + due.size());
+		keys.addAll(this.keys.sets(partition));
+		List<String> args = new ArrayList<>(10 + expired.size() + due.size());
+		args.addAll(announceArgs(partition));
+		args.addAll(List.of(Long.toString(now), Integer.toString(limit), Long.toString(leaseMillis), tokenBase,
+				lane.wireName(), Integer.toString(expired.size())));
+		for (String id : expired) {
+			keys.add(this.keys.job(partition, id));
+			args.add(id);
 		}
-		return strings(execute(COMPLETE, scriptKeys(topic), args));
+		for (String id : due) {
+			keys.add(this.keys.job(partition, id));
+			args.add(id);
+		}
+		return execute(CLAIM, keys, args);
+	}
+
+	private static Candidates candidates(List<?> claimResult) {
+		return new Candidates(strings(claimResult.get(5)), strings(claimResult.get(4)));
 	}
 
 	@Override
-	public List<String> fail(String topic, Lane lane, List<Outcome> outcomes, long now) {
-		List<String> args = new ArrayList<>(5 + outcomes.size() * 5);
-		args.addAll(List.of(this.keys.jobPrefix(topic), Long.toString(now), this.keys.wakeChannel(), topic,
-				lane.wireName()));
+	public List<String> complete(TopicPartition partition, List<Lease> leases) {
+		List<String> keys = new ArrayList<>(4 + leases.size());
+		keys.addAll(this.keys.sets(partition));
+		List<String> args = new ArrayList<>(leases.size() * 2);
+		for (Lease lease : leases) {
+			keys.add(this.keys.job(partition, lease.id()));
+			args.add(lease.id());
+			args.add(lease.token());
+		}
+		return strings(execute(COMPLETE, keys, args));
+	}
+
+	@Override
+	public List<String> fail(TopicPartition partition, Lane lane, List<Outcome> outcomes, long now) {
+		List<String> keys = new ArrayList<>(4 + outcomes.size());
+		keys.addAll(this.keys.sets(partition));
+		List<String> args = new ArrayList<>(6 + outcomes.size() * 5);
+		args.addAll(announceArgs(partition));
+		args.addAll(List.of(Long.toString(now), lane.wireName()));
 		for (Outcome outcome : outcomes) {
+			keys.add(this.keys.job(partition, outcome.lease().id()));
 			args.add(outcome.lease().id());
 			args.add(outcome.lease().token());
 			// next due (-1 for dead), attempt refund, error text
@@ -161,63 +296,100 @@ public class RedisJobStore implements JobStore {
 				args.addAll(List.of(Long.toString(release.dueAt()), "1", ""));
 			}
 		}
-		return strings(execute(FAIL, scriptKeys(topic), args));
+		return strings(execute(FAIL, keys, args));
 	}
 
 	@Override
-	public List<String> extend(String topic, List<Lease> leases, long leaseEnd) {
-		List<String> args = new ArrayList<>(2 + leases.size() * 2);
-		args.add(this.keys.jobPrefix(topic));
+	public List<String> extend(TopicPartition partition, List<Lease> leases, long leaseEnd) {
+		List<String> keys = new ArrayList<>(4 + leases.size());
+		keys.addAll(this.keys.sets(partition));
+		List<String> args = new ArrayList<>(1 + leases.size() * 2);
 		args.add(Long.toString(leaseEnd));
 		for (Lease lease : leases) {
+			keys.add(this.keys.job(partition, lease.id()));
 			args.add(lease.id());
 			args.add(lease.token());
 		}
-		return strings(execute(EXTEND, scriptKeys(topic), args));
+		return strings(execute(EXTEND, keys, args));
 	}
 
 	@Override
 	public Optional<JobState> cancel(String topic, String id) {
-		String state = this.redis.execute(CANCEL, scriptKeys(topic), this.keys.jobPrefix(topic), id);
-		return Optional.ofNullable(state).map(RedisJobStore::state);
+		return byId(topic, id, (partition) -> this.redis.execute(CANCEL, jobKeys(partition, id), id))
+			.map(RedisJobStore::state);
 	}
 
 	@Override
 	public Optional<JobState> reschedule(String topic, String id, long dueAt, @Nullable JobState requiredState,
 			long now) {
-		String state = this.redis.execute(RESCHEDULE, scriptKeys(topic), this.keys.jobPrefix(topic), id,
-				Long.toString(dueAt), Long.toString(now), this.keys.wakeChannel(), topic,
-				(requiredState != null) ? stored(requiredState) : "");
-		return Optional.ofNullable(state).map(RedisJobStore::state);
+		return byId(topic, id, (partition) -> {
+			List<String> args = new ArrayList<>(announceArgs(partition));
+			args.addAll(List.of(Long.toString(now), id, Long.toString(dueAt),
+					(requiredState != null) ? stored(requiredState) : ""));
+			return this.redis.execute(RESCHEDULE, jobKeys(partition, id), args.toArray());
+		}).map(RedisJobStore::state);
 	}
 
 	@Override
 	public Optional<DelayedJob> get(String topic, String id) {
-		Map<Object, Object> fields = this.redis.opsForHash().entries(this.keys.job(topic, id));
-		if (fields.isEmpty()) {
-			return Optional.empty();
+		return byId(topic, id, (partition) -> {
+			Map<Object, Object> fields = this.redis.opsForHash().entries(this.keys.job(partition, id));
+			return fields.isEmpty() ? null : JobFields.read(topic, id, stringMap(fields));
+		});
+	}
+
+	/**
+	 * Runs an operation on the partitions that may hold the job until one finds it (returns non-null): its
+	 * partition under this instance's count first, then under the topic's other counts.
+	 */
+	private <T> Optional<T> byId(String topic, String id, Function<TopicPartition, @Nullable T> operation) {
+		for (boolean afterMiss : new boolean[] { false, true }) {
+			for (TopicPartition partition : this.partitions.locations(topic, id, afterMiss)) {
+				T found = operation.apply(partition);
+				if (found != null) {
+					return Optional.of(found);
+				}
+			}
 		}
-		return Optional.of(JobFields.read(topic, id, stringMap(fields)));
+		return Optional.empty();
 	}
 
 	@Override
 	public List<DelayedJob> dead(String topic, long offset, int limit) {
-		Set<String> ids = this.redis.opsForZSet().range(this.keys.dead(topic), offset, offset + limit - 1);
-		if (ids == null || ids.isEmpty()) {
-			return List.of();
-		}
-		List<String> idList = List.copyOf(ids);
-		List<Object> hashes = this.redis.executePipelined((RedisCallback<Object>) (connection) -> {
-			for (String id : idList) {
-				connection.hashCommands().hGetAll(bytes(this.keys.job(topic, id)));
+		List<TopicPartition> all = this.partitions.all(topic);
+		// the first offset + limit of each partition, merged by time of death
+		List<Object> ranges = this.redis.executePipelined((RedisCallback<Object>) (connection) -> {
+			for (TopicPartition partition : all) {
+				connection.zSetCommands().zRangeWithScores(bytes(this.keys.dead(partition)), 0, offset + limit - 1);
 			}
 			return null;
 		}, this.redis.getStringSerializer());
-		List<DelayedJob> jobs = new ArrayList<>(idList.size());
-		for (int i = 0; i < idList.size(); i++) {
+		record Dead(TopicPartition partition, String id, double died) {
+		}
+		List<Dead> merged = new ArrayList<>();
+		for (int p = 0; p < all.size(); p++) {
+			for (Object tuple : (Iterable<?>) ranges.get(p)) {
+				TypedTuple<?> typed = (TypedTuple<?>) tuple;
+				merged.add(new Dead(all.get(p), (String) typed.getValue(), typed.getScore()));
+			}
+		}
+		merged.sort(Comparator.comparingDouble(Dead::died));
+		List<Dead> page = merged.subList((int) Math.min(offset, merged.size()),
+				(int) Math.min(offset + limit, merged.size()));
+		if (page.isEmpty()) {
+			return List.of();
+		}
+		List<Object> hashes = this.redis.executePipelined((RedisCallback<Object>) (connection) -> {
+			for (Dead dead : page) {
+				connection.hashCommands().hGetAll(bytes(this.keys.job(dead.partition(), dead.id())));
+			}
+			return null;
+		}, this.redis.getStringSerializer());
+		List<DelayedJob> jobs = new ArrayList<>(page.size());
+		for (int i = 0; i < page.size(); i++) {
 			Map<String, String> fields = stringMap((Map<?, ?>) hashes.get(i));
 			if (!fields.isEmpty()) {
-				jobs.add(JobFields.read(topic, idList.get(i), fields));
+				jobs.add(JobFields.read(topic, page.get(i).id(), fields));
 			}
 		}
 		return jobs;
@@ -225,55 +397,78 @@ public class RedisJobStore implements JobStore {
 
 	@Override
 	public long purge(String topic, List<String> ids) {
-		List<String> args = new ArrayList<>(1 + ids.size());
-		args.add(this.keys.jobPrefix(topic));
-		args.addAll(ids);
-		Long purged = this.redis.execute(PURGE, scriptKeys(topic), args.toArray());
-		return (purged != null) ? purged : 0;
+		Map<TopicPartition, List<String>> byPartition = new LinkedHashMap<>();
+		for (String id : ids) {
+			for (TopicPartition partition : this.partitions.locations(topic, id, false)) {
+				byPartition.computeIfAbsent(partition, (p) -> new ArrayList<>()).add(id);
+			}
+		}
+		long purged = 0;
+		for (Map.Entry<TopicPartition, List<String>> entry : byPartition.entrySet()) {
+			List<String> keys = new ArrayList<>(this.keys.sets(entry.getKey()));
+			entry.getValue().forEach((id) -> keys.add(this.keys.job(entry.getKey(), id)));
+			Long count = this.redis.execute(PURGE, keys, entry.getValue().toArray());
+			purged += (count != null) ? count : 0;
+		}
+		return purged;
 	}
 
 	@Override
 	public TopicStats stats(String topic) {
+		List<TopicPartition> all = this.partitions.all(topic);
 		List<Object> counts = this.redis.executePipelined((RedisCallback<Object>) (connection) -> {
-			connection.zSetCommands().zCard(bytes(this.keys.due(topic)));
-			connection.zSetCommands().zCard(bytes(this.keys.due(topic, Lane.HTTP)));
-			connection.zSetCommands().zCard(bytes(this.keys.inFlight(topic)));
-			connection.zSetCommands().zCard(bytes(this.keys.dead(topic)));
+			for (TopicPartition partition : all) {
+				for (String set : this.keys.sets(partition)) {
+					connection.zSetCommands().zCard(bytes(set));
+				}
+			}
 			return null;
 		});
-		return new TopicStats(topic, (Long) counts.get(0) + (Long) counts.get(1), (Long) counts.get(2),
-				(Long) counts.get(3));
+		long pending = 0;
+		long inFlight = 0;
+		long dead = 0;
+		for (int i = 0; i < counts.size(); i += 4) {
+			pending += (Long) counts.get(i) + (Long) counts.get(i + 1);
+			inFlight += (Long) counts.get(i + 2);
+			dead += (Long) counts.get(i + 3);
+		}
+		return new TopicStats(topic, pending, inFlight, dead);
 	}
 
 	@Override
 	public Set<String> topics(Lane lane) {
-		Set<String> topics = this.redis.opsForSet().members(this.keys.topics(lane));
-		return (topics != null) ? topics : Set.of();
+		return this.registry.topics(lane);
 	}
 
-	private void registerTopic(String topic, boolean http) {
-		if (!this.registeredTopics.contains(topic)) {
-			this.redis.opsForSet().add(this.keys.topics(), topic);
-			this.registeredTopics.add(topic);
-		}
-		if (http && !this.registeredHttpTopics.contains(topic)) {
-			this.redis.opsForSet().add(this.keys.topics(Lane.HTTP), topic);
-			this.registeredHttpTopics.add(topic);
-		}
+	@Override
+	public List<TopicPartition> partitions(String topic) {
+		return this.partitions.all(topic);
 	}
 
-	/**
-	 * The keys every script takes, in this order: KEYS[1] local due set, KEYS[2] HTTP due set, KEYS[3] in-flight set,
-	 * KEYS[4] dead set. ARGV[1] of every script is {@link JobKeys#jobPrefix the job key prefix}.
-	 */
-	private List<String> scriptKeys(String topic) {
-		return List.of(this.keys.due(topic, Lane.LOCAL), this.keys.due(topic, Lane.HTTP), this.keys.inFlight(topic),
-				this.keys.dead(topic));
+	/** The four sets of a partition and one job's hash: the keys of a script about one job. */
+	private List<String> jobKeys(TopicPartition partition, String id) {
+		List<String> keys = new ArrayList<>(this.keys.sets(partition));
+		keys.add(this.keys.job(partition, id));
+		return keys;
+	}
+
+	/** ARGV[1] to ARGV[4] of the scripts that announce: wake channel, publish command, topic, partition. */
+	private List<String> announceArgs(TopicPartition partition) {
+		return List.of(this.keys.wakeChannel(), "PUBLISH", partition.topic(), Integer.toString(partition.partition()));
 	}
 
 	private List<?> execute(RedisScript<List> script, List<String> keys, List<String> args) {
 		List<?> result = this.redis.execute(script, keys, args.toArray());
 		return (result != null) ? result : List.of();
+	}
+
+	/** Ids a claim may find: jobs whose lease may have run out and jobs that may be due. */
+	private record Candidates(List<String> expired, List<String> due) {
+
+		boolean isEmpty() {
+			return this.expired.isEmpty() && this.due.isEmpty();
+		}
+
 	}
 
 	static JobState state(String stored) {

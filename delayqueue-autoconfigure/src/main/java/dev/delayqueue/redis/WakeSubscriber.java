@@ -11,6 +11,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import dev.delayqueue.store.Lane;
+import dev.delayqueue.store.TopicPartition;
 import dev.delayqueue.store.WakeSource;
 
 import org.springframework.core.NestedExceptionUtils;
@@ -119,8 +120,10 @@ public class WakeSubscriber implements WakeSource {
 			String text = new String(message.getBody(), StandardCharsets.UTF_8);
 			String[] parts = text.split(" ");
 			try {
-				onWake.onWake(parts[0], (parts.length > 2) ? Lane.fromWireName(parts[2]) : Lane.LOCAL,
-						Long.parseLong(parts[1]));
+				// "topic dueMillis lane partition"; messages of older versions end after the topic or the lane
+				int partition = (parts.length > 3) ? Integer.parseInt(parts[3]) : 0;
+				onWake.onWake(new TopicPartition(parts[0], partition),
+						(parts.length > 2) ? Lane.fromWireName(parts[2]) : Lane.LOCAL, Long.parseLong(parts[1]));
 			}
 			catch (RuntimeException ex) {
 				logger.debug("Ignoring malformed wake message '{}'", text, ex);

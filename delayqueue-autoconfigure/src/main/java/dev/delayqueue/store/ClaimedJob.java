@@ -5,12 +5,13 @@ import dev.delayqueue.DelayedJob;
 /**
  * A job claimed by a worker, with the lease that proves the claim to later operations.
  *
+ * @param partition the partition the job was claimed from
  * @param job the job, in state {@code IN_FLIGHT}, {@code attempts} counting this attempt
  * @param token the lease token
  * @param leaseEnd when the lease ends unless extended (epoch ms)
  * @since 0.1.0
  */
-public record ClaimedJob(DelayedJob job, String token, long leaseEnd) {
+public record ClaimedJob(TopicPartition partition, DelayedJob job, String token, long leaseEnd) {
 
 	/**
 	 * Returns the claim as the store's other operations take it.

@@ -23,7 +23,8 @@ import dev.delayqueue.TopicStats;
 public interface JobStore {
 
 	/**
-	 * Creates or replaces jobs of one topic, atomically for the whole batch.
+	 * Creates or replaces jobs of one topic, atomically for the jobs of each partition. A job that exists is
+	 * replaced where it is.
 	 * @param topic the topic
 	 * @param jobs the jobs, ids unique within the batch
 	 * @param ifAbsent whether to leave existing jobs alone
@@ -34,7 +35,7 @@ public interface JobStore {
 
 	/**
 	 * Makes jobs whose lease ran out due again (in their own lane), then claims due jobs of one lane under a lease.
-	 * @param topic the topic
+	 * @param partition the topic partition
 	 * @param lane the lane to claim from
 	 * @param now the current time (epoch ms); jobs due at or before it are claimed
 	 * @param limit the most jobs to claim (and to recover from expired leases)
@@ -42,34 +43,34 @@ public interface JobStore {
 	 * @param tokenBase a value unique to this call, the base of each job's lease token
 	 * @return what was claimed and when the next job is due
 	 */
-	ClaimResult claim(String topic, Lane lane, long now, int limit, long leaseMillis, String tokenBase);
+	ClaimResult claim(TopicPartition partition, Lane lane, long now, int limit, long leaseMillis, String tokenBase);
 
 	/**
 	 * Deletes jobs whose delivery succeeded.
-	 * @param topic the topic
+	 * @param partition the partition they were claimed from
 	 * @param leases the claims
 	 * @return ids whose token no longer matched: left as they are
 	 */
-	List<String> complete(String topic, List<Lease> leases);
+	List<String> complete(TopicPartition partition, List<Lease> leases);
 
 	/**
 	 * Records attempts that did not succeed: each job is pending again at its next attempt time, or dead.
-	 * @param topic the topic
+	 * @param partition the partition they were claimed from
 	 * @param lane the lane the jobs were claimed from
 	 * @param outcomes the outcomes
 	 * @param now the current time (epoch ms)
 	 * @return ids whose token no longer matched: left as they are
 	 */
-	List<String> fail(String topic, Lane lane, List<Outcome> outcomes, long now);
+	List<String> fail(TopicPartition partition, Lane lane, List<Outcome> outcomes, long now);
 
 	/**
 	 * Extends the leases of jobs a live worker still holds.
-	 * @param topic the topic
+	 * @param partition the partition they were claimed from
 	 * @param leases the claims
 	 * @param leaseEnd the new lease end (epoch ms)
 	 * @return ids whose token no longer matched
 	 */
-	List<String> extend(String topic, List<Lease> leases, long leaseEnd);
+	List<String> extend(TopicPartition partition, List<Lease> leases, long leaseEnd);
 
 	/**
 	 * Deletes a job in any state.
@@ -130,5 +131,13 @@ public interface JobStore {
 	 * @return the topics
 	 */
 	Set<String> topics(Lane lane);
+
+	/**
+	 * Returns every partition that may hold jobs of a topic: those of its configured count and of any count it was
+	 * used with before. Workers claim from all of them.
+	 * @param topic the topic
+	 * @return the partitions, from 0
+	 */
+	List<TopicPartition> partitions(String topic);
 
 }

@@ -27,12 +27,12 @@ public interface WakeSource {
 	interface Listener {
 
 		/**
-		 * Called when a job became the earliest of its topic and lane.
-		 * @param topic the topic
+		 * Called when a job became the earliest of its topic partition and lane.
+		 * @param partition the topic partition
 		 * @param lane the lane
 		 * @param due the new earliest due time (epoch ms)
 		 */
-		void onWake(String topic, Lane lane, long due);
+		void onWake(TopicPartition partition, Lane lane, long due);
 
 		/**
 		 * Called when the subscription is live again after a failure: announcements may have been missed.

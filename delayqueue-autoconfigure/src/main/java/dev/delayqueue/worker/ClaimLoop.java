@@ -3,6 +3,8 @@ package dev.delayqueue.worker;
 import java.time.Clock;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
@@ -18,13 +20,16 @@ import dev.delayqueue.store.ClaimedJob;
 import dev.delayqueue.store.JobStore;
 
 /**
- * The dispatcher thread: sleeps until the earliest known due time (or lease end) among the lanes, is woken early by
- * {@link #wake()}, and claims due jobs of each lane in batches, only as many as the lane has room for, handing each
- * to the {@link HandlerInvoker}. {@link WorkerSettings#pollInterval()} bounds every sleep as a safety net under the
- * wake-ups. A store error backs the lane off and never stops the loop.
+ * The dispatcher thread: sleeps until the earliest known due time (or lease end) among the lanes' partitions, is
+ * woken early by {@link #wake()}, and has due jobs of each partition claimed in batches, only as many as the lane
+ * has room for, handing each to the {@link HandlerInvoker}. {@link WorkerSettings#pollInterval()} bounds every sleep
+ * as a safety net under the wake-ups. The claims themselves run on the store threads, at most one per partition, so
+ * a partition whose Redis node is slow or gone (a master failing over) holds up only its own claims, never another
+ * partition's or topic's. A store error backs the partition off and never stops the loop.
  * <p>
- * Threads: {@link #run()} is the dispatcher thread, the only one that claims; {@link #wake()} and {@link #stop()}
- * may be called from any thread. {@link #wakeups} counts wake-ups so none is lost between a pass and its sleep.
+ * Threads: {@link #run()} is the dispatcher thread, the only one that starts claims; each claim runs on a store
+ * thread and wakes the loop when it ends. {@link #wake()} and {@link #stop()} may be called from any thread.
+ * {@link #wakeups} counts wake-ups so none is lost between a pass and its sleep.
  */
 final class ClaimLoop implements Runnable {
 
@@ -46,10 +51,12 @@ final class ClaimLoop implements Runnable {
 
 	private final LongConsumer beforePass;
 
+	private final Executor storeThreads;
+
 	private final String instanceId = UUID.randomUUID().toString().substring(0, 8);
 
-	/** Claim calls made; part of every lease token. Dispatcher thread only. */
-	private long claims;
+	/** Claim calls made; part of every lease token. */
+	private final AtomicLong claims = new AtomicLong();
 
 	private final AtomicLong wakeups = new AtomicLong();
 
@@ -67,9 +74,10 @@ final class ClaimLoop implements Runnable {
 	 * @param clock decides when a job is due
 	 * @param settings batch size and poll interval
 	 * @param beforePass called at the start of every pass with the current time (discovery of new lanes)
+	 * @param storeThreads runs the claims
 	 */
 	ClaimLoop(JobStore store, List<TopicLane> lanes, HandlerInvoker invoker, DelayQueueListener listener,
-			WorkerErrors errors, Clock clock, WorkerSettings settings, LongConsumer beforePass) {
+			WorkerErrors errors, Clock clock, WorkerSettings settings, LongConsumer beforePass, Executor storeThreads) {
 		this.store = store;
 		this.lanes = lanes;
 		this.invoker = invoker;
@@ -78,6 +86,7 @@ final class ClaimLoop implements Runnable {
 		this.clock = clock;
 		this.settings = settings;
 		this.beforePass = beforePass;
+		this.storeThreads = storeThreads;
 	}
 
 	/** Makes a sleeping loop pass again at once. */
@@ -89,10 +98,22 @@ final class ClaimLoop implements Runnable {
 		}
 	}
 
-	/** Ends the loop after the claim in progress, if any. */
+	/** Ends the loop; claims already handed to store threads run to their end. */
 	void stop() {
 		this.running = false;
 		wake();
+	}
+
+	/** Whether a claim of some partition is still running on a store thread. */
+	boolean claiming() {
+		for (TopicLane lane : this.lanes) {
+			for (LanePartition partition : lane.partitions) {
+				if (partition.claiming.get()) {
+					return true;
+				}
+			}
+		}
+		return false;
 	}
 
 	@Override
@@ -105,17 +126,24 @@ final class ClaimLoop implements Runnable {
 			long wakeAt = now + poll;
 			this.beforePass.accept(now);
 			for (TopicLane lane : this.lanes) {
-				if (!this.running) {
-					return;
-				}
-				if (lane.free() > 0 && now >= lane.backoffUntil
-						&& (lane.nextWork() <= now || now - lane.lastClaim >= poll)) {
-					claim(lane, now);
-					now = this.clock.millis();
-				}
-				if (lane.free() > 0) {
-					long next = Math.min(lane.nextWork(), lane.lastClaim + poll);
-					wakeAt = Math.min(wakeAt, Math.max(next, lane.backoffUntil));
+				List<LanePartition> partitions = lane.partitions;
+				int first = Math.floorMod(lane.rotation++, partitions.size());
+				for (int i = 0; i < partitions.size(); i++) {
+					if (!this.running) {
+						return;
+					}
+					LanePartition partition = partitions.get((first + i) % partitions.size());
+					if (partition.claiming.get()) {
+						continue;
+					}
+					if (lane.free() > 0 && now >= partition.backoffUntil
+							&& (partition.nextWork() <= now || now - partition.lastClaim >= poll)) {
+						claim(partition, now);
+					}
+					else if (lane.free() > 0) {
+						long next = Math.min(partition.nextWork(), partition.lastClaim + poll);
+						wakeAt = Math.min(wakeAt, Math.max(next, partition.backoffUntil));
+					}
 				}
 			}
 			long sleepMillis = wakeAt - this.clock.millis();
@@ -125,35 +153,57 @@ final class ClaimLoop implements Runnable {
 		}
 	}
 
-	private void claim(TopicLane lane, long now) {
-		lane.lastClaim = now;
-		lane.announced.set(Long.MAX_VALUE);
-		ClaimResult result;
+	/** Reserves room in the lane and hands the claim to a store thread. */
+	private void claim(LanePartition partition, long now) {
+		TopicLane lane = partition.lane;
+		int limit = Math.min(this.settings.batchSize(), lane.free());
+		partition.lastClaim = now;
+		partition.announced.set(Long.MAX_VALUE);
+		partition.claiming.set(true);
+		lane.busy.addAndGet(limit);
+		String tokenBase = this.instanceId + "-" + this.claims.incrementAndGet();
 		try {
-			result = this.store.claim(lane.topic, lane.lane, now, Math.min(this.settings.batchSize(), lane.free()),
-					lane.settings.lease().toMillis(), this.instanceId + "-" + (++this.claims));
+			this.storeThreads.execute(() -> runClaim(partition, now, limit, tokenBase));
+		}
+		catch (RejectedExecutionException ex) {
+			lane.busy.addAndGet(-limit);
+			partition.claiming.set(false);
+		}
+	}
+
+	/** Runs on a store thread. */
+	private void runClaim(LanePartition partition, long now, int limit, String tokenBase) {
+		TopicLane lane = partition.lane;
+		int claimed = 0;
+		try {
+			ClaimResult result = this.store.claim(partition.partition, lane.lane, now, limit,
+					lane.settings.lease().toMillis(), tokenBase);
+			if (partition.errorStreak > 0) {
+				logger.info("delayqueue worker for {} reached Redis again after {} failed claims", partition,
+						partition.errorStreak);
+				partition.errorStreak = 0;
+			}
+			partition.nextDue = Math.min(result.nextDue().orElse(Long.MAX_VALUE), partition.announced.get());
+			partition.nextLeaseEnd = result.nextLeaseEnd().orElse(Long.MAX_VALUE);
+			for (String id : result.expired()) {
+				this.listener.onLeaseExpired(lane.topic, id);
+			}
+			for (ClaimedJob job : result.jobs()) {
+				lane.leases.put(job.job().id(), job);
+				claimed++;
+				this.invoker.start(lane, job);
+			}
 		}
 		catch (RuntimeException ex) {
-			lane.errorStreak++;
-			long backoff = WorkerErrors.backoff(lane.errorStreak);
-			lane.backoffUntil = now + backoff;
-			this.errors.report(lane.topic, "claim jobs", lane.errorStreak, ex, backoff);
-			return;
+			partition.errorStreak++;
+			long backoff = WorkerErrors.backoff(partition.errorStreak);
+			partition.backoffUntil = this.clock.millis() + backoff;
+			this.errors.report(lane.topic, "claim jobs of " + partition, partition.errorStreak, ex, backoff);
 		}
-		if (lane.errorStreak > 0) {
-			logger.info("delayqueue worker for topic '{}' reached Redis again after {} failed claims", lane.topic,
-					lane.errorStreak);
-			lane.errorStreak = 0;
-		}
-		lane.nextDue = Math.min(result.nextDue().orElse(Long.MAX_VALUE), lane.announced.get());
-		lane.nextLeaseEnd = result.nextLeaseEnd().orElse(Long.MAX_VALUE);
-		for (String id : result.expired()) {
-			this.listener.onLeaseExpired(lane.topic, id);
-		}
-		for (ClaimedJob claimed : result.jobs()) {
-			lane.leases.put(claimed.job().id(), claimed.token());
-			lane.busy.incrementAndGet();
-			this.invoker.start(lane, claimed);
+		finally {
+			lane.busy.addAndGet(claimed - limit);
+			partition.claiming.set(false);
+			wake();
 		}
 	}
 

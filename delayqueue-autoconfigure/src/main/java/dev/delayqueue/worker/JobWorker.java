@@ -6,9 +6,11 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Function;
 import java.util.random.RandomGenerator;
@@ -21,6 +23,7 @@ import dev.delayqueue.JobNames;
 import dev.delayqueue.event.DelayQueueListener;
 import dev.delayqueue.store.JobStore;
 import dev.delayqueue.store.Lane;
+import dev.delayqueue.store.TopicPartition;
 import dev.delayqueue.store.WakeSource;
 
 import org.springframework.context.SmartLifecycle;
@@ -82,6 +85,12 @@ public class JobWorker implements SmartLifecycle {
 
 	private final LeaseKeeper leaseKeeper;
 
+	/**
+	 * Run the claims, lease extensions and outcome writes, each partition's one at a time, so partitions on
+	 * different Redis nodes do not wait on each other. Threads are made as calls block at once and end when idle.
+	 */
+	private final ThreadPoolExecutor storeThreads;
+
 	private volatile @Nullable AsyncJobHandler callbackHandler;
 
 	private volatile Function<String, TopicSettings> callbackSettings = (topic) -> TopicSettings.DEFAULT;
@@ -112,14 +121,17 @@ public class JobWorker implements SmartLifecycle {
 		this.clock = clock;
 		this.settings = settings;
 		this.errors = new WorkerErrors(listener);
-		this.recorder = new OutcomeRecorder(store, listener, this.errors, clock, settings.batchSize());
+		this.storeThreads = storeThreads();
+		this.recorder = new OutcomeRecorder(store, listener, this.errors, clock, settings.batchSize(),
+				this.storeThreads);
 		// jitter from the random source of whichever thread decides, as ThreadLocalRandom asks
 		RandomGenerator jitter = () -> ThreadLocalRandom.current().nextLong();
 		this.invoker = new HandlerInvoker(clock, listener, new FailurePolicy(jitter),
 				this::finish, () -> this.running);
 		this.loop = new ClaimLoop(store, this.lanes, this.invoker, listener, this.errors, clock, settings,
-				this::discoverCallbackTopics);
-		this.leaseKeeper = new LeaseKeeper(store, this.lanes, this.errors, clock, settings.batchSize());
+				this::discover, this.storeThreads);
+		this.leaseKeeper = new LeaseKeeper(store, this.lanes, this.errors, clock, settings.batchSize(),
+				this.storeThreads);
 	}
 
 	/**
@@ -165,16 +177,35 @@ public class JobWorker implements SmartLifecycle {
 		return Set.copyOf(this.localLanes.keySet());
 	}
 
-	private void discoverCallbackTopics(long now) {
-		if (this.callbackHandler == null || now - this.lastDiscovery < DISCOVERY_INTERVAL_MILLIS) {
+	private static ThreadPoolExecutor storeThreads() {
+		AtomicInteger threads = new AtomicInteger();
+		return new ThreadPoolExecutor(0, Integer.MAX_VALUE, 60, TimeUnit.SECONDS, new SynchronousQueue<>(),
+				(task) -> {
+					Thread thread = new Thread(task, "delayqueue-store-" + threads.incrementAndGet());
+					thread.setDaemon(true);
+					return thread;
+				});
+	}
+
+	/**
+	 * On the dispatcher thread, at most every {@link #DISCOVERY_INTERVAL_MILLIS}: lists the topics with callbacks
+	 * and the partitions of every lane's topic (another instance may schedule with more).
+	 */
+	private void discover(long now) {
+		if (now - this.lastDiscovery < DISCOVERY_INTERVAL_MILLIS) {
 			return;
 		}
 		this.lastDiscovery = now;
 		try {
-			this.store.topics(Lane.HTTP).forEach(this::callbackLane);
+			if (this.callbackHandler != null) {
+				this.store.topics(Lane.HTTP).forEach(this::callbackLane);
+			}
+			for (TopicLane lane : this.lanes) {
+				lane.partitionsUpTo(this.store.partitions(lane.topic).size());
+			}
 		}
 		catch (RuntimeException ex) {
-			this.errors.report(null, "list callback topics", 1, ex, DISCOVERY_INTERVAL_MILLIS);
+			this.errors.report(null, "list topics and partitions", 1, ex, DISCOVERY_INTERVAL_MILLIS);
 		}
 	}
 
@@ -237,10 +268,16 @@ public class JobWorker implements SmartLifecycle {
 		this.stopped = true;
 		this.loop.stop();
 		join(this.dispatcher);
+		// a claim still running hands its jobs to the invoker, which releases them now that the worker stopped
+		long claimsDeadline = System.nanoTime() + this.settings.shutdownTimeout().toNanos();
+		while (this.loop.claiming() && System.nanoTime() < claimsDeadline) {
+			LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
+		}
 		if (this.wakeSource != null) {
 			this.wakeSource.stop();
 		}
 		if (this.dispatcher == null) {
+			this.storeThreads.shutdown();
 			return;
 		}
 		long deadline = System.nanoTime() + this.settings.shutdownTimeout().toNanos();
@@ -265,6 +302,7 @@ public class JobWorker implements SmartLifecycle {
 		this.recorder.close();
 		join(this.recorderThread);
 		this.leaseKeeper.stop();
+		this.storeThreads.shutdown();
 	}
 
 	@Override
@@ -337,9 +375,11 @@ public class JobWorker implements SmartLifecycle {
 	private final class WakeListener implements WakeSource.Listener {
 
 		@Override
-		public void onWake(String topic, Lane lane, long due) {
+		public void onWake(TopicPartition partition, Lane lane, long due) {
+			String topic = partition.topic();
 			TopicLane target = (lane == Lane.HTTP) ? callbackLane(topic) : JobWorker.this.localLanes.get(topic);
-			if (target != null && target.announce(due)) {
+			if (target != null
+					&& target.partitionsUpTo(partition.partition() + 1).get(partition.partition()).announce(due)) {
 				JobWorker.this.loop.wake();
 			}
 		}
@@ -347,7 +387,7 @@ public class JobWorker implements SmartLifecycle {
 		@Override
 		public void onResubscribed() {
 			// announcements made while unsubscribed were missed: look at every lane now
-			JobWorker.this.lanes.forEach((lane) -> lane.lastClaim = 0);
+			JobWorker.this.lanes.forEach((lane) -> lane.partitions.forEach((partition) -> partition.lastClaim = 0));
 			JobWorker.this.loop.wake();
 		}
 

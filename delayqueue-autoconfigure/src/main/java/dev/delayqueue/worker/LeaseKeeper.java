@@ -2,7 +2,9 @@ package dev.delayqueue.worker;
 
 import java.time.Clock;
 import java.util.List;
+import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
@@ -16,7 +18,8 @@ import dev.delayqueue.store.Lease;
  * lease ends are times of the worker's clock, as the claims' are.
  * <p>
  * Threads: one scheduled thread of its own ticks every {@link #TICK_MILLIS}; it alone writes
- * {@link TopicLane#lastExtended}.
+ * {@link TopicLane#lastExtended}. The extensions run on the store threads, at most one per partition at a time, so a
+ * partition whose Redis node is slow or gone holds up no other.
  */
 final class LeaseKeeper {
 
@@ -36,14 +39,18 @@ final class LeaseKeeper {
 
 	private final int batchSize;
 
+	private final Executor storeThreads;
+
 	private final ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor((task) -> {
 		Thread thread = new Thread(task, "delayqueue-heartbeat");
 		thread.setDaemon(true);
 		return thread;
 	});
 
-	LeaseKeeper(JobStore store, List<TopicLane> lanes, WorkerErrors errors, Clock clock, int batchSize) {
+	LeaseKeeper(JobStore store, List<TopicLane> lanes, WorkerErrors errors, Clock clock, int batchSize,
+			Executor storeThreads) {
 		this.store = store;
+		this.storeThreads = storeThreads;
 		this.lanes = lanes;
 		this.errors = errors;
 		this.clock = clock;
@@ -63,24 +70,40 @@ final class LeaseKeeper {
 			long lease = lane.settings.lease().toMillis();
 			long period = TimeUnit.MILLISECONDS.toNanos(Math.max(MIN_PERIOD_MILLIS, lease / 3));
 			long tick = System.nanoTime();
-			if (tick - lane.lastExtended < period) {
+			if (tick - lane.lastExtended < period || lane.leases.isEmpty()) {
 				continue;
 			}
 			lane.lastExtended = tick;
-			List<Lease> held = lane.heldLeases();
-			if (held.isEmpty()) {
-				continue;
-			}
-			long now = this.clock.millis();
-			try {
-				for (int i = 0; i < held.size(); i += this.batchSize) {
-					this.store.extend(lane.topic, held.subList(i, Math.min(held.size(), i + this.batchSize)),
-							now + lease);
+			for (LanePartition partition : lane.partitions) {
+				List<Lease> held = lane.heldLeases(partition);
+				if (held.isEmpty() || !partition.extending.compareAndSet(false, true)) {
+					// nothing held, or the last extension of this partition still runs (its node is slow or gone)
+					continue;
+				}
+				try {
+					this.storeThreads.execute(() -> extend(partition, held, lease));
+				}
+				catch (RejectedExecutionException ex) {
+					partition.extending.set(false);
 				}
 			}
-			catch (RuntimeException ex) {
-				this.errors.report(lane.topic, "extend leases", 1, ex, 0);
+		}
+	}
+
+	/** Runs on a store thread. */
+	private void extend(LanePartition partition, List<Lease> held, long lease) {
+		try {
+			long leaseEnd = this.clock.millis() + lease;
+			for (int i = 0; i < held.size(); i += this.batchSize) {
+				this.store.extend(partition.partition, held.subList(i, Math.min(held.size(), i + this.batchSize)),
+						leaseEnd);
 			}
+		}
+		catch (RuntimeException ex) {
+			this.errors.report(partition.lane.topic, "extend leases of " + partition, 1, ex, 0);
+		}
+		finally {
+			partition.extending.set(false);
 		}
 	}
 

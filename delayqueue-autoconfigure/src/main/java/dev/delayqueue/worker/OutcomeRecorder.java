@@ -3,32 +3,38 @@ package dev.delayqueue.worker;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.Executor;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import dev.delayqueue.DelayedJob;
 import dev.delayqueue.event.DelayQueueListener;
 import dev.delayqueue.store.JobStore;
-import dev.delayqueue.store.Lease;
 import dev.delayqueue.store.Outcome;
+import dev.delayqueue.store.TopicPartition;
 
 /**
- * The recorder thread: writes the outcomes of deliveries to the store in batches, grouped by lane (successes
- * delete their jobs, failures and releases make them pending again or dead), then frees their leases and tells the
- * listener. A store error keeps the batch and tries it again after a back-off (the writes are idempotent under
- * their lease tokens). After {@link #close()} it writes what it holds and ends, giving up after a few failures in a
- * row: those jobs are delivered again when their lease runs out.
+ * The recorder thread: collects the outcomes of deliveries by partition and has them written to the store in
+ * batches on the store threads, at most one write per partition at a time (successes delete their jobs, failures
+ * and releases make them pending again or dead), then frees their leases and tells the listener. A partition whose
+ * Redis node is slow or gone holds up only its own outcomes. A store error keeps the partition's batch and tries
+ * it again after a back-off (the writes are idempotent under their lease tokens). After {@link #close()} it writes
+ * what it holds and ends, giving up on a partition after a few failures in a row: those jobs are delivered again
+ * when their lease runs out.
  * <p>
- * Threads: {@link #add} from any thread; {@link #run()} on the recorder thread, which alone touches the batch.
+ * Threads: {@link #add} from any thread; {@link #run()} on the recorder thread, which alone touches the groups'
+ * pending lists; a batch being written belongs to its store thread until it clears {@link Group#writing}.
  */
 final class OutcomeRecorder implements Runnable {
 
@@ -46,16 +52,22 @@ final class OutcomeRecorder implements Runnable {
 
 	private final int batchSize;
 
+	private final Executor storeThreads;
+
 	private final BlockingQueue<Completion> completions = new LinkedBlockingQueue<>();
+
+	private final Map<GroupKey, Group> groups = new LinkedHashMap<>();
 
 	private volatile boolean closed;
 
-	OutcomeRecorder(JobStore store, DelayQueueListener listener, WorkerErrors errors, Clock clock, int batchSize) {
+	OutcomeRecorder(JobStore store, DelayQueueListener listener, WorkerErrors errors, Clock clock, int batchSize,
+			Executor storeThreads) {
 		this.store = store;
 		this.listener = listener;
 		this.errors = errors;
 		this.clock = clock;
 		this.batchSize = batchSize;
+		this.storeThreads = storeThreads;
 	}
 
 	/** Queues a completion for writing. */
@@ -70,80 +82,128 @@ final class OutcomeRecorder implements Runnable {
 
 	@Override
 	public void run() {
-		List<Completion> batch = new ArrayList<>();
-		int errorStreak = 0;
+		List<Completion> arrived = new ArrayList<>();
 		while (true) {
-			try {
-				if (batch.isEmpty()) {
-					boolean closing = this.closed;
-					Completion next = this.completions.poll(100, TimeUnit.MILLISECONDS);
-					if (next == null) {
-						if (closing) {
-							return;
-						}
-						continue;
-					}
-					batch.add(next);
+			boolean closing = this.closed;
+			boolean busy = false;
+			for (Iterator<Group> it = this.groups.values().iterator(); it.hasNext();) {
+				Group group = it.next();
+				busy |= startWrite(group, closing);
+				if (!group.writing && group.pending.isEmpty()) {
+					it.remove();
 				}
-				this.completions.drainTo(batch, 10 * this.batchSize);
-				record(batch);
-				batch.clear();
-				errorStreak = 0;
+			}
+			if (closing && this.groups.isEmpty() && this.completions.isEmpty()) {
+				return;
+			}
+			try {
+				Completion next = this.completions.poll(busy ? 5 : 100, TimeUnit.MILLISECONDS);
+				if (next != null) {
+					arrived.add(next);
+					this.completions.drainTo(arrived);
+					for (Completion completion : arrived) {
+						GroupKey key = new GroupKey(completion.lane(), completion.claimed().partition());
+						this.groups.computeIfAbsent(key, Group::new).pending.add(completion);
+					}
+					arrived.clear();
+				}
 			}
 			catch (InterruptedException ex) {
 				Thread.currentThread().interrupt();
 				return;
 			}
-			catch (RuntimeException ex) {
-				errorStreak++;
-				long backoff = WorkerErrors.backoff(errorStreak);
-				this.errors.report(null, "record " + batch.size() + " outcomes", errorStreak, ex, backoff);
-				if (this.closed && errorStreak > GIVE_UP_AFTER_CLOSE) {
-					logger.warn("Giving up on {} outcomes at shutdown; those jobs will be delivered again when their "
-							+ "lease runs out", batch.size() + this.completions.size());
-					return;
-				}
-				LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(backoff));
-			}
 		}
 	}
 
-	/** Writes a batch; on error the caller tries the whole batch again. */
-	private void record(List<Completion> batch) {
-		Map<TopicLane, List<Completion>> byLane = new LinkedHashMap<>();
-		for (Completion completion : batch) {
-			byLane.computeIfAbsent(completion.lane(), (k) -> new ArrayList<>()).add(completion);
+	/**
+	 * Hands the group's next batch to a store thread unless one is being written or it backs off; returns whether
+	 * the group still has work (so the recorder looks again soon).
+	 */
+	private boolean startWrite(Group group, boolean closing) {
+		if (group.writing) {
+			return true;
 		}
-		for (Map.Entry<TopicLane, List<Completion>> entry : byLane.entrySet()) {
-			TopicLane lane = entry.getKey();
-			List<Completion.Succeeded> successes = new ArrayList<>();
-			List<Completion> others = new ArrayList<>();
-			for (Completion completion : entry.getValue()) {
-				if (completion instanceof Completion.Succeeded succeeded) {
-					successes.add(succeeded);
-				}
-				else {
-					others.add(completion);
+		List<Completion> failed = group.failed;
+		if (failed != null) {
+			group.failed = null;
+			group.pending.addAll(0, failed);
+			if (closing && group.errorStreak > GIVE_UP_AFTER_CLOSE) {
+				logger.warn("Giving up on {} outcomes of {} at shutdown; those jobs will be delivered again when their "
+						+ "lease runs out", group.pending.size(), group.key.partition());
+				group.pending.clear();
+				return false;
+			}
+		}
+		if (group.pending.isEmpty()) {
+			return false;
+		}
+		if (this.clock.millis() < group.backoffUntil) {
+			return true;
+		}
+		List<Completion> batch = new ArrayList<>(group.pending.subList(0,
+				Math.min(group.pending.size(), 10 * this.batchSize)));
+		group.pending.subList(0, batch.size()).clear();
+		group.writing = true;
+		try {
+			this.storeThreads.execute(() -> write(group, batch));
+		}
+		catch (RejectedExecutionException ex) {
+			// the store threads are gone (shutdown): written on this thread instead
+			write(group, batch);
+		}
+		return true;
+	}
+
+	/** Runs on a store thread; on error the group's batch goes back to the recorder to be tried again. */
+	private void write(Group group, List<Completion> batch) {
+		try {
+			record(group.key, batch);
+			group.errorStreak = 0;
+		}
+		catch (RuntimeException ex) {
+			int streak = group.errorStreak + 1;
+			group.errorStreak = streak;
+			long backoff = WorkerErrors.backoff(streak);
+			group.backoffUntil = this.clock.millis() + backoff;
+			this.errors.report(group.key.lane().topic,
+					"record " + batch.size() + " outcomes of " + group.key.partition(), streak, ex, backoff);
+			group.failed = batch;
+		}
+		finally {
+			group.writing = false;
+		}
+	}
+
+	/** Writes a batch of one partition; on error the caller tries the whole batch again. */
+	private void record(GroupKey key, List<Completion> batch) {
+		TopicLane lane = key.lane();
+		List<Completion.Succeeded> successes = new ArrayList<>();
+		List<Completion> others = new ArrayList<>();
+		for (Completion completion : batch) {
+			if (completion instanceof Completion.Succeeded succeeded) {
+				successes.add(succeeded);
+			}
+			else {
+				others.add(completion);
+			}
+		}
+		for (List<Completion.Succeeded> chunk : chunks(successes)) {
+			Set<String> stale = Set.copyOf(
+					this.store.complete(key.partition(), chunk.stream().map((c) -> c.claimed().lease()).toList()));
+			for (Completion.Succeeded c : chunk) {
+				done(lane, c);
+				if (!stale.contains(c.claimed().job().id())) {
+					this.listener.onSucceeded(c.claimed().job(), c.took());
 				}
 			}
-			for (List<Completion.Succeeded> chunk : chunks(successes)) {
-				Set<String> stale = Set.copyOf(
-						this.store.complete(lane.topic, chunk.stream().map((c) -> c.claimed().lease()).toList()));
-				for (Completion.Succeeded c : chunk) {
-					done(lane, c);
-					if (!stale.contains(c.claimed().job().id())) {
-						this.listener.onSucceeded(c.claimed().job(), c.took());
-					}
-				}
-			}
-			for (List<Completion> chunk : chunks(others)) {
-				Set<String> stale = Set.copyOf(this.store.fail(lane.topic, lane.lane,
-						chunk.stream().map(OutcomeRecorder::outcome).toList(), this.clock.millis()));
-				for (Completion c : chunk) {
-					done(lane, c);
-					if (!stale.contains(c.claimed().job().id()) && c instanceof Completion.Failed failed) {
-						announce(failed);
-					}
+		}
+		for (List<Completion> chunk : chunks(others)) {
+			Set<String> stale = Set.copyOf(this.store.fail(key.partition(), lane.lane,
+					chunk.stream().map(OutcomeRecorder::outcome).toList(), this.clock.millis()));
+			for (Completion c : chunk) {
+				done(lane, c);
+				if (!stale.contains(c.claimed().job().id()) && c instanceof Completion.Failed failed) {
+					announce(failed);
 				}
 			}
 		}
@@ -171,8 +231,7 @@ final class OutcomeRecorder implements Runnable {
 	}
 
 	private static void done(TopicLane lane, Completion completion) {
-		Lease lease = completion.claimed().lease();
-		lane.leases.remove(lease.id(), lease.token());
+		lane.leases.remove(completion.claimed().job().id(), completion.claimed());
 	}
 
 	private <T> List<List<T>> chunks(List<T> items) {
@@ -181,6 +240,33 @@ final class OutcomeRecorder implements Runnable {
 			chunks.add(items.subList(i, Math.min(items.size(), i + this.batchSize)));
 		}
 		return chunks;
+	}
+
+	/** The outcomes of one partition of a lane: written in order, one batch at a time. */
+	private record GroupKey(TopicLane lane, TopicPartition partition) {
+	}
+
+	private static final class Group {
+
+		final GroupKey key;
+
+		/** Waiting to be written; recorder thread only. */
+		final List<Completion> pending = new ArrayList<>();
+
+		/** A batch is being written on a store thread. */
+		volatile boolean writing;
+
+		/** A batch whose write failed, handed back by the store thread for the recorder to try again. */
+		volatile @Nullable List<Completion> failed;
+
+		volatile long backoffUntil;
+
+		volatile int errorStreak;
+
+		Group(GroupKey key) {
+			this.key = key;
+		}
+
 	}
 
 }

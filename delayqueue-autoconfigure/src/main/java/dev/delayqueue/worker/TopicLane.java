@@ -1,5 +1,6 @@
 package dev.delayqueue.worker;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -8,25 +9,25 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 
 import org.jspecify.annotations.Nullable;
 
+import dev.delayqueue.store.ClaimedJob;
 import dev.delayqueue.store.Lane;
 import dev.delayqueue.store.Lease;
+import dev.delayqueue.store.TopicPartition;
 
 /**
  * One topic lane as this instance works it: its handler and settings, its handler threads (none for an
- * {@link AsyncJobHandler}), the jobs it holds and what it knows of the lane's next due time.
+ * {@link AsyncJobHandler}), the jobs it holds, and its {@link LanePartition partitions}, each claimed on its own.
+ * The lane's capacity ({@code concurrency + prefetch}) is shared by its partitions.
  * <p>
- * Threads: the final fields are set at construction. The claim loop (dispatcher thread) is the only writer of
- * {@link #nextLeaseEnd}, {@link #backoffUntil} and {@link #errorStreak}. {@link #nextDue} is written by the claim
- * loop after each claim and lowered by the threads that deliver wake-ups (two racing wake-ups may leave the later
- * one's value: {@link #announced}, an atomic minimum the claim loop also reads, keeps the earliest);
- * {@link #lastClaim} is written by the claim loop and reset to 0 by the wake source's resubscribing thread.
- * {@link #busy} is raised by the claim loop and lowered by whichever thread ends a delivery; {@link #leases} gets
- * entries from the claim loop and loses them on the outcome recorder's thread, and the lease keeper reads it;
- * {@link #running} is written by the claim loop and by the threads completing asynchronous deliveries;
+ * Threads: the final fields are set at construction. {@link #partitions} is replaced whole by whichever thread
+ * learns of more partitions ({@link #partitionsUpTo}, synchronized). {@link #busy} is raised by the claim loop
+ * (a claim's limit, reserved before the claim runs), lowered by the store thread that ran the claim (what it did
+ * not claim) and by whichever thread ends a delivery; {@link #leases} gets entries from the store thread that ran
+ * the claim and loses them on the thread that recorded the outcome, and the lease keeper reads it;
+ * {@link #running} is written by the claiming thread and by the threads completing asynchronous deliveries;
  * {@link #lastExtended} belongs to the lease keeper.
  */
 final class TopicLane {
@@ -48,32 +49,17 @@ final class TopicLane {
 	/** Deliveries of an {@link AsyncJobHandler} still running, by lease token. */
 	final Map<String, CompletableFuture<?>> running = new ConcurrentHashMap<>();
 
-	/** Jobs claimed whose delivery has not ended (running or waiting for a thread). */
+	/** Jobs claimed (or being claimed) whose delivery has not ended (running or waiting for a thread). */
 	final AtomicInteger busy = new AtomicInteger();
 
-	/** Leases held until the outcome is recorded: kept alive by the lease keeper. Id to token. */
-	final Map<String, String> leases = new ConcurrentHashMap<>();
+	/** Claims held until the outcome is recorded: kept alive by the lease keeper. By job id. */
+	final Map<String, ClaimedJob> leases = new ConcurrentHashMap<>();
 
-	/**
-	 * Earliest due time announced since the running claim started (epoch ms), {@link Long#MAX_VALUE} when none: a
-	 * wake-up that arrives while a claim runs must not be overwritten by that claim's older view.
-	 */
-	final AtomicLong announced = new AtomicLong(Long.MAX_VALUE);
+	/** The partitions claimed from, partition 0 first; never empty. */
+	volatile List<LanePartition> partitions;
 
-	/** Earliest known due time (epoch ms) of a pending job; {@link Long#MAX_VALUE} when none. */
-	volatile long nextDue;
-
-	/** Earliest known lease end (epoch ms) among jobs in flight; {@link Long#MAX_VALUE} when none. */
-	volatile long nextLeaseEnd = Long.MAX_VALUE;
-
-	/** When the last claim ran (epoch ms); 0 asks for a claim at once. */
-	volatile long lastClaim;
-
-	/** No claim before this time (epoch ms), after a store error. */
-	long backoffUntil;
-
-	/** Store errors in a row. */
-	int errorStreak;
+	/** Where the next pass of the claim loop starts in {@link #partitions}, so each gets its turn first. */
+	int rotation;
 
 	/** When the lease keeper last extended this lane's leases ({@link System#nanoTime()}); lease keeper only. */
 	long lastExtended = System.nanoTime() - TimeUnit.DAYS.toNanos(1);
@@ -87,6 +73,7 @@ final class TopicLane {
 		this.settings = settings;
 		this.description = description;
 		this.executor = (handler != null) ? threadPool(topic, settings) : null;
+		this.partitions = List.of(new LanePartition(this, TopicPartition.first(topic)));
 	}
 
 	static TopicLane local(String topic, JobHandler handler, TopicSettings settings, String description) {
@@ -115,23 +102,34 @@ final class TopicLane {
 		return capacity() - this.busy.get();
 	}
 
-	/** Earliest moment there may be work for a claim: the next due time, announced due time or lease end. */
-	long nextWork() {
-		return Math.min(Math.min(this.nextDue, this.announced.get()), this.nextLeaseEnd);
-	}
-
-	/** Called on the wake-up listener's thread when a job became the earliest of this lane. */
-	boolean announce(long due) {
-		this.announced.accumulateAndGet(due, Math::min);
-		if (due < this.nextDue) {
-			this.nextDue = due;
-			return true;
+	/**
+	 * Makes sure the lane claims from the given number of partitions at least; partitions are never dropped (a
+	 * partition count that went down still holds jobs).
+	 * @param count how many partitions the topic has now
+	 * @return the partitions
+	 */
+	synchronized List<LanePartition> partitionsUpTo(int count) {
+		List<LanePartition> current = this.partitions;
+		if (count <= current.size()) {
+			return current;
 		}
-		return false;
+		List<LanePartition> more = new ArrayList<>(current);
+		for (int p = current.size(); p < count; p++) {
+			more.add(new LanePartition(this, new TopicPartition(this.topic, p)));
+		}
+		this.partitions = List.copyOf(more);
+		return this.partitions;
 	}
 
-	List<Lease> heldLeases() {
-		return this.leases.entrySet().stream().map((e) -> new Lease(e.getKey(), e.getValue())).toList();
+	/** The claims held from one partition. */
+	List<Lease> heldLeases(LanePartition partition) {
+		List<Lease> held = new ArrayList<>();
+		for (ClaimedJob claimed : this.leases.values()) {
+			if (claimed.partition().equals(partition.partition)) {
+				held.add(claimed.lease());
+			}
+		}
+		return held;
 	}
 
 }

@@ -1,54 +1,97 @@
--- Claims due jobs of one topic and lane under a lease, after making jobs whose lease ran out due again.
--- KEYS[1] due zset (local handlers), KEYS[2] due zset (HTTP callbacks), KEYS[3] in-flight zset, KEYS[4] dead zset
--- ARGV[1] job key prefix, ARGV[2] now (ms), ARGV[3] most jobs to claim (and to recover), ARGV[4] lease (ms),
--- ARGV[5] token base (unique per call; each job's token is base:n), ARGV[6] wake channel, ARGV[7] topic,
--- ARGV[8] lane to claim from ('local' or 'http')
+-- Claims due jobs of one topic partition and lane under a lease, after making jobs whose lease ran out due again.
+-- The caller names the candidates, read earlier (by the previous claim's look-ahead, or by a claim without
+-- candidates), so that their hashes are declared keys; each is checked again here, so a candidate another worker
+-- took meanwhile, or one not yet due, is skipped.
+-- KEYS[1] due zset (local handlers), KEYS[2] due zset (HTTP callbacks), KEYS[3] in-flight zset, KEYS[4] dead zset,
+-- then the hash of each candidate, in ARGV order
+-- ARGV[1] wake channel, ARGV[2] its publish command, ARGV[3] topic, ARGV[4] partition, ARGV[5] now (ms),
+-- ARGV[6] most jobs to claim (and to look ahead at), ARGV[7] lease (ms), ARGV[8] token base (unique per call; each
+-- job's token is base:n), ARGV[9] lane to claim from ('local' or 'http'), ARGV[10] count E of the expired-lease
+-- candidates, then E ids of jobs whose lease may have run out, then ids of jobs that may be due
 -- Returns { ids whose lease expired, claimed jobs as id and HGETALL list pairs, next due (ms) or -1,
--- next lease end (ms) or -1 }
+-- next lease end (ms) or -1, look-ahead: ids due now, look-ahead: ids whose lease ran out }
 -- include: jobs, lanes, announce
 local dueKey, httpDueKey, inflightKey, deadKey = KEYS[1], KEYS[2], KEYS[3], KEYS[4]
-local now, limit, lease, tokenBase = tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4]), ARGV[5]
-local channel, topic, lane = ARGV[6], ARGV[7], ARGV[8]
+local now, limit, lease, tokenBase, lane = tonumber(ARGV[5]), tonumber(ARGV[6]), tonumber(ARGV[7]), ARGV[8], ARGV[9]
+local expiredCount = tonumber(ARGV[10])
+-- Checked before the first write: Redis keeps what a script wrote before it failed.
+if not (now and limit and lease and expiredCount and (lane == 'local' or lane == 'http')) then
+  return redis.error_reply('ERR malformed claim arguments')
+end
+local bad = checkJobKeys(#ARGV - 10) or checkAnnounce()
+if bad then return bad end
 local claimKey = laneDueKey(lane)
-local expired = redis.call('ZRANGEBYSCORE', inflightKey, '-inf', now, 'LIMIT', 0, limit)
+local expired = {}
+-- candidates to claim: { n = index of the job's key, id = id }
+local candidates = {}
+local seen = {}
 local otherLane = nil
-for _, id in ipairs(expired) do
-  local key = jobKey(id)
-  local due = redis.call('HGET', key, 'due')
-  redis.call('ZREM', inflightKey, id)
-  if due then
-    -- The attempt stays counted. The token stays too: a late success of that attempt still completes the job
-    -- as long as no other worker has claimed it again.
-    local jobLane = laneOf(key)
-    redis.call('HSET', key, 'state', 'pending', 'updated', now)
-    redis.call('HDEL', key, 'lease')
-    redis.call('ZADD', laneDueKey(jobLane), due, id)
-    if jobLane ~= lane then otherLane = jobLane end
+for n = 1, expiredCount do
+  local id, key = ARGV[10 + n], jobKey(n)
+  local leaseEnd = redis.call('ZSCORE', inflightKey, id)
+  if leaseEnd and tonumber(leaseEnd) <= now then
+    expired[#expired + 1] = id
+    redis.call('ZREM', inflightKey, id)
+    local due = redis.call('HGET', key, 'due')
+    if due then
+      -- The attempt stays counted. The token stays too: a late success of that attempt still completes the job
+      -- as long as no other worker has claimed it again.
+      local jobLane = laneOf(key)
+      redis.call('HSET', key, 'state', 'pending', 'updated', now)
+      redis.call('HDEL', key, 'lease')
+      redis.call('ZADD', laneDueKey(jobLane), due, id)
+      if jobLane ~= lane then
+        otherLane = jobLane
+      elseif tonumber(due) <= now then
+        -- a recovered job that is due can be claimed by this very call
+        candidates[#candidates + 1] = { n = n, id = id }
+        seen[id] = true
+      end
+    end
   end
 end
-if otherLane then announce(channel, topic, otherLane, now) end
--- Read after the recovery above: a recovered job that is due can be claimed by this very call.
-local ids = redis.call('ZRANGEBYSCORE', claimKey, '-inf', now, 'LIMIT', 0, limit)
+if otherLane then announce(otherLane, now) end
+for n = expiredCount + 1, #ARGV - 10 do
+  local id = ARGV[10 + n]
+  if not seen[id] then
+    candidates[#candidates + 1] = { n = n, id = id }
+    seen[id] = true
+  end
+end
 local jobs = {}
+local claimed = 0
 local deadline = now + lease
-for n, id in ipairs(ids) do
-  redis.call('ZREM', claimKey, id)
-  local key = jobKey(id)
-  -- Claim only a pending job of this lane; a stray id (no job, or a job tracked elsewhere) is dropped, a job of
-  -- the other lane is moved there.
-  if redis.call('HGET', key, 'state') == 'pending' then
-    local jobLane = laneOf(key)
-    if jobLane == lane then
-      redis.call('ZADD', inflightKey, deadline, id)
-      redis.call('HINCRBY', key, 'attempts', 1)
-      redis.call('HSET', key, 'state', 'inflight', 'token', tokenBase .. ':' .. n, 'lease', deadline, 'updated', now)
-      jobs[#jobs + 1] = id
-      jobs[#jobs + 1] = redis.call('HGETALL', key)
-    else
-      redis.call('ZADD', laneDueKey(jobLane), redis.call('HGET', key, 'due'), id)
+for _, candidate in ipairs(candidates) do
+  if claimed >= limit then break end
+  local id, key = candidate.id, jobKey(candidate.n)
+  local due = redis.call('ZSCORE', claimKey, id)
+  if due and tonumber(due) <= now then
+    redis.call('ZREM', claimKey, id)
+    -- Claim only a pending job of this lane; a stray id (no job, or a job tracked elsewhere) is dropped, a job of
+    -- the other lane is moved there.
+    if redis.call('HGET', key, 'state') == 'pending' then
+      local jobLane = laneOf(key)
+      if jobLane == lane then
+        claimed = claimed + 1
+        redis.call('ZADD', inflightKey, deadline, id)
+        redis.call('HINCRBY', key, 'attempts', 1)
+        redis.call('HSET', key, 'state', 'inflight', 'token', tokenBase .. ':' .. claimed, 'lease', deadline,
+          'updated', now)
+        jobs[#jobs + 1] = id
+        jobs[#jobs + 1] = redis.call('HGETALL', key)
+      else
+        redis.call('ZADD', laneDueKey(jobLane), redis.call('HGET', key, 'due'), id)
+      end
     end
   end
 end
 local nextDue = redis.call('ZRANGE', claimKey, 0, 0, 'WITHSCORES')[2] or -1
 local nextLease = redis.call('ZRANGE', inflightKey, 0, 0, 'WITHSCORES')[2] or -1
-return { expired, jobs, nextDue, nextLease }
+local dueNow, expiredNow = {}, {}
+if nextDue ~= -1 and tonumber(nextDue) <= now then
+  dueNow = redis.call('ZRANGEBYSCORE', claimKey, '-inf', now, 'LIMIT', 0, limit)
+end
+if nextLease ~= -1 and tonumber(nextLease) <= now then
+  expiredNow = redis.call('ZRANGEBYSCORE', inflightKey, '-inf', now, 'LIMIT', 0, limit)
+end
+return { expired, jobs, nextDue, nextLease, dueNow, expiredNow }

@@ -1,13 +1,16 @@
 -- Deletes jobs whose delivery succeeded, when the caller still holds their lease token.
--- KEYS[1] due zset (local handlers), KEYS[2] due zset (HTTP callbacks), KEYS[3] in-flight zset, KEYS[4] dead zset
--- ARGV[1] job key prefix, then pairs: id, token
+-- KEYS[1] due zset (local handlers), KEYS[2] due zset (HTTP callbacks), KEYS[3] in-flight zset, KEYS[4] dead zset,
+-- then each job's hash
+-- ARGV pairs: id, token
 -- Returns the ids whose token no longer matched (cancelled, replaced, or claimed again after the lease ran out).
 -- include: jobs, sets
 local dueKey, httpDueKey, inflightKey, deadKey = KEYS[1], KEYS[2], KEYS[3], KEYS[4]
+local bad = checkJobKeys(#ARGV / 2)
+if bad then return bad end
 local stale = {}
-for i = 2, #ARGV, 2 do
-  local id, token = ARGV[i], ARGV[i + 1]
-  local key = jobKey(id)
+for n = 1, #ARGV / 2 do
+  local id, token = ARGV[2 * n - 1], ARGV[2 * n]
+  local key = jobKey(n)
   if redis.call('HGET', key, 'token') == token then
     redis.call('DEL', key)
     -- a job whose lease ran out waits in a due set again, token kept: a late success still completes it

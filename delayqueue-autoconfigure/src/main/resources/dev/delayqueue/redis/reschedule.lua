@@ -1,14 +1,17 @@
 -- Moves an existing job to a new due time, keeping its body. A pending job keeps its attempt count; an in-flight
 -- job becomes pending (the running delivery's outcome is ignored); a dead job is revived with its attempts reset.
--- KEYS[1] due zset (local handlers), KEYS[2] due zset (HTTP callbacks), KEYS[3] in-flight zset, KEYS[4] dead zset
--- ARGV[1] job key prefix, ARGV[2] id, ARGV[3] new due (ms), ARGV[4] now (ms), ARGV[5] wake channel, ARGV[6] topic,
--- ARGV[7] required state ('' for any)
+-- KEYS[1] due zset (local handlers), KEYS[2] due zset (HTTP callbacks), KEYS[3] in-flight zset, KEYS[4] dead zset,
+-- KEYS[5] the job's hash
+-- ARGV[1] wake channel, ARGV[2] its publish command, ARGV[3] topic, ARGV[4] partition, ARGV[5] now (ms), ARGV[6] id,
+-- ARGV[7] new due (ms), ARGV[8] required state ('' for any)
 -- Returns the state the job was in, or false when there was no such job (or it was not in the required state).
 -- include: jobs, lanes, sets, announce
 local dueKey, httpDueKey, inflightKey, deadKey = KEYS[1], KEYS[2], KEYS[3], KEYS[4]
-local id, due, now, channel, topic, requiredState = ARGV[2], ARGV[3], ARGV[4], ARGV[5], ARGV[6], ARGV[7]
+local now, id, due, requiredState = ARGV[5], ARGV[6], ARGV[7], ARGV[8]
 if not tonumber(due) then return redis.error_reply('ERR new due time is not a number') end
-local key = jobKey(id)
+local bad = checkJobKeys(1) or checkAnnounce()
+if bad then return bad end
+local key = jobKey(1)
 local state = redis.call('HGET', key, 'state')
 if not state or (requiredState ~= '' and state ~= requiredState) then return false end
 local lane = laneOf(key)
@@ -19,5 +22,5 @@ redis.call('ZADD', laneKey, due, id)
 redis.call('HSET', key, 'state', 'pending', 'due', due, 'updated', now)
 if state ~= 'pending' then redis.call('HDEL', key, 'token', 'lease') end
 if state == 'dead' then redis.call('HSET', key, 'attempts', 0) end
-announceIfEarliest(channel, topic, lane, tonumber(due), earliest)
+announceIfEarliest(lane, tonumber(due), earliest)
 return state

@@ -1,15 +1,20 @@
--- Creates or replaces jobs of one topic (all keys share the topic's hash tag).
--- KEYS[1] due zset (local handlers), KEYS[2] due zset (HTTP callbacks), KEYS[3] in-flight zset, KEYS[4] dead zset
--- ARGV[1] job key prefix, ARGV[2] now (ms), ARGV[3] mode: 'replace' or 'nx', ARGV[4] wake channel, ARGV[5] topic,
--- ARGV[6] job count, then per job: id, due (ms), lane ('local' or 'http'), field-pair count, field, value, ...
+-- Creates or replaces jobs of one topic partition (all keys share the partition's hash tag).
+-- KEYS[1] due zset (local handlers), KEYS[2] due zset (HTTP callbacks), KEYS[3] in-flight zset, KEYS[4] dead zset,
+-- then each job's hash
+-- ARGV[1] wake channel, ARGV[2] its publish command, ARGV[3] topic, ARGV[4] partition, ARGV[5] now (ms),
+-- ARGV[6] mode: 'replace' or 'nx', ARGV[7] job count, then per job: id, due (ms), lane ('local' or 'http'),
+-- field-pair count, field, value, ...
 -- Returns per job: 1 created, 2 replaced a pending job, 3 replaced an in-flight job (its delivery's outcome is
 -- ignored from now on), 4 replaced a dead job, 0 left an existing job alone (mode 'nx').
--- Announces on the wake channel "topic due lane" when a job becomes the earliest of its lane.
+-- Announces on the wake channel when a job becomes the earliest of its lane.
 -- include: jobs, lanes, sets, announce
 local dueKey, httpDueKey, inflightKey, deadKey = KEYS[1], KEYS[2], KEYS[3], KEYS[4]
-local now, mode, channel, topic, jobCount = ARGV[2], ARGV[3], ARGV[4], ARGV[5], tonumber(ARGV[6])
+local now, mode, jobCount = ARGV[5], ARGV[6], tonumber(ARGV[7])
 -- Checked before the first write: Redis keeps what a script wrote before it failed.
-local i = 7
+if not jobCount then return redis.error_reply('ERR job count is not a number') end
+local bad = checkJobKeys(jobCount) or checkAnnounce()
+if bad then return bad end
+local i = 8
 for j = 1, jobCount do
   local due, laneName, count = tonumber(ARGV[i + 1]), ARGV[i + 2], tonumber(ARGV[i + 3])
   if not (due and (laneName == 'local' or laneName == 'http') and count and count >= 0 and ARGV[i + 3 + 2 * count]) then
@@ -22,11 +27,11 @@ for _, lane in pairs(lanes) do
   lane.earliest = earliestDue(lane.key)
 end
 local results = {}
-i = 7
+i = 8
 for j = 1, jobCount do
   local id, due, laneName, count = ARGV[i], ARGV[i + 1], ARGV[i + 2], tonumber(ARGV[i + 3])
   local lane = lanes[laneName]
-  local key = jobKey(id)
+  local key = jobKey(j)
   local state = redis.call('HGET', key, 'state')
   local code
   if not state then code = 1
@@ -60,6 +65,6 @@ for j = 1, jobCount do
   i = i + 4 + 2 * count
 end
 for name, lane in pairs(lanes) do
-  announceIfEarliest(channel, topic, name, lane.min, lane.earliest)
+  announceIfEarliest(name, lane.min, lane.earliest)
 end
 return results

@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -23,6 +24,7 @@ import dev.delayqueue.TestRedis;
 import dev.delayqueue.store.ClaimedJob;
 import dev.delayqueue.store.Lane;
 import dev.delayqueue.store.StoredJob;
+import dev.delayqueue.store.TopicPartition;
 
 import org.springframework.core.io.Resource;
 import org.springframework.core.io.support.PathMatchingResourcePatternResolver;
@@ -41,7 +43,7 @@ import static org.assertj.core.api.Assertions.assertThatException;
 class LuaScriptsTests {
 
 	private static final String KEYS_LINE = "-- KEYS[1] due zset (local handlers), KEYS[2] due zset (HTTP callbacks), "
-			+ "KEYS[3] in-flight zset, KEYS[4] dead zset";
+			+ "KEYS[3] in-flight zset, KEYS[4] dead zset,";
 
 	private static final String KEY_NAMES = "local dueKey, httpDueKey, inflightKey, deadKey = KEYS[1], KEYS[2], "
 			+ "KEYS[3], KEYS[4]";
@@ -49,6 +51,8 @@ class LuaScriptsTests {
 	private static final Pattern FUNCTION = Pattern.compile("^local function (\\w+)\\(", Pattern.MULTILINE);
 
 	private static final Pattern CALL = Pattern.compile("\\b(\\w+)\\(");
+
+	private static final TopicPartition ORDER = TopicPartition.first("order");
 
 	private static LettuceConnectionFactory connectionFactory;
 
@@ -65,10 +69,21 @@ class LuaScriptsTests {
 	@Test
 	void aMalformedJobInAScheduleBatchFailsTheCallBeforeAnyJobIsWritten() {
 		JobKeys keys = new JobKeys(TestRedis.uniquePrefix());
-		List<String> keysAndArgs = new ArrayList<>(scriptKeys(keys));
-		keysAndArgs.addAll(List.of(keys.jobPrefix("order"), "1000", "replace", keys.wakeChannel(), "order", "2",
-				"good", "2000", "local", "0", "bad", "2000", "nowhere", "0"));
-		assertThatException().isThrownBy(() -> eval("schedule", keysAndArgs));
+		List<String> scriptKeys = scriptKeys(keys, "good", "bad");
+		List<String> args = List.of(keys.wakeChannel(), "PUBLISH", "order", "0", "1000", "replace", "2", "good", "2000",
+				"local", "0", "bad", "2000", "nowhere", "0");
+		assertThatException().isThrownBy(() -> eval("schedule", scriptKeys, args));
+		assertThat(new StringRedisTemplate(connectionFactory).keys(keys.prefix() + "*")).isEmpty();
+	}
+
+	@Test
+	void aScheduleGivenFewerJobKeysThanJobsFailsBeforeAnyJobIsWritten() {
+		JobKeys keys = new JobKeys(TestRedis.uniquePrefix());
+		List<String> scriptKeys = scriptKeys(keys, "a");
+		List<String> args = List.of(keys.wakeChannel(), "PUBLISH", "order", "0", "1000", "replace", "2", "a", "2000",
+				"local", "0", "b", "2000", "local", "0");
+		assertThatException().isThrownBy(() -> eval("schedule", scriptKeys, args))
+			.withStackTraceContaining("expected 6 keys");
 		assertThat(new StringRedisTemplate(connectionFactory).keys(keys.prefix() + "*")).isEmpty();
 	}
 
@@ -77,26 +92,28 @@ class LuaScriptsTests {
 		JobKeys keys = new JobKeys(TestRedis.uniquePrefix());
 		RedisJobStore store = new RedisJobStore(new StringRedisTemplate(connectionFactory), keys);
 		store.schedule("order", List.of(new StoredJob("a", 1_000, "{}", null)), false, 1_000);
-		ClaimedJob claimed = store.claim("order", Lane.LOCAL, 1_000, 10, 10_000, "w").jobs().get(0);
-		List<String> keysAndArgs = new ArrayList<>(scriptKeys(keys));
-		keysAndArgs.addAll(List.of(keys.jobPrefix("order"), "1000", keys.wakeChannel(), "order", "local", "a",
-				claimed.token(), "-1", "0", "x", "a", claimed.token(), "soon", "0", "x"));
-		assertThatException().isThrownBy(() -> eval("fail", keysAndArgs));
+		ClaimedJob claimed = store.claim(ORDER, Lane.LOCAL, 1_000, 10, 10_000, "w").jobs().get(0);
+		List<String> args = List.of(keys.wakeChannel(), "PUBLISH", "order", "0", "1000", "local", "a", claimed.token(),
+				"-1", "0", "x", "a", claimed.token(), "soon", "0", "x");
+		assertThatException().isThrownBy(() -> eval("fail", scriptKeys(keys, "a", "a"), args));
 		assertThat(store.get("order", "a").orElseThrow().state()).isEqualTo(JobState.IN_FLIGHT);
 	}
 
-	private static List<String> scriptKeys(JobKeys keys) {
-		return List.of(keys.due("order", Lane.LOCAL), keys.due("order", Lane.HTTP), keys.inFlight("order"),
-				keys.dead("order"));
+	private static List<String> scriptKeys(JobKeys keys, String... ids) {
+		List<String> scriptKeys = new ArrayList<>(keys.sets(ORDER));
+		for (String id : ids) {
+			scriptKeys.add(keys.job(ORDER, id));
+		}
+		return scriptKeys;
 	}
 
-	private static void eval(String script, List<String> keysAndArgs) {
-		byte[][] raw = keysAndArgs.stream()
+	private static void eval(String script, List<String> keys, List<String> args) {
+		byte[][] raw = Stream.concat(keys.stream(), args.stream())
 			.map((value) -> value.getBytes(StandardCharsets.UTF_8))
 			.toArray(byte[][]::new);
 		try (RedisConnection connection = connectionFactory.getConnection()) {
 			connection.scriptingCommands()
-				.eval(LuaScripts.source(script).getBytes(StandardCharsets.UTF_8), ReturnType.MULTI, 4, raw);
+				.eval(LuaScripts.source(script).getBytes(StandardCharsets.UTF_8), ReturnType.MULTI, keys.size(), raw);
 		}
 	}
 
@@ -122,11 +139,12 @@ class LuaScriptsTests {
 
 	@ParameterizedTest
 	@MethodSource("scripts")
-	void theHeaderListsTheSharedKeysTheJobKeyPrefixAndTheIncludesThenTheKeysAreNamed(String name) {
+	void theHeaderListsTheSharedKeysTheJobHashesAndTheIncludesThenTheKeysAreNamed(String name) {
 		String script = LuaScripts.read(name + ".lua");
 		List<String> header = script.lines().takeWhile((line) -> line.startsWith("--")).toList();
-		assertThat(header).contains(KEYS_LINE);
-		assertThat(header).anyMatch((line) -> line.startsWith("-- ARGV[1] job key prefix"));
+		int keysLine = header.indexOf(KEYS_LINE);
+		assertThat(keysLine).isNotNegative();
+		assertThat(header.get(keysLine + 1)).contains("hash");
 		assertThat(header).anyMatch((line) -> line.startsWith("-- Returns "));
 		assertThat(header.get(header.size() - 1)).startsWith(LuaScripts.INCLUDE_LINE);
 		assertThat(script.lines().skip(header.size()).findFirst()).contains(KEY_NAMES);

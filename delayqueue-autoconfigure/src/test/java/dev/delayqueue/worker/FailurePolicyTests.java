@@ -17,6 +17,7 @@ import dev.delayqueue.RetryJobLaterException;
 import dev.delayqueue.store.ClaimedJob;
 import dev.delayqueue.store.Lease;
 import dev.delayqueue.store.Outcome;
+import dev.delayqueue.store.TopicPartition;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -113,7 +114,7 @@ class FailurePolicyTests {
 		Instant due = Instant.ofEpochMilli(NOW - 10);
 		DelayedJob job = new DelayedJob("order", "42", JobState.IN_FLIGHT, null, due, attempts, maxAttempts, due, due,
 				null, null, backoff);
-		return new ClaimedJob(job, "t:1", NOW + 30_000);
+		return new ClaimedJob(TopicPartition.first("order"), job, "t:1", NOW + 30_000);
 	}
 
 	private record Fixed(double value) implements RandomGenerator {

@@ -127,7 +127,7 @@ class JobWorkerTests {
 			if (attempts.incrementAndGet() == 1) {
 				throw new IllegalStateException("first attempt fails");
 			}
-		}, TopicSettings.builder().initialInterval(Duration.ofMillis(200)).jitter(0).build(), "test");
+		}, TopicSettings.builder().initialInterval(Duration.ofSeconds(1)).jitter(0).build(), "test");
 		worker.start();
 		schedule("flaky", "1", this.clock.millis());
 		await().atMost(Duration.ofSeconds(5)).until(() -> attempts.get() == 1);

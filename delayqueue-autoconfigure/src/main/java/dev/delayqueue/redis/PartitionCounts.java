@@ -1,0 +1,157 @@
+package dev.delayqueue.redis;
+
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
+import java.util.function.ToIntFunction;
+import java.util.zip.CRC32;
+
+import dev.delayqueue.store.TopicPartition;
+
+import org.springframework.data.redis.core.StringRedisTemplate;
+
+/**
+ * Which partition holds a job, also after a topic's partition count changed. A job's partition follows from its id
+ * and the count the scheduling instance was configured with ({@link #partitionOf}); a job stays in the partition it
+ * was created in until it is done. So that every instance finds jobs created under other counts, each count other
+ * than 1 ever used for a topic is recorded in Redis (field {@code topic#count} of {@link JobKeys#partitionCounts()})
+ * before a job is written with it. The record is read again every {@link #REFRESH_NANOS} and whenever a job is not
+ * found where the known counts put it (at most once per {@link #MISS_REFRESH_NANOS}), and this instance's own counts
+ * are written again when the record has lost them (a failover), so it heals without a restart.
+ * <p>
+ * Threads: safe for concurrent use; the cached record is replaced whole.
+ */
+final class PartitionCounts {
+
+	static final long REFRESH_NANOS = TimeUnit.SECONDS.toNanos(30);
+
+	static final long MISS_REFRESH_NANOS = TimeUnit.SECONDS.toNanos(1);
+
+	private final StringRedisTemplate redis;
+
+	private final JobKeys keys;
+
+	private final ToIntFunction<String> configured;
+
+	/** Counts other than 1 recorded in Redis, by topic. */
+	private volatile Map<String, Set<Integer>> recorded = Map.of();
+
+	/** When {@link #recorded} was read ({@link System#nanoTime()}); 0 before the first read. */
+	private volatile long readAt;
+
+	PartitionCounts(StringRedisTemplate redis, JobKeys keys, ToIntFunction<String> configured) {
+		this.redis = redis;
+		this.keys = keys;
+		this.configured = configured;
+	}
+
+	/**
+	 * Returns the partition a job id belongs to under a partition count.
+	 * @param id the job id
+	 * @param count the partition count, at least 1
+	 * @return the partition, from 0 to {@code count - 1}
+	 */
+	static int partitionOf(String id, int count) {
+		if (count == 1) {
+			return 0;
+		}
+		CRC32 crc = new CRC32();
+		crc.update(id.getBytes(StandardCharsets.UTF_8));
+		return (int) (crc.getValue() % count);
+	}
+
+	/**
+	 * Returns the partition count this instance writes new jobs of a topic with, recording it first when needed.
+	 * @param topic the topic
+	 * @return the configured count, at least 1
+	 */
+	int configured(String topic) {
+		int count = this.configured.applyAsInt(topic);
+		if (count < 1) {
+			throw new IllegalStateException("Partition count of topic '" + topic + "' must be at least 1, was " + count);
+		}
+		if (count > 1 && !recorded(false).getOrDefault(topic, Set.of()).contains(count)) {
+			this.redis.opsForHash().put(this.keys.partitionCounts(), topic + "#" + count, "1");
+			refresh();
+		}
+		return count;
+	}
+
+	/**
+	 * Returns where a job of the topic may be: its partition under this instance's count first, then under every
+	 * other count the topic was used with.
+	 * @param topic the topic
+	 * @param id the job id
+	 * @param afterMiss whether the caller looked in the known places and found nothing: reads the record again
+	 * (at most once a second) and returns only places not returned before, empty when there are none
+	 * @return the partitions, without repeats
+	 */
+	List<TopicPartition> locations(String topic, String id, boolean afterMiss) {
+		Set<Integer> before = afterMiss ? partitionsOf(id, counts(topic, false)) : Set.of();
+		Set<Integer> partitions = partitionsOf(id, counts(topic, afterMiss));
+		partitions.removeAll(before);
+		return partitions.stream().map((p) -> new TopicPartition(topic, p)).toList();
+	}
+
+	/**
+	 * Returns every partition that may hold jobs of a topic: 0 up to the largest count the topic was used with.
+	 * @param topic the topic
+	 * @return the partitions, in order
+	 */
+	List<TopicPartition> all(String topic) {
+		int max = counts(topic, false).stream().mapToInt(Integer::intValue).max().orElse(1);
+		return java.util.stream.IntStream.range(0, max).mapToObj((p) -> new TopicPartition(topic, p)).toList();
+	}
+
+	/** This instance's count first, then 1 (every topic may have jobs in partition 0), then the recorded ones. */
+	private Set<Integer> counts(String topic, boolean afterMiss) {
+		Set<Integer> counts = new LinkedHashSet<>();
+		counts.add(configured(topic));
+		counts.add(1);
+		Map<String, Set<Integer>> record = afterMiss ? recorded(true) : recorded(false);
+		counts.addAll(record.getOrDefault(topic, Set.of()));
+		return counts;
+	}
+
+	private static Set<Integer> partitionsOf(String id, Set<Integer> counts) {
+		Set<Integer> partitions = new LinkedHashSet<>();
+		for (int count : counts) {
+			partitions.add(partitionOf(id, count));
+		}
+		return partitions;
+	}
+
+	private Map<String, Set<Integer>> recorded(boolean afterMiss) {
+		long age = System.nanoTime() - this.readAt;
+		if (this.readAt == 0 || age > REFRESH_NANOS || (afterMiss && age > MISS_REFRESH_NANOS)) {
+			refresh();
+		}
+		return this.recorded;
+	}
+
+	private synchronized void refresh() {
+		Map<Object, Object> entries = this.redis.opsForHash().entries(this.keys.partitionCounts());
+		Map<String, Set<Integer>> counts = new HashMap<>();
+		for (Object field : entries.keySet()) {
+			String name = (String) field;
+			int hash = name.lastIndexOf('#');
+			if (hash > 0) {
+				try {
+					counts.computeIfAbsent(name.substring(0, hash), (t) -> new TreeSet<>())
+						.add(Integer.parseInt(name.substring(hash + 1)));
+				}
+				catch (NumberFormatException ex) {
+					// not written by delayqueue: ignored
+				}
+			}
+		}
+		this.recorded = counts;
+		this.readAt = System.nanoTime();
+	}
+
+}
