@@ -283,7 +283,8 @@ class DelayQueueIntegrationTests {
 			RedisJobStore crashed = new RedisJobStore(new StringRedisTemplate(connectionFactory), new JobKeys(this.prefix));
 			long now = System.currentTimeMillis();
 			crashed.schedule("crash", List.of(new StoredJob("c1", now, "{}", null)), false, now);
-			assertThat(crashed.claim(TopicPartition.first("crash"), Lane.LOCAL, now, 10, 1_000, "crashed-worker").jobs()).hasSize(1);
+			assertThat(crashed.claim(TopicPartition.first("crash"), Lane.LOCAL, now, 10, 1_000, "crashed-worker").jobs())
+				.hasSize(1);
 			// that worker is gone: it never completes, fails or extends
 			this.runner.run((context) -> {
 				await().atMost(Duration.ofSeconds(10)).until(() -> deliveries.containsKey("c1"));
@@ -306,7 +307,8 @@ class DelayQueueIntegrationTests {
 			RedisJobStore crashed = new RedisJobStore(new StringRedisTemplate(connectionFactory), new JobKeys(this.prefix));
 			long now = System.currentTimeMillis();
 			crashed.schedule("crash", List.of(new StoredJob("last", now, "{}", 1)), false, now);
-			assertThat(crashed.claim(TopicPartition.first("crash"), Lane.LOCAL, now, 10, 1_000, "crashed-worker").jobs()).hasSize(1);
+			assertThat(crashed.claim(TopicPartition.first("crash"), Lane.LOCAL, now, 10, 1_000, "crashed-worker").jobs())
+				.hasSize(1);
 			this.runner.run((context) -> {
 				DelayQueue queue = context.getBean(DelayQueue.class);
 				await().atMost(Duration.ofSeconds(10))

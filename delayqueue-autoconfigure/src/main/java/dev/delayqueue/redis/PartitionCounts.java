@@ -21,16 +21,15 @@ import org.springframework.data.redis.core.StringRedisTemplate;
  * was created in until it is done. So that every instance finds jobs created under other counts, each count other
  * than 1 ever used for a topic is recorded in Redis (field {@code topic#count} of {@link JobKeys#partitionCounts()})
  * before a job is written with it. The record is read again every {@link #REFRESH_NANOS} and whenever a job is not
- * found where the known counts put it (at most once per {@link #MISS_REFRESH_NANOS}), and this instance's own counts
- * are written again when the record has lost them (a failover), so it heals without a restart.
+ * found where the known counts put it (one small read per miss: a job written under a count this instance has not
+ * seen yet is found, since its count was recorded before it), and this instance's own count is written again when
+ * the record has lost it (a failover), so it heals without a restart.
  * <p>
  * Threads: safe for concurrent use; the cached record is replaced whole.
  */
 final class PartitionCounts {
 
 	static final long REFRESH_NANOS = TimeUnit.SECONDS.toNanos(30);
-
-	static final long MISS_REFRESH_NANOS = TimeUnit.SECONDS.toNanos(1);
 
 	private final StringRedisTemplate redis;
 
@@ -87,8 +86,8 @@ final class PartitionCounts {
 	 * other count the topic was used with.
 	 * @param topic the topic
 	 * @param id the job id
-	 * @param afterMiss whether the caller looked in the known places and found nothing: reads the record again
-	 * (at most once a second) and returns only places not returned before, empty when there are none
+	 * @param afterMiss whether the caller looked in the known places and found nothing: reads the record again and
+	 * returns only places not returned before, empty when there are none
 	 * @return the partitions, without repeats
 	 */
 	List<TopicPartition> locations(String topic, String id, boolean afterMiss) {
@@ -128,7 +127,7 @@ final class PartitionCounts {
 
 	private Map<String, Set<Integer>> recorded(boolean afterMiss) {
 		long age = System.nanoTime() - this.readAt;
-		if (this.readAt == 0 || age > REFRESH_NANOS || (afterMiss && age > MISS_REFRESH_NANOS)) {
+		if (this.readAt == 0 || age > REFRESH_NANOS || afterMiss) {
 			refresh();
 		}
 		return this.recorded;

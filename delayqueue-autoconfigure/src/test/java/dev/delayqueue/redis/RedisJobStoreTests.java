@@ -41,6 +41,8 @@ class RedisJobStoreTests {
 
 	private static final long LEASE = 10_000;
 
+	private static final TopicPartition ORDER = TopicPartition.first("order");
+
 	private LettuceConnectionFactory connectionFactory;
 
 	private StringRedisTemplate redis;
@@ -71,10 +73,10 @@ class RedisJobStoreTests {
 		schedule("late", 3_000, "{}");
 		schedule("b", 2_000, "{}");
 		schedule("a", 1_500, "{}");
-		ClaimResult first = this.store.claim(TopicPartition.first("order"), Lane.LOCAL, 2_500, 1, LEASE, "w-1");
+		ClaimResult first = this.store.claim(ORDER, Lane.LOCAL, 2_500, 1, LEASE, "w-1");
 		assertThat(first.jobs()).extracting((c) -> c.job().id()).containsExactly("a");
 		assertThat(first.nextDue()).hasValue(2_000);
-		ClaimResult second = this.store.claim(TopicPartition.first("order"), Lane.LOCAL, 2_500, 10, LEASE, "w-2");
+		ClaimResult second = this.store.claim(ORDER, Lane.LOCAL, 2_500, 10, LEASE, "w-2");
 		assertThat(second.jobs()).extracting((c) -> c.job().id()).containsExactly("b");
 		assertThat(second.nextDue()).hasValue(3_000);
 		assertThat(second.nextLeaseEnd()).hasValue(2_500 + LEASE);
@@ -82,24 +84,24 @@ class RedisJobStoreTests {
 		assertThat(claimed.job().state()).isEqualTo(JobState.IN_FLIGHT);
 		assertThat(claimed.job().attempts()).isEqualTo(1);
 		assertThat(claimed.leaseEnd()).isEqualTo(2_500 + LEASE);
-		assertThat(this.store.claim(TopicPartition.first("order"), Lane.LOCAL, 2_500, 10, LEASE, "w-3").jobs()).isEmpty();
+		assertThat(this.store.claim(ORDER, Lane.LOCAL, 2_500, 10, LEASE, "w-3").jobs()).isEmpty();
 	}
 
 	@Test
 	void workerDiedAfterClaim_leaseExpiryMakesTheJobDueAgainWithTheAttemptCounted() {
 		schedule("a", 1_000, "{\"n\":1}");
-		ClaimedJob first = this.store.claim(TopicPartition.first("order"), Lane.LOCAL, 1_000, 10, LEASE, "dead-worker").jobs().get(0);
+		ClaimedJob first = this.store.claim(ORDER, Lane.LOCAL, 1_000, 10, LEASE, "dead-worker").jobs().get(0);
 		// the worker dies here: no complete, no fail
-		assertThat(this.store.claim(TopicPartition.first("order"), Lane.LOCAL, 1_000 + LEASE - 1, 10, LEASE, "w").jobs()).isEmpty();
-		ClaimResult later = this.store.claim(TopicPartition.first("order"), Lane.LOCAL, 1_000 + LEASE, 10, LEASE, "w");
+		assertThat(this.store.claim(ORDER, Lane.LOCAL, 1_000 + LEASE - 1, 10, LEASE, "w").jobs()).isEmpty();
+		ClaimResult later = this.store.claim(ORDER, Lane.LOCAL, 1_000 + LEASE, 10, LEASE, "w");
 		assertThat(later.expired()).containsExactly("a");
 		ClaimedJob second = later.jobs().get(0);
 		assertThat(second.job().attempts()).isEqualTo(2);
 		assertThat(second.job().body()).isEqualTo("{\"n\":1}");
 		assertThat(second.token()).isNotEqualTo(first.token());
-		assertThat(this.store.complete(TopicPartition.first("order"), List.of(new Lease("a", first.token())))).containsExactly("a");
+		assertThat(this.store.complete(ORDER, List.of(new Lease("a", first.token())))).containsExactly("a");
 		assertThat(this.store.get("order", "a")).isPresent();
-		assertThat(this.store.complete(TopicPartition.first("order"), List.of(new Lease("a", second.token())))).isEmpty();
+		assertThat(this.store.complete(ORDER, List.of(new Lease("a", second.token())))).isEmpty();
 		assertThat(this.store.get("order", "a")).isEmpty();
 		assertNoKeysLeft();
 	}
@@ -107,23 +109,23 @@ class RedisJobStoreTests {
 	@Test
 	void failSchedulesTheNextAttemptOrKillsTheJob() {
 		schedule("a", 1_000, "{}");
-		ClaimedJob claimed = this.store.claim(TopicPartition.first("order"), Lane.LOCAL, 1_000, 10, LEASE, "w").jobs().get(0);
-		assertThat(this.store.fail(TopicPartition.first("order"), Lane.LOCAL, List.of(Outcome.retry(new Lease("a", claimed.token()), 5_000, true, "boom")), 1_100))
+		ClaimedJob claimed = this.store.claim(ORDER, Lane.LOCAL, 1_000, 10, LEASE, "w").jobs().get(0);
+		assertThat(this.store.fail(ORDER, Lane.LOCAL, List.of(Outcome.retry(new Lease("a", claimed.token()), 5_000, true, "boom")), 1_100))
 			.isEmpty();
 		DelayedJob pending = this.store.get("order", "a").orElseThrow();
 		assertThat(pending.state()).isEqualTo(JobState.PENDING);
 		assertThat(pending.dueAt().toEpochMilli()).isEqualTo(5_000);
 		assertThat(pending.attempts()).isEqualTo(1);
 		assertThat(pending.lastError()).isEqualTo("boom");
-		assertThat(this.store.claim(TopicPartition.first("order"), Lane.LOCAL, 4_999, 10, LEASE, "w").jobs()).isEmpty();
-		ClaimedJob again = this.store.claim(TopicPartition.first("order"), Lane.LOCAL, 5_000, 10, LEASE, "w2").jobs().get(0);
+		assertThat(this.store.claim(ORDER, Lane.LOCAL, 4_999, 10, LEASE, "w").jobs()).isEmpty();
+		ClaimedJob again = this.store.claim(ORDER, Lane.LOCAL, 5_000, 10, LEASE, "w2").jobs().get(0);
 		assertThat(again.job().attempts()).isEqualTo(2);
-		this.store.fail(TopicPartition.first("order"), Lane.LOCAL, List.of(Outcome.dead(new Lease("a", again.token()), true, "boom 2")), 5_100);
+		this.store.fail(ORDER, Lane.LOCAL, List.of(Outcome.dead(new Lease("a", again.token()), true, "boom 2")), 5_100);
 		DelayedJob dead = this.store.get("order", "a").orElseThrow();
 		assertThat(dead.state()).isEqualTo(JobState.DEAD);
 		assertThat(dead.lastError()).isEqualTo("boom 2");
 		assertThat(this.store.dead("order", 0, 10)).extracting(DelayedJob::id).containsExactly("a");
-		assertThat(this.store.claim(TopicPartition.first("order"), Lane.LOCAL, 99_999, 10, LEASE, "w3").jobs()).isEmpty();
+		assertThat(this.store.claim(ORDER, Lane.LOCAL, 99_999, 10, LEASE, "w3").jobs()).isEmpty();
 		assertThat(this.store.stats("order")).satisfies((s) -> {
 			assertThat(s.pending()).isZero();
 			assertThat(s.inFlight()).isZero();
@@ -134,8 +136,8 @@ class RedisJobStoreTests {
 	@Test
 	void releaseRefundsTheAttempt() {
 		schedule("a", 1_000, "{}");
-		ClaimedJob claimed = this.store.claim(TopicPartition.first("order"), Lane.LOCAL, 1_000, 10, LEASE, "w").jobs().get(0);
-		this.store.fail(TopicPartition.first("order"), Lane.LOCAL, List.of(Outcome.release(new Lease("a", claimed.token()), 1_000)), 1_001);
+		ClaimedJob claimed = this.store.claim(ORDER, Lane.LOCAL, 1_000, 10, LEASE, "w").jobs().get(0);
+		this.store.fail(ORDER, Lane.LOCAL, List.of(Outcome.release(new Lease("a", claimed.token()), 1_000)), 1_001);
 		DelayedJob job = this.store.get("order", "a").orElseThrow();
 		assertThat(job.attempts()).isZero();
 		assertThat(job.lastError()).isNull();
@@ -145,8 +147,8 @@ class RedisJobStoreTests {
 	@Test
 	void replacingAPendingJobChangesDueTimeAndBodyAndResetsAttempts() {
 		schedule("a", 1_000, "{\"v\":1}");
-		ClaimedJob claimed = this.store.claim(TopicPartition.first("order"), Lane.LOCAL, 1_000, 10, LEASE, "w").jobs().get(0);
-		this.store.fail(TopicPartition.first("order"), Lane.LOCAL, List.of(Outcome.retry(new Lease("a", claimed.token()), 2_000, true, "x")), 1_000);
+		ClaimedJob claimed = this.store.claim(ORDER, Lane.LOCAL, 1_000, 10, LEASE, "w").jobs().get(0);
+		this.store.fail(ORDER, Lane.LOCAL, List.of(Outcome.retry(new Lease("a", claimed.token()), 2_000, true, "x")), 1_000);
 		assertThat(schedule("a", 9_000, "{\"v\":2}")).isEqualTo(ScheduleResult.REPLACED_PENDING);
 		DelayedJob job = this.store.get("order", "a").orElseThrow();
 		assertThat(job.body()).isEqualTo("{\"v\":2}");
@@ -159,19 +161,19 @@ class RedisJobStoreTests {
 	@Test
 	void replacingAnInFlightJobWinsOverTheRunningDelivery() {
 		schedule("a", 1_000, "{\"v\":1}");
-		ClaimedJob running = this.store.claim(TopicPartition.first("order"), Lane.LOCAL, 1_000, 10, LEASE, "w").jobs().get(0);
+		ClaimedJob running = this.store.claim(ORDER, Lane.LOCAL, 1_000, 10, LEASE, "w").jobs().get(0);
 		assertThat(schedule("a", 9_000, "{\"v\":2}")).isEqualTo(ScheduleResult.REPLACED_IN_FLIGHT);
 		// the running delivery succeeds (or fails) afterwards: its outcome must not touch the new version
-		assertThat(this.store.complete(TopicPartition.first("order"), List.of(new Lease("a", running.token())))).containsExactly("a");
-		assertThat(this.store.fail(TopicPartition.first("order"), Lane.LOCAL, List.of(Outcome.dead(new Lease("a", running.token()), true, "x")),
+		assertThat(this.store.complete(ORDER, List.of(new Lease("a", running.token())))).containsExactly("a");
+		assertThat(this.store.fail(ORDER, Lane.LOCAL, List.of(Outcome.dead(new Lease("a", running.token()), true, "x")),
 				1_000))
 			.containsExactly("a");
-		assertThat(this.store.extend(TopicPartition.first("order"), List.of(new Lease("a", running.token())), 99_999)).containsExactly("a");
+		assertThat(this.store.extend(ORDER, List.of(new Lease("a", running.token())), 99_999)).containsExactly("a");
 		DelayedJob job = this.store.get("order", "a").orElseThrow();
 		assertThat(job.state()).isEqualTo(JobState.PENDING);
 		assertThat(job.body()).isEqualTo("{\"v\":2}");
 		assertThat(this.redis.opsForZSet().size(this.prefix + ":{order}:inflight")).isZero();
-		assertThat(this.store.claim(TopicPartition.first("order"), Lane.LOCAL, 9_000, 10, LEASE, "w").jobs()).hasSize(1);
+		assertThat(this.store.claim(ORDER, Lane.LOCAL, 9_000, 10, LEASE, "w").jobs()).hasSize(1);
 	}
 
 	@Test
@@ -187,18 +189,18 @@ class RedisJobStoreTests {
 		schedule("p", 1_000, "{}");
 		schedule("f", 1_000, "{}");
 		schedule("d", 2_000, "{}");
-		ClaimedJob f = this.store.claim(TopicPartition.first("order"), Lane.LOCAL, 1_000, 10, LEASE, "w").jobs().stream()
+		ClaimedJob f = this.store.claim(ORDER, Lane.LOCAL, 1_000, 10, LEASE, "w").jobs().stream()
 			.filter((c) -> c.job().id().equals("f")).findFirst().orElseThrow();
-		ClaimedJob d = this.store.claim(TopicPartition.first("order"), Lane.LOCAL, 2_000, 10, LEASE, "w2").jobs().get(0);
-		this.store.fail(TopicPartition.first("order"), Lane.LOCAL, List.of(Outcome.dead(new Lease("d", d.token()), true, "x")), 2_000);
+		ClaimedJob d = this.store.claim(ORDER, Lane.LOCAL, 2_000, 10, LEASE, "w2").jobs().get(0);
+		this.store.fail(ORDER, Lane.LOCAL, List.of(Outcome.dead(new Lease("d", d.token()), true, "x")), 2_000);
 		// "p" was claimed too in the first call; put it back as pending
-		ClaimResult none = this.store.claim(TopicPartition.first("order"), Lane.LOCAL, 2_000, 10, LEASE, "w3");
+		ClaimResult none = this.store.claim(ORDER, Lane.LOCAL, 2_000, 10, LEASE, "w3");
 		assertThat(none.jobs()).isEmpty();
 		assertThat(this.store.cancel("order", "f")).contains(JobState.IN_FLIGHT);
 		assertThat(this.store.cancel("order", "d")).contains(JobState.DEAD);
 		assertThat(this.store.cancel("order", "p")).contains(JobState.IN_FLIGHT);
 		assertThat(this.store.cancel("order", "p")).isEmpty();
-		assertThat(this.store.fail(TopicPartition.first("order"), Lane.LOCAL, List.of(Outcome.retry(new Lease("f", f.token()), 5_000, true, "x")), 2_000))
+		assertThat(this.store.fail(ORDER, Lane.LOCAL, List.of(Outcome.retry(new Lease("f", f.token()), 5_000, true, "x")), 2_000))
 			.containsExactly("f");
 		assertThat(this.store.get("order", "f")).isEmpty();
 		assertNoKeysLeft();
@@ -213,8 +215,8 @@ class RedisJobStoreTests {
 		assertThat(moved.body()).isEqualTo("{\"keep\":true}");
 		assertThat(this.store.reschedule("order", "a", 1_000, JobState.DEAD, 1_000)).isEmpty();
 		assertThat(this.store.reschedule("order", "missing", 1_000, null, 1_000)).isEmpty();
-		ClaimedJob claimed = this.store.claim(TopicPartition.first("order"), Lane.LOCAL, 7_000, 10, LEASE, "w").jobs().get(0);
-		this.store.fail(TopicPartition.first("order"), Lane.LOCAL, List.of(Outcome.dead(new Lease("a", claimed.token()), true, "x")), 7_000);
+		ClaimedJob claimed = this.store.claim(ORDER, Lane.LOCAL, 7_000, 10, LEASE, "w").jobs().get(0);
+		this.store.fail(ORDER, Lane.LOCAL, List.of(Outcome.dead(new Lease("a", claimed.token()), true, "x")), 7_000);
 		assertThat(this.store.reschedule("order", "a", 8_000, JobState.DEAD, 8_000)).contains(JobState.DEAD);
 		DelayedJob redriven = this.store.get("order", "a").orElseThrow();
 		assertThat(redriven.state()).isEqualTo(JobState.PENDING);
@@ -225,28 +227,28 @@ class RedisJobStoreTests {
 	@Test
 	void heartbeatKeepsTheLeaseAlive() {
 		schedule("a", 1_000, "{}");
-		ClaimedJob claimed = this.store.claim(TopicPartition.first("order"), Lane.LOCAL, 1_000, 10, LEASE, "w").jobs().get(0);
-		assertThat(this.store.extend(TopicPartition.first("order"), List.of(new Lease("a", claimed.token())), 1_000 + 3 * LEASE)).isEmpty();
-		assertThat(this.store.claim(TopicPartition.first("order"), Lane.LOCAL, 1_000 + 2 * LEASE, 10, LEASE, "other").expired()).isEmpty();
+		ClaimedJob claimed = this.store.claim(ORDER, Lane.LOCAL, 1_000, 10, LEASE, "w").jobs().get(0);
+		assertThat(this.store.extend(ORDER, List.of(new Lease("a", claimed.token())), 1_000 + 3 * LEASE)).isEmpty();
+		assertThat(this.store.claim(ORDER, Lane.LOCAL, 1_000 + 2 * LEASE, 10, LEASE, "other").expired()).isEmpty();
 	}
 
 	@Test
 	void anOutcomeSentTwiceIsAppliedOnce() {
 		schedule("a", 1_000, "{}");
-		ClaimedJob claimed = this.store.claim(TopicPartition.first("order"), Lane.LOCAL, 1_000, 1, LEASE, "w").jobs().get(0);
+		ClaimedJob claimed = this.store.claim(ORDER, Lane.LOCAL, 1_000, 1, LEASE, "w").jobs().get(0);
 		List<Outcome> release = List.of(Outcome.release(claimed.lease(), 1_000));
-		assertThat(this.store.fail(TopicPartition.first("order"), Lane.LOCAL, release, 1_100)).isEmpty();
+		assertThat(this.store.fail(ORDER, Lane.LOCAL, release, 1_100)).isEmpty();
 		// the reply was lost and the recorder sends the batch again: the attempt must not be refunded twice
-		assertThat(this.store.fail(TopicPartition.first("order"), Lane.LOCAL, release, 1_200)).containsExactly("a");
+		assertThat(this.store.fail(ORDER, Lane.LOCAL, release, 1_200)).containsExactly("a");
 		assertThat(this.store.get("order", "a").orElseThrow().attempts()).isZero();
 	}
 
 	@Test
 	void aLateSuccessOfAJobAlreadyDeadChangesNothing() {
 		schedule("a", 1_000, "{}");
-		ClaimedJob claimed = this.store.claim(TopicPartition.first("order"), Lane.LOCAL, 1_000, 1, LEASE, "w").jobs().get(0);
-		this.store.fail(TopicPartition.first("order"), Lane.LOCAL, List.of(Outcome.dead(claimed.lease(), true, "x")), 1_100);
-		assertThat(this.store.complete(TopicPartition.first("order"), List.of(claimed.lease()))).containsExactly("a");
+		ClaimedJob claimed = this.store.claim(ORDER, Lane.LOCAL, 1_000, 1, LEASE, "w").jobs().get(0);
+		this.store.fail(ORDER, Lane.LOCAL, List.of(Outcome.dead(claimed.lease(), true, "x")), 1_100);
+		assertThat(this.store.complete(ORDER, List.of(claimed.lease()))).containsExactly("a");
 		assertThat(this.store.get("order", "a").orElseThrow().state()).isEqualTo(JobState.DEAD);
 		assertThat(this.store.stats("order").dead()).isOne();
 	}
@@ -255,8 +257,8 @@ class RedisJobStoreTests {
 	void purgeDeletesOnlyDeadJobs() {
 		schedule("alive", 1_000, "{}");
 		schedule("dead", 500, "{}");
-		ClaimedJob claimed = this.store.claim(TopicPartition.first("order"), Lane.LOCAL, 500, 10, LEASE, "w").jobs().get(0);
-		this.store.fail(TopicPartition.first("order"), Lane.LOCAL, List.of(Outcome.dead(new Lease("dead", claimed.token()), true, "x")), 500);
+		ClaimedJob claimed = this.store.claim(ORDER, Lane.LOCAL, 500, 10, LEASE, "w").jobs().get(0);
+		this.store.fail(ORDER, Lane.LOCAL, List.of(Outcome.dead(new Lease("dead", claimed.token()), true, "x")), 500);
 		assertThat(this.store.purge("order", List.of("alive", "dead", "missing"))).isOne();
 		assertThat(this.store.get("order", "alive")).isPresent();
 		assertThat(this.store.get("order", "dead")).isEmpty();
@@ -266,7 +268,7 @@ class RedisJobStoreTests {
 	void keysStayInsideThePrefixShareTheTopicHashTagAndNeverExpire() {
 		schedule("a {weird} id:with:colons", 1_000, "{}");
 		this.store.schedule("other.topic", List.of(new StoredJob("x", 1_000, null, null)), false, 1_000);
-		this.store.claim(TopicPartition.first("order"), Lane.LOCAL, 1_000, 10, LEASE, "w");
+		this.store.claim(ORDER, Lane.LOCAL, 1_000, 10, LEASE, "w");
 		Set<String> keys = this.redis.keys(this.prefix + "*");
 		assertThat(keys).containsExactlyInAnyOrder(this.prefix + ":topics", this.prefix + ":{order}:inflight",
 				this.prefix + ":{order}:job:a {weird} id:with:colons", this.prefix + ":{other.topic}:due",
@@ -286,7 +288,7 @@ class RedisJobStoreTests {
 		assertThat(this.store.schedule("order", jobs, false, 1_000)).hasSize(1_000)
 			.containsOnly(ScheduleResult.CREATED);
 		assertThat(this.store.stats("order").pending()).isEqualTo(1_000);
-		ClaimResult claim = this.store.claim(TopicPartition.first("order"), Lane.LOCAL, 10_000, 100, LEASE, "w");
+		ClaimResult claim = this.store.claim(ORDER, Lane.LOCAL, 10_000, 100, LEASE, "w");
 		assertThat(claim.jobs()).hasSize(100);
 		assertThat(claim.jobs().get(0).job().id()).isEqualTo("j0");
 		assertThat(claim.nextDue()).hasValue(5_100);
@@ -299,9 +301,9 @@ class RedisJobStoreTests {
 		Backoff backoff = new Backoff(Duration.ofSeconds(10), 2.0, Duration.ofMinutes(5));
 		this.store.schedule("order", List.of(new StoredJob("cb", 1_000, "{}", 4, callback, backoff)), false, 1_000);
 		schedule("local", 1_000, "{}");
-		ClaimResult local = this.store.claim(TopicPartition.first("order"), Lane.LOCAL, 1_000, 10, LEASE, "w");
+		ClaimResult local = this.store.claim(ORDER, Lane.LOCAL, 1_000, 10, LEASE, "w");
 		assertThat(local.jobs()).extracting((c) -> c.job().id()).containsExactly("local");
-		ClaimResult http = this.store.claim(TopicPartition.first("order"), Lane.HTTP, 1_000, 10, LEASE, "h");
+		ClaimResult http = this.store.claim(ORDER, Lane.HTTP, 1_000, 10, LEASE, "h");
 		assertThat(http.jobs()).hasSize(1);
 		DelayedJob job = http.jobs().get(0).job();
 		assertThat(job.id()).isEqualTo("cb");
@@ -316,18 +318,18 @@ class RedisJobStoreTests {
 	void anExpiredLeaseReturnsTheJobToItsOwnLaneWhoeverRecoversIt() {
 		JobCallback callback = JobCallback.post("http://receiver.test/hook");
 		this.store.schedule("order", List.of(new StoredJob("cb", 1_000, "{}", null, callback, null)), false, 1_000);
-		ClaimedJob first = this.store.claim(TopicPartition.first("order"), Lane.HTTP, 1_000, 10, LEASE, "dies").jobs().get(0);
-		ClaimResult byLocal = this.store.claim(TopicPartition.first("order"), Lane.LOCAL, 1_000 + LEASE, 10, LEASE, "w");
+		ClaimedJob first = this.store.claim(ORDER, Lane.HTTP, 1_000, 10, LEASE, "dies").jobs().get(0);
+		ClaimResult byLocal = this.store.claim(ORDER, Lane.LOCAL, 1_000 + LEASE, 10, LEASE, "w");
 		assertThat(byLocal.expired()).containsExactly("cb");
 		assertThat(byLocal.jobs()).isEmpty();
-		ClaimedJob again = this.store.claim(TopicPartition.first("order"), Lane.HTTP, 1_000 + LEASE, 10, LEASE, "h").jobs().get(0);
+		ClaimedJob again = this.store.claim(ORDER, Lane.HTTP, 1_000 + LEASE, 10, LEASE, "h").jobs().get(0);
 		assertThat(again.job().attempts()).isEqualTo(2);
 		assertThat(again.token()).isNotEqualTo(first.token());
-		this.store.fail(TopicPartition.first("order"), Lane.HTTP, List.of(Outcome.retry(new Lease("cb", again.token()), 50_000, true, "HTTP 500")),
+		this.store.fail(ORDER, Lane.HTTP, List.of(Outcome.retry(new Lease("cb", again.token()), 50_000, true, "HTTP 500")),
 				1_000 + LEASE);
 		assertThat(this.store.reschedule("order", "cb", 2_000, null, 2_000)).contains(JobState.PENDING);
-		assertThat(this.store.claim(TopicPartition.first("order"), Lane.LOCAL, 2_000, 10, LEASE, "w").jobs()).isEmpty();
-		assertThat(this.store.claim(TopicPartition.first("order"), Lane.HTTP, 2_000, 10, LEASE, "h").jobs()).hasSize(1);
+		assertThat(this.store.claim(ORDER, Lane.LOCAL, 2_000, 10, LEASE, "w").jobs()).isEmpty();
+		assertThat(this.store.claim(ORDER, Lane.HTTP, 2_000, 10, LEASE, "h").jobs()).hasSize(1);
 		assertThat(this.store.cancel("order", "cb")).contains(JobState.IN_FLIGHT);
 		assertNoKeysLeft();
 	}
@@ -337,23 +339,23 @@ class RedisJobStoreTests {
 		schedule("a", 1_000, "{}");
 		this.store.schedule("order", List.of(new StoredJob("a", 1_000, "{}", null,
 				JobCallback.post("http://receiver.test/hook"), null)), false, 1_000);
-		assertThat(this.store.claim(TopicPartition.first("order"), Lane.LOCAL, 1_000, 10, LEASE, "w").jobs()).isEmpty();
-		assertThat(this.store.claim(TopicPartition.first("order"), Lane.HTTP, 1_000, 10, LEASE, "h").jobs()).hasSize(1);
+		assertThat(this.store.claim(ORDER, Lane.LOCAL, 1_000, 10, LEASE, "w").jobs()).isEmpty();
+		assertThat(this.store.claim(ORDER, Lane.HTTP, 1_000, 10, LEASE, "h").jobs()).hasSize(1);
 		assertThat(this.store.stats("order").pending()).isZero();
 	}
 
 	@Test
 	void aLateSuccessAfterRecoveryLeavesNoStrayIdThatCouldBeClaimedInTheWrongLane() {
 		schedule("x", 1_000, "{}");
-		ClaimedJob first = this.store.claim(TopicPartition.first("order"), Lane.LOCAL, 1_000, 10, LEASE, "slow").jobs().get(0);
+		ClaimedJob first = this.store.claim(ORDER, Lane.LOCAL, 1_000, 10, LEASE, "slow").jobs().get(0);
 		// an HTTP-lane claim recovers the expired lease: x waits in the local due set again, token kept
-		assertThat(this.store.claim(TopicPartition.first("order"), Lane.HTTP, 1_000 + LEASE, 10, LEASE, "h").expired()).containsExactly("x");
-		assertThat(this.store.complete(TopicPartition.first("order"), List.of(new Lease("x", first.token())))).isEmpty();
+		assertThat(this.store.claim(ORDER, Lane.HTTP, 1_000 + LEASE, 10, LEASE, "h").expired()).containsExactly("x");
+		assertThat(this.store.complete(ORDER, List.of(new Lease("x", first.token())))).isEmpty();
 		assertThat(this.store.stats("order").pending()).isZero();
 		this.store.schedule("order", List.of(new StoredJob("x", 2_000, "{}", null,
 				JobCallback.post("http://receiver.test/hook"), null)), false, 2_000);
-		assertThat(this.store.claim(TopicPartition.first("order"), Lane.HTTP, 2_000, 10, LEASE, "h2").jobs()).hasSize(1);
-		assertThat(this.store.claim(TopicPartition.first("order"), Lane.LOCAL, 2_000, 10, LEASE, "l2").jobs()).isEmpty();
+		assertThat(this.store.claim(ORDER, Lane.HTTP, 2_000, 10, LEASE, "h2").jobs()).hasSize(1);
+		assertThat(this.store.claim(ORDER, Lane.LOCAL, 2_000, 10, LEASE, "l2").jobs()).isEmpty();
 	}
 
 	@Test
@@ -363,9 +365,9 @@ class RedisJobStoreTests {
 		// a stray entry in the wrong lane, as a bug or a hand edit could leave it
 		this.redis.opsForZSet().add(this.prefix + ":{order}:due", "cb", 1_000);
 		this.redis.opsForZSet().add(this.prefix + ":{order}:due", "ghost", 1_000);
-		assertThat(this.store.claim(TopicPartition.first("order"), Lane.LOCAL, 1_000, 10, LEASE, "l").jobs()).isEmpty();
+		assertThat(this.store.claim(ORDER, Lane.LOCAL, 1_000, 10, LEASE, "l").jobs()).isEmpty();
 		assertThat(this.redis.opsForZSet().size(this.prefix + ":{order}:due")).isZero();
-		assertThat(this.store.claim(TopicPartition.first("order"), Lane.HTTP, 1_000, 10, LEASE, "h").jobs()).hasSize(1);
+		assertThat(this.store.claim(ORDER, Lane.HTTP, 1_000, 10, LEASE, "h").jobs()).hasSize(1);
 	}
 
 	@Test
@@ -386,15 +388,15 @@ class RedisJobStoreTests {
 			this.store.reschedule("order", "b", 6_500, null, 1_000);
 			this.store.reschedule("order", "b", 3_000, null, 1_000);
 			assertThat(wakes.poll(5, TimeUnit.SECONDS)).isEqualTo("order 3000 local");
-			ClaimedJob first = this.store.claim(TopicPartition.first("order"), Lane.LOCAL, 3_000, 10, LEASE, "w").jobs().get(0);
-			this.store.fail(TopicPartition.first("order"), Lane.LOCAL, List.of(Outcome.retry(new Lease("b", first.token()), 4_500, true, "x")), 3_000);
-			ClaimedJob cb = this.store.claim(TopicPartition.first("order"), Lane.HTTP, 7_000, 10, LEASE, "h").jobs().get(0);
+			ClaimedJob first = this.store.claim(ORDER, Lane.LOCAL, 3_000, 10, LEASE, "w").jobs().get(0);
+			this.store.fail(ORDER, Lane.LOCAL, List.of(Outcome.retry(new Lease("b", first.token()), 4_500, true, "x")), 3_000);
+			ClaimedJob cb = this.store.claim(ORDER, Lane.HTTP, 7_000, 10, LEASE, "h").jobs().get(0);
 			assertThat(cb.job().id()).isEqualTo("cb");
-			this.store.fail(TopicPartition.first("order"), Lane.HTTP, List.of(Outcome.retry(new Lease("cb", cb.token()), 2_000, true, "x")), 7_000);
+			this.store.fail(ORDER, Lane.HTTP, List.of(Outcome.retry(new Lease("cb", cb.token()), 2_000, true, "x")), 7_000);
 			assertThat(wakes.poll(5, TimeUnit.SECONDS)).isEqualTo("order 2000 http");
 			// a lease that ran out puts the job back in its own lane, announced at once to that lane's workers
-			this.store.claim(TopicPartition.first("order"), Lane.HTTP, 7_000, 10, LEASE, "h");
-			this.store.claim(TopicPartition.first("order"), Lane.LOCAL, 7_000 + LEASE, 10, LEASE, "w");
+			this.store.claim(ORDER, Lane.HTTP, 7_000, 10, LEASE, "h");
+			this.store.claim(ORDER, Lane.LOCAL, 7_000 + LEASE, 10, LEASE, "w");
 			assertThat(wakes.poll(5, TimeUnit.SECONDS)).isEqualTo("order " + (7_000 + LEASE) + " http");
 			assertThat(wakes.poll(200, TimeUnit.MILLISECONDS)).isNull();
 		}
@@ -403,8 +405,69 @@ class RedisJobStoreTests {
 		}
 	}
 
+	@Test
+	void aPartitionedTopicSpreadsItsJobsOverItsPartitionsAndFindsEachByIdInOneLook() {
+		RedisJobStore partitioned = new RedisJobStore(this.redis, new JobKeys(this.prefix), (topic) -> 4);
+		List<StoredJob> jobs = new ArrayList<>();
+		for (int i = 0; i < 100; i++) {
+			jobs.add(new StoredJob("j" + i, 1_000, "{}", null));
+		}
+		assertThat(partitioned.schedule("order", jobs, false, 1_000)).containsOnly(ScheduleResult.CREATED);
+		assertThat(partitioned.partitions("order")).extracting(TopicPartition::partition).containsExactly(0, 1, 2, 3);
+		for (TopicPartition partition : partitioned.partitions("order")) {
+			String tag = (partition.partition() == 0) ? "{order}" : "{order#" + partition.partition() + "}";
+			assertThat(this.redis.keys(this.prefix + ":" + tag + ":job:*")).hasSizeBetween(10, 40);
+		}
+		assertThat(partitioned.stats("order").pending()).isEqualTo(100);
+		assertThat(partitioned.get("order", "j7")).map(DelayedJob::id).contains("j7");
+		assertThat(partitioned.cancel("order", "j8")).contains(JobState.PENDING);
+		assertThat(partitioned.get("order", "j8")).isEmpty();
+		int claimed = 0;
+		for (TopicPartition partition : partitioned.partitions("order")) {
+			claimed += partitioned.claim(partition, Lane.LOCAL, 1_000, 100, LEASE, "w" + partition).jobs().size();
+		}
+		assertThat(claimed).isEqualTo(99);
+		assertThat(partitioned.stats("order").inFlight()).isEqualTo(99);
+	}
+
+	@Test
+	void aJobStaysInThePartitionItWasCreatedInWhenTheTopicsPartitionCountChanges() {
+		// jobs scheduled with 1 partition, then an instance with 8 and one still configured with 1
+		this.store.schedule("order", List.of(new StoredJob("old", 5_000, "{}", null)), false, 1_000);
+		RedisJobStore eight = new RedisJobStore(this.redis, new JobKeys(this.prefix), (topic) -> 8);
+		RedisJobStore one = new RedisJobStore(this.redis, new JobKeys(this.prefix), (topic) -> 1);
+		List<StoredJob> fresh = new ArrayList<>();
+		for (int i = 0; i < 40; i++) {
+			fresh.add(new StoredJob("new" + i, 5_000, "{}", null));
+		}
+		eight.schedule("order", fresh, false, 1_000);
+		// replacing the old job through the instance with 8 partitions replaces it where it is: still one job
+		assertThat(eight.schedule("order", List.of(new StoredJob("old", 6_000, "{\"v\":2}", null)), false, 1_000))
+			.containsExactly(ScheduleResult.REPLACED_PENDING);
+		assertThat(this.redis.keys(this.prefix + ":*:job:old")).containsExactly(this.prefix + ":{order}:job:old");
+		// every instance finds every job, whichever count it runs with (one that read the record of counts before
+		// reads it again on a miss), and claims from every partition once it has read the record
+		assertThat(eight.partitions("order")).hasSize(8);
+		assertThat(one.partitions("order")).hasSize(8);
+		for (RedisJobStore store : List.of(eight, one, this.store)) {
+			assertThat(store.get("order", "old")).map(DelayedJob::body).contains("{\"v\":2}");
+			for (StoredJob job : fresh) {
+				assertThat(store.get("order", job.id())).as(job.id()).isPresent();
+			}
+		}
+		assertThat(one.stats("order").pending()).isEqualTo(41);
+		assertThat(one.reschedule("order", "new3", 7_000, null, 1_000)).contains(JobState.PENDING);
+		assertThat(one.cancel("order", "new5")).contains(JobState.PENDING);
+		int claimed = 0;
+		for (TopicPartition partition : one.partitions("order")) {
+			claimed += one.claim(partition, Lane.LOCAL, 6_000, 100, LEASE, "w" + partition).jobs().size();
+		}
+		assertThat(claimed).isEqualTo(39);
+		assertThat(one.get("order", "new3").orElseThrow().state()).isEqualTo(JobState.PENDING);
+	}
+
 	private void assertNoKeysLeft() {
-		assertThat(this.redis.keys(this.prefix + ":{order}*")).isEmpty();
+		assertThat(this.redis.keys(this.prefix + ":{order*")).isEmpty();
 	}
 
 }
