@@ -42,6 +42,8 @@ public final class RedisServerProcess implements AutoCloseable {
 
 	private final Path dataDir;
 
+	private final @Nullable Path configFile;
+
 	private final boolean appendOnly;
 
 	private final List<String> extraArgs;
@@ -58,6 +60,7 @@ public final class RedisServerProcess implements AutoCloseable {
 		catch (IOException ex) {
 			throw new UncheckedIOException("Cannot create a data directory for redis-server", ex);
 		}
+		this.configFile = builder.configFile;
 		this.appendOnly = builder.appendOnly;
 		this.extraArgs = List.copyOf(builder.extraArgs);
 		this.port = builder.port;
@@ -93,6 +96,15 @@ public final class RedisServerProcess implements AutoCloseable {
 	 */
 	public String url() {
 		return "redis://127.0.0.1:" + this.port;
+	}
+
+	/**
+	 * Returns the directory the server runs in: its {@code dir}, holding its log, AOF and, for a cluster node,
+	 * {@code nodes.conf}.
+	 * @return the data directory
+	 */
+	public Path dataDir() {
+		return this.dataDir;
 	}
 
 	/**
@@ -176,6 +188,9 @@ public final class RedisServerProcess implements AutoCloseable {
 	private synchronized RedisServerProcess launch() {
 		List<String> command = new ArrayList<>();
 		command.add(this.binary.toString());
+		if (this.configFile != null) {
+			command.add(this.configFile.toString());
+		}
 		command.addAll(List.of("--port", Integer.toString(this.port), "--bind", "127.0.0.1", "--protected-mode", "no",
 				"--dir", this.dataDir.toString(), "--logfile", "redis.log", "--save", ""));
 		if (this.appendOnly) {
@@ -403,6 +418,8 @@ public final class RedisServerProcess implements AutoCloseable {
 
 		private @Nullable Path binary;
 
+		private @Nullable Path configFile;
+
 		private boolean appendOnly;
 
 		private final List<String> extraArgs = new ArrayList<>();
@@ -437,6 +454,17 @@ public final class RedisServerProcess implements AutoCloseable {
 		 */
 		public Builder binary(Path binary) {
 			this.binary = binary;
+			return this;
+		}
+
+		/**
+		 * Passes this configuration file to {@code redis-server} as its first argument, before the options this
+		 * class sets (which override it). Needed for Sentinel, which rewrites the file it was started with.
+		 * @param configFile the configuration file
+		 * @return this builder
+		 */
+		public Builder configFile(Path configFile) {
+			this.configFile = configFile;
 			return this;
 		}
 
