@@ -1,6 +1,7 @@
 package dev.delayqueue.autoconfigure;
 
 import java.time.Clock;
+import java.time.Duration;
 
 import tools.jackson.databind.json.JsonMapper;
 
@@ -29,6 +30,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
 import org.springframework.boot.autoconfigure.condition.ConditionalOnSingleCandidate;
 import org.springframework.boot.data.redis.autoconfigure.LettuceClientConfigurationBuilderCustomizer;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Role;
@@ -75,9 +77,13 @@ public final class DelayQueueAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean(JobStore.class)
 	RedisJobStore delayQueueJobStore(RedisConnectionFactory connectionFactory, JobKeys keys,
-			DelayQueueProperties properties) {
-		return new RedisJobStore(new StringRedisTemplate(connectionFactory), keys,
-				new DelayQueuePropertiesMapper(properties).partitionCounts());
+			DelayQueueProperties properties, Environment environment) {
+		// the client's timeout: Boot's property when set, else the one this auto-configuration gives Lettuce
+		Duration commandTimeout = Binder.get(environment)
+			.bind("spring.data.redis.timeout", Duration.class)
+			.orElse(properties.getRedis().getCommandTimeout());
+		return new DelayQueuePropertiesMapper(properties).jobStore(new StringRedisTemplate(connectionFactory), keys,
+				commandTimeout);
 	}
 
 	@Bean

@@ -377,6 +377,19 @@ public class DelayQueueProperties {
 		 */
 		private Duration commandTimeout = RedisJobStore.DEFAULT_COMMAND_TIMEOUT;
 
+		/**
+		 * How many replicas must have a write that schedules, reschedules, cancels or ends a delivery before it
+		 * returns (Redis WAIT); 0 returns once the master has it. Replication is asynchronous: without it, a job
+		 * acknowledged just before a master fails can be lost in the failover.
+		 */
+		private int waitForReplicas;
+
+		/**
+		 * How long such a write waits for its replicas before it fails with DelayQueueNotReplicatedException
+		 * (HTTP 503 on the endpoints): written on the master, outcome unknown, safe to do again.
+		 */
+		private Duration waitTimeout = Duration.ofSeconds(1);
+
 		public String getKeyPrefix() {
 			return this.keyPrefix;
 		}
@@ -391,6 +404,22 @@ public class DelayQueueProperties {
 
 		public void setCommandTimeout(Duration commandTimeout) {
 			this.commandTimeout = commandTimeout;
+		}
+
+		public int getWaitForReplicas() {
+			return this.waitForReplicas;
+		}
+
+		public void setWaitForReplicas(int waitForReplicas) {
+			this.waitForReplicas = waitForReplicas;
+		}
+
+		public Duration getWaitTimeout() {
+			return this.waitTimeout;
+		}
+
+		public void setWaitTimeout(Duration waitTimeout) {
+			this.waitTimeout = waitTimeout;
 		}
 
 	}

@@ -78,6 +78,9 @@ public class RedisJobStore implements JobStore {
 
 	private final TopicRegistry registry;
 
+	/** Runs the scripts that must reach replicas before they return; {@code null} when none must. */
+	private final @Nullable ReplicatedScripts replicated;
+
 	/** Candidates the last claim of each partition and lane saw due, for the next claim (look-ahead). */
 	private final Map<String, Candidates> lookAhead = new ConcurrentHashMap<>();
 
@@ -97,10 +100,33 @@ public class RedisJobStore implements JobStore {
 	 * @param partitionCounts the partition count this instance schedules new jobs of each topic with (at least 1)
 	 */
 	public RedisJobStore(StringRedisTemplate redis, JobKeys keys, ToIntFunction<String> partitionCounts) {
+		this(redis, keys, partitionCounts, 0, Duration.ZERO, DEFAULT_COMMAND_TIMEOUT);
+	}
+
+	/**
+	 * Creates a store whose writes that schedule, reschedule, cancel and end a delivery return only once a number
+	 * of replicas have them ({@code WAIT}); needs Lettuce.
+	 * @param redis a template on the application's connection factory
+	 * @param keys the key layout
+	 * @param partitionCounts the partition count this instance schedules new jobs of each topic with (at least 1)
+	 * @param waitForReplicas how many replicas must acknowledge those writes; 0 for none
+	 * @param waitTimeout how long to wait for them before {@link dev.delayqueue.DelayQueueNotReplicatedException}
+	 * @param commandTimeout the client's command timeout
+	 */
+	public RedisJobStore(StringRedisTemplate redis, JobKeys keys, ToIntFunction<String> partitionCounts,
+			int waitForReplicas, Duration waitTimeout, Duration commandTimeout) {
+		if (waitForReplicas < 0) {
+			throw new IllegalArgumentException("wait-for-replicas must be 0 or more, was " + waitForReplicas);
+		}
+		if (waitForReplicas > 0 && (waitTimeout.isNegative() || waitTimeout.isZero())) {
+			throw new IllegalArgumentException("wait-timeout must be positive, was " + waitTimeout);
+		}
 		this.redis = redis;
 		this.keys = keys;
 		this.partitions = new PartitionCounts(redis, keys, partitionCounts);
 		this.registry = new TopicRegistry(redis, keys);
+		this.replicated = (waitForReplicas > 0) ? new ReplicatedScripts(waitForReplicas, waitTimeout, commandTimeout)
+				: null;
 	}
 
 	/**
@@ -186,7 +212,7 @@ public class RedisJobStore implements JobStore {
 			args.add(Integer.toString(fields.size() / 2));
 			args.addAll(fields);
 		}
-		List<?> codes = execute(SCHEDULE, keys, args);
+		List<?> codes = (List<?>) executeReplicated(SCHEDULE, keys, args);
 		List<ScheduleResult> results = new ArrayList<>(codes.size());
 		for (Object code : codes) {
 			results.add(switch (((Number) code).intValue()) {
@@ -271,7 +297,7 @@ public class RedisJobStore implements JobStore {
 			args.add(lease.id());
 			args.add(lease.token());
 		}
-		return strings(execute(COMPLETE, keys, args));
+		return strings(executeReplicated(COMPLETE, keys, args));
 	}
 
 	@Override
@@ -296,7 +322,7 @@ public class RedisJobStore implements JobStore {
 				args.addAll(List.of(Long.toString(release.dueAt()), "1", ""));
 			}
 		}
-		return strings(execute(FAIL, keys, args));
+		return strings(executeReplicated(FAIL, keys, args));
 	}
 
 	@Override
@@ -315,7 +341,7 @@ public class RedisJobStore implements JobStore {
 
 	@Override
 	public Optional<JobState> cancel(String topic, String id) {
-		return byId(topic, id, (partition) -> this.redis.execute(CANCEL, jobKeys(partition, id), id))
+		return byId(topic, id, (partition) -> (String) executeReplicated(CANCEL, jobKeys(partition, id), List.of(id)))
 			.map(RedisJobStore::state);
 	}
 
@@ -326,7 +352,7 @@ public class RedisJobStore implements JobStore {
 			List<String> args = new ArrayList<>(announceArgs(partition));
 			args.addAll(List.of(Long.toString(now), id, Long.toString(dueAt),
 					(requiredState != null) ? stored(requiredState) : ""));
-			return this.redis.execute(RESCHEDULE, jobKeys(partition, id), args.toArray());
+			return (String) executeReplicated(RESCHEDULE, jobKeys(partition, id), args);
 		}).map(RedisJobStore::state);
 	}
 
@@ -460,6 +486,15 @@ public class RedisJobStore implements JobStore {
 	private List<?> execute(RedisScript<List> script, List<String> keys, List<String> args) {
 		List<?> result = this.redis.execute(script, keys, args.toArray());
 		return (result != null) ? result : List.of();
+	}
+
+	/** Runs a script whose write must reach the replicas asked for before it returns, if any are. */
+	private @Nullable Object executeReplicated(RedisScript<?> script, List<String> keys, List<String> args) {
+		if (this.replicated != null) {
+			return this.replicated.execute(this.redis, script, keys, args);
+		}
+		Object result = this.redis.execute(script, keys, args.toArray());
+		return (result != null || script.getResultType() != List.class) ? result : List.of();
 	}
 
 	/** Ids a claim may find: jobs whose lease may have run out and jobs that may be due. */

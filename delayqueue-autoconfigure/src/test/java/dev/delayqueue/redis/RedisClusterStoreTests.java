@@ -18,6 +18,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import dev.delayqueue.DelayQueueNotReplicatedException;
 import dev.delayqueue.DelayedJob;
 import dev.delayqueue.JobState;
 import dev.delayqueue.ScheduleResult;
@@ -37,6 +38,7 @@ import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactor
 import org.springframework.data.redis.core.StringRedisTemplate;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
  * The store on a real Redis Cluster of 3 masters and 3 replicas: every operation, partitions spread over the
@@ -209,6 +211,47 @@ class RedisClusterStoreTests {
 		assertThat(claims.keySet()).as("delivered").containsExactlyInAnyOrderElementsOf(scheduled);
 		assertThat(claims.values()).as("claims per job").containsOnly(1);
 		assertNoJobKeys();
+	}
+
+	@Test
+	void withWaitForReplicasAWriteReturnsOnceItsReplicaHasItAndFailsClearlyWhenItDoesNot() {
+		String topic = "replicated";
+		RedisJobStore store = new RedisJobStore(this.redis, new JobKeys(this.prefix), (t) -> 1, 1,
+				Duration.ofMillis(300), Duration.ofSeconds(5));
+		Node master = cluster.masterOf(RedisClusterProcess.slot("{" + topic + "}"));
+		// scripts not cached on the node: sent whole, then waited for again
+		cluster.command(master, "SCRIPT", "FLUSH");
+		assertThat(store.schedule(topic, List.of(new StoredJob("a", 1_000, "{}", null)), false, 1_000))
+			.containsExactly(ScheduleResult.CREATED);
+		Node replica = replicaOf(master);
+		replica.server().pause();
+		try {
+			long started = System.nanoTime();
+			assertThatExceptionOfType(DelayQueueNotReplicatedException.class)
+				.isThrownBy(() -> store.schedule(topic, List.of(new StoredJob("b", 1_000, "{}", null)), false, 1_000))
+				.withMessageContaining("0 of the 1 replicas")
+				.satisfies((ex) -> assertThat(ex.acknowledged()).isZero());
+			assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(2));
+			// written on the master all the same: the outcome was unknown, not a failure
+			assertThat(store.get(topic, "b")).isPresent();
+			assertThatExceptionOfType(DelayQueueNotReplicatedException.class)
+				.isThrownBy(() -> store.cancel(topic, "a"));
+		}
+		finally {
+			replica.server().resume();
+		}
+		assertThat(store.cancel(topic, "b")).contains(JobState.PENDING);
+		assertNoJobKeys();
+	}
+
+	private static Node replicaOf(Node master) {
+		String info = (String) cluster.command(master, "INFO", "replication");
+		for (Node node : cluster.nodes()) {
+			if (!node.equals(master) && info.contains("port=" + node.port() + ",")) {
+				return node;
+			}
+		}
+		throw new IllegalStateException("No replica of " + master + " in " + info);
 	}
 
 	private void assertNoJobKeys() {
