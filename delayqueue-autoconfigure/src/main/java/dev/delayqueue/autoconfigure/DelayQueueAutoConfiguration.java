@@ -163,7 +163,7 @@ public final class DelayQueueAutoConfiguration {
 		@Bean
 		@ConditionalOnMissingBean
 		WakeSource delayQueueWakeSubscriber(RedisConnectionFactory connectionFactory, JobKeys keys) {
-			return new WakeSubscriber(connectionFactory, keys);
+			return WakeSubscriber.of(connectionFactory, keys);
 		}
 
 		@Bean

@@ -81,6 +81,16 @@ public class RedisJobStore implements JobStore {
 	/** Runs the scripts that must reach replicas before they return; {@code null} when none must. */
 	private final @Nullable ReplicatedScripts replicated;
 
+	/** Whether announcements go over sharded pub/sub; asked of Redis on first use ({@code null} before). */
+	private volatile @Nullable Boolean sharded;
+
+	/**
+	 * Partitions and lanes this instance has written, in sharded mode: the first write of each is also announced
+	 * on the classic channel, so workers that do not watch the partition yet (a new topic for a callback
+	 * dispatcher, a partition of a new count) learn of it at once.
+	 */
+	private final Set<String> announcedBirths = ConcurrentHashMap.newKeySet();
+
 	/** Candidates the last claim of each partition and lane saw due, for the next claim (look-ahead). */
 	private final Map<String, Candidates> lookAhead = new ConcurrentHashMap<>();
 
@@ -152,6 +162,7 @@ public class RedisJobStore implements JobStore {
 			for (int k = 0; k < part.size(); k++) {
 				results[entry.getValue().get(k)] = partResults.get(k);
 			}
+			announceBirths(entry.getKey(), part);
 		}
 		return List.of(results);
 	}
@@ -480,7 +491,38 @@ public class RedisJobStore implements JobStore {
 
 	/** ARGV[1] to ARGV[4] of the scripts that announce: wake channel, publish command, topic, partition. */
 	private List<String> announceArgs(TopicPartition partition) {
-		return List.of(this.keys.wakeChannel(), "PUBLISH", partition.topic(), Integer.toString(partition.partition()));
+		String partitionNumber = Integer.toString(partition.partition());
+		if (sharded()) {
+			return List.of(this.keys.wakeChannel(partition), "SPUBLISH", partition.topic(), partitionNumber);
+		}
+		return List.of(this.keys.wakeChannel(), "PUBLISH", partition.topic(), partitionNumber);
+	}
+
+	private boolean sharded() {
+		Boolean known = this.sharded;
+		if (known == null) {
+			known = ShardedPubSub.supported(this.redis);
+			this.sharded = known;
+		}
+		return known;
+	}
+
+	/** In sharded mode, announces on the classic channel the first jobs this instance writes to a partition lane. */
+	private void announceBirths(TopicPartition partition, List<StoredJob> jobs) {
+		if (!sharded()) {
+			return;
+		}
+		for (Lane lane : Lane.values()) {
+			long earliest = jobs.stream()
+				.filter((job) -> job.lane() == lane)
+				.mapToLong(StoredJob::dueAt)
+				.min()
+				.orElse(Long.MAX_VALUE);
+			if (earliest != Long.MAX_VALUE && this.announcedBirths.add(partition + " " + lane.wireName())) {
+				this.redis.convertAndSend(this.keys.wakeChannel(), partition.topic() + " " + earliest + " "
+						+ lane.wireName() + " " + partition.partition());
+			}
+		}
 	}
 
 	private List<?> execute(RedisScript<List> script, List<String> keys, List<String> args) {

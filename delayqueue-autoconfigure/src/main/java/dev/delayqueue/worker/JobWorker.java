@@ -201,7 +201,7 @@ public class JobWorker implements SmartLifecycle {
 				this.store.topics(Lane.HTTP).forEach(this::callbackLane);
 			}
 			for (TopicLane lane : this.lanes) {
-				lane.partitionsUpTo(this.store.partitions(lane.topic).size());
+				watch(lane.partitionsUpTo(this.store.partitions(lane.topic).size()));
 			}
 		}
 		catch (RuntimeException ex) {
@@ -225,10 +225,18 @@ public class JobWorker implements SmartLifecycle {
 
 	private void added(TopicLane lane) {
 		this.lanes.add(lane);
+		watch(lane.partitions);
 		if (this.running) {
 			startThreads();
 		}
 		this.loop.wake();
+	}
+
+	/** Makes the wake source listen to these partitions (a source per partition needs to know them). */
+	private void watch(List<LanePartition> partitions) {
+		if (this.wakeSource != null) {
+			partitions.forEach((partition) -> this.wakeSource.watch(partition.partition));
+		}
 	}
 
 	@Override
@@ -378,8 +386,12 @@ public class JobWorker implements SmartLifecycle {
 		public void onWake(TopicPartition partition, Lane lane, long due) {
 			String topic = partition.topic();
 			TopicLane target = (lane == Lane.HTTP) ? callbackLane(topic) : JobWorker.this.localLanes.get(topic);
-			if (target != null
-					&& target.partitionsUpTo(partition.partition() + 1).get(partition.partition()).announce(due)) {
+			if (target == null) {
+				return;
+			}
+			List<LanePartition> partitions = target.partitionsUpTo(partition.partition() + 1);
+			watch(partitions);
+			if (partitions.get(partition.partition()).announce(due)) {
 				JobWorker.this.loop.wake();
 			}
 		}
