@@ -26,7 +26,8 @@ import org.springframework.core.env.Environment;
  * {@code delayqueue.redis.reconnect-max-delay}.</li>
  * </ul>
  * It is the application's connection: an application that defines its own {@code ClientResources} or
- * {@code RedisConnectionFactory} keeps it as it is.
+ * {@code RedisConnectionFactory} keeps it as it is. The cluster topology refresh is a property default instead, see
+ * {@link ClusterTopologyRefreshEnvironmentPostProcessor}.
  */
 @Configuration(proxyBeanMethods = false)
 @ConditionalOnClass(name = { "io.lettuce.core.RedisClient",
