@@ -28,14 +28,12 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProp
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnSingleCandidate;
-import org.springframework.boot.data.redis.autoconfigure.LettuceClientConfigurationBuilderCustomizer;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Import;
 import org.springframework.context.annotation.Role;
-import org.springframework.core.Ordered;
-import org.springframework.core.annotation.Order;
 import org.springframework.core.env.Environment;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
 import org.springframework.data.redis.core.StringRedisTemplate;
@@ -46,7 +44,8 @@ import org.springframework.data.redis.core.StringRedisTemplate;
  * that delivers jobs to {@link dev.delayqueue.handler.DelayedJobHandler @DelayedJobHandler} methods (and, with
  * {@link DelayQueueHttpAutoConfiguration}, to HTTP callbacks), and the {@link HostAllowList} that checks callback
  * URLs when jobs are scheduled.
- * {@code delayqueue.enabled=false} turns it all off.
+ * {@code delayqueue.enabled=false} turns it all off. With Lettuce, it bounds the command timeout and the reconnect
+ * back-off of the client Spring Boot builds ({@code DelayQueueLettuceConfiguration}).
  *
  * @since 0.1.0
  */
@@ -56,6 +55,7 @@ import org.springframework.data.redis.core.StringRedisTemplate;
 @ConditionalOnSingleCandidate(RedisConnectionFactory.class)
 @ConditionalOnBooleanProperty(name = "delayqueue.enabled", matchIfMissing = true)
 @EnableConfigurationProperties(DelayQueueProperties.class)
+@Import(DelayQueueLettuceConfiguration.class)
 public final class DelayQueueAutoConfiguration {
 
 	/**
@@ -128,29 +128,6 @@ public final class DelayQueueAutoConfiguration {
 
 	static DelayQueueListener listeners(ObjectProvider<DelayQueueListener> listeners) {
 		return new DelayQueueListeners(listeners.orderedStream().toList());
-	}
-
-	/**
-	 * Bounds Lettuce's command timeout (a minute by default) to {@code delayqueue.redis.command-timeout} unless the
-	 * application set {@code spring.data.redis.timeout}. Applied first, so the application's own customizers win. It
-	 * is the application's connection: blocking commands waiting longer need {@code spring.data.redis.timeout}.
-	 */
-	@Configuration(proxyBeanMethods = false)
-	@ConditionalOnClass(name = { "io.lettuce.core.RedisClient",
-			"org.springframework.boot.data.redis.autoconfigure.LettuceClientConfigurationBuilderCustomizer" })
-	static final class LettuceTimeoutConfiguration {
-
-		@Bean
-		@Order(Ordered.HIGHEST_PRECEDENCE)
-		LettuceClientConfigurationBuilderCustomizer delayQueueLettuceCommandTimeout(
-				Environment environment, DelayQueueProperties properties) {
-			return (builder) -> {
-				if (!environment.containsProperty("spring.data.redis.timeout")) {
-					builder.commandTimeout(properties.getRedis().getCommandTimeout());
-				}
-			};
-		}
-
 	}
 
 	/**

@@ -390,6 +390,13 @@ public class DelayQueueProperties {
 		 */
 		private Duration waitTimeout = Duration.ofSeconds(1);
 
+		/**
+		 * Longest wait between two reconnect attempts of Lettuce, the waits doubling from 100 ms up to it (Lettuce's
+		 * own go up to 30 seconds). Applies when Spring Boot builds Lettuce's ClientResources; the application's
+		 * ClientResourcesBuilderCustomizer beans are applied after it.
+		 */
+		private Duration reconnectMaxDelay = Duration.ofSeconds(2);
+
 		public String getKeyPrefix() {
 			return this.keyPrefix;
 		}
@@ -420,6 +427,14 @@ public class DelayQueueProperties {
 
 		public void setWaitTimeout(Duration waitTimeout) {
 			this.waitTimeout = waitTimeout;
+		}
+
+		public Duration getReconnectMaxDelay() {
+			return this.reconnectMaxDelay;
+		}
+
+		public void setReconnectMaxDelay(Duration reconnectMaxDelay) {
+			this.reconnectMaxDelay = reconnectMaxDelay;
 		}
 
 	}
