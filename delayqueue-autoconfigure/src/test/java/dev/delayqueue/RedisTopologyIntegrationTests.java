@@ -77,7 +77,7 @@ class RedisTopologyIntegrationTests {
 					DelayQueueAutoConfiguration.class))
 			.withUserConfiguration(Handlers.class)
 			.withPropertyValues("delayqueue.redis.key-prefix=" + this.prefix, "delayqueue.worker.shutdown-timeout=5s",
-					"spring.data.redis.lettuce.cluster.refresh.period=1s",
+					"spring.data.redis.lettuce.cluster.refresh.period=1s", "t0=" + topics.get(0),
 					"t1=" + topics.get(1), "t2=" + topics.get(2), "delayqueue.topics.hot.partitions=8")
 			.withPropertyValues(properties);
 	}
