@@ -241,8 +241,10 @@ public class RedisJobStore implements JobStore {
 	 * {@inheritDoc}
 	 * <p>
 	 * Every key the claim script touches is declared, so it needs the candidates' ids before it runs: the previous
-	 * claim of the partition and lane returned them (look-ahead); without them a first call claims nothing and
-	 * returns them, and a second call claims. So a busy lane takes one call per batch, an idle one a read-only call.
+	 * claim of the partition and lane returned them (a look-ahead of the jobs due up to a second after its next due
+	 * time); without them, or when they were taken meanwhile, a first call claims nothing and returns them, and a
+	 * second call claims. So a lane takes one call per batch while its jobs keep coming, and an idle one a call
+	 * that writes nothing.
 	 */
 	@Override
 	public ClaimResult claim(TopicPartition partition, Lane lane, long now, int limit, long leaseMillis,
@@ -251,12 +253,18 @@ public class RedisJobStore implements JobStore {
 		Candidates hint = this.lookAhead.remove(hintKey);
 		List<String> expired = new ArrayList<>();
 		List<?> result = claimCall(partition, lane, now, limit, leaseMillis, tokenBase, hint);
-		if (hint == null && ((List<?>) result.get(1)).isEmpty()) {
+		if (((List<?>) result.get(1)).isEmpty() && score(result.get(2)).orElse(Long.MAX_VALUE) <= now) {
+			// nothing claimed though jobs are due: no candidates were known, or others took them; now they are
 			Candidates found = candidates(result);
 			if (!found.isEmpty()) {
 				expired.addAll(strings(result.get(0)));
 				result = claimCall(partition, lane, now, limit, leaseMillis, tokenBase, found);
 			}
+		}
+		else if ((hint == null || hint.expired().isEmpty()) && !((List<?>) result.get(5)).isEmpty()) {
+			// leases ran out that the call was not told of: it only learnt which (rare: a worker died)
+			expired.addAll(strings(result.get(0)));
+			result = claimCall(partition, lane, now, limit, leaseMillis, tokenBase, candidates(result));
 		}
 		expired.addAll(strings(result.get(0)));
 		Candidates next = candidates(result);
