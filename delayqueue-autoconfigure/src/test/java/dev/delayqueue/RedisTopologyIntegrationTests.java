@@ -31,7 +31,8 @@ import static org.awaitility.Awaitility.await;
 /**
  * The auto-configured queue and worker on a real Redis Cluster (3 masters, 3 replicas) and behind real Sentinels:
  * jobs of topics on every master, and of a topic with 8 partitions, delivered on time (wake-ups over each
- * partition's shard channel), also after a topic's slot moved to another master; and, with Sentinel and
+ * partition's shard channel on Redis 7, over the classic channel on 6.2), also after a topic's slot moved to
+ * another master; and, with Sentinel and
  * {@code wait-for-replicas=1}, delivered before and after a failover.
  */
 class RedisTopologyIntegrationTests {
@@ -110,7 +111,9 @@ class RedisTopologyIntegrationTests {
 			await().atMost(Duration.ofSeconds(10)).until(() -> lateness.keySet().containsAll(expected));
 			// woken by each partition's announcement, not found by the one-second poll
 			assertThat(lateness.values()).allSatisfy((late) -> assertThat(late).isLessThan(100));
-			assertThat(shardChannels()).as("shard channels subscribed").hasSizeGreaterThanOrEqualTo(3 + 8);
+			if (shardedPubSub()) {
+				assertThat(shardChannels()).as("shard channels subscribed").hasSizeGreaterThanOrEqualTo(3 + 8);
+			}
 
 			// the first topic's slot moves to another master: its subscription follows
 			String moved = topics.get(0);
@@ -119,8 +122,10 @@ class RedisTopologyIntegrationTests {
 			Node target = cluster.masters().stream().filter((node) -> !node.equals(source)).findFirst().orElseThrow();
 			RedisClusterProcess.SlotMigration migration = cluster.beginMigration(slot, target);
 			migration.finish();
-			await().atMost(Duration.ofSeconds(10))
-				.until(() -> shardChannels().contains(this.prefix + ":{" + moved + "}:wake@" + target.port()));
+			if (shardedPubSub()) {
+				await().atMost(Duration.ofSeconds(10))
+					.until(() -> shardChannels().contains(this.prefix + ":{" + moved + "}:wake@" + target.port()));
+			}
 			queue.schedule(moved, moved + "-2", null, Duration.ofMillis(700));
 			await().atMost(Duration.ofSeconds(10)).until(() -> lateness.containsKey(moved + "-2"));
 			assertThat(lateness.get(moved + "-2")).isLessThan(100);
@@ -149,6 +154,12 @@ class RedisTopologyIntegrationTests {
 					await().atMost(Duration.ofSeconds(10)).until(() -> lateness.containsKey("after"));
 				});
 		}
+	}
+
+	/** Redis 7 has sharded pub/sub; the binary shipped for machines without redis-server is 6.2. */
+	private static boolean shardedPubSub() {
+		String info = (String) cluster.command(cluster.masters().get(0), "INFO", "server");
+		return !info.contains("redis_version:6.");
 	}
 
 	private List<String> shardChannels() {
