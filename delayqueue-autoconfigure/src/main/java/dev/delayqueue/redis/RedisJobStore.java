@@ -35,6 +35,7 @@ import dev.delayqueue.store.StoredJob;
 import dev.delayqueue.store.TopicPartition;
 
 import org.springframework.dao.DataAccessException;
+import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 import org.springframework.data.redis.core.RedisCallback;
 import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.data.redis.core.ZSetOperations.TypedTuple;
@@ -143,14 +144,21 @@ public class RedisJobStore implements JobStore {
 		if (waitForReplicas < 0) {
 			throw new IllegalArgumentException("wait-for-replicas must be 0 or more, was " + waitForReplicas);
 		}
-		if (waitForReplicas > 0 && (waitTimeout.isNegative() || waitTimeout.isZero())) {
-			throw new IllegalArgumentException("wait-timeout must be positive, was " + waitTimeout);
+		if (waitForReplicas > 0 && (waitTimeout.isNegative() || waitTimeout.isZero()
+				|| waitTimeout.compareTo(commandTimeout) >= 0)) {
+			throw new IllegalArgumentException("wait-timeout must be positive and shorter than the command timeout ("
+					+ commandTimeout + "), was " + waitTimeout);
+		}
+		if (waitForReplicas > 0 && !(redis.getConnectionFactory() instanceof LettuceConnectionFactory)) {
+			throw new IllegalArgumentException("wait-for-replicas needs Lettuce; the connection factory is "
+					+ redis.getConnectionFactory());
 		}
 		this.redis = redis;
 		this.keys = keys;
 		this.partitions = new PartitionCounts(redis, keys, partitionCounts, this.background);
 		this.registry = new TopicRegistry(redis, keys, this.background);
-		this.replicated = (waitForReplicas > 0) ? new ReplicatedScripts(waitForReplicas, waitTimeout, commandTimeout)
+		this.replicated = (waitForReplicas > 0) ? new ReplicatedScripts(
+				(LettuceConnectionFactory) redis.getConnectionFactory(), waitForReplicas, waitTimeout, commandTimeout)
 				: null;
 	}
 
@@ -577,7 +585,7 @@ public class RedisJobStore implements JobStore {
 	/** Runs a script whose write must reach the replicas asked for before it returns, if any are. */
 	private @Nullable Object executeReplicated(RedisScript<?> script, List<String> keys, List<String> args) {
 		if (this.replicated != null) {
-			return this.replicated.execute(this.redis, script, keys, args);
+			return this.replicated.execute(script, keys, args);
 		}
 		Object result = this.redis.execute(script, keys, args.toArray());
 		return (result != null || script.getResultType() != List.class) ? result : List.of();
