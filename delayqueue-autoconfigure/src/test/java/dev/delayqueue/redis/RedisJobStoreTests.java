@@ -408,6 +408,18 @@ class RedisJobStoreTests {
 	}
 
 	@Test
+	void aLateSuccessOfAnAttemptWhoseLeaseRanOutDoesNotEndTheJobRescheduledSince() {
+		schedule("a", 1_000, "{}");
+		ClaimedJob first = this.store.claim(ORDER, Lane.LOCAL, 1_000, 10, LEASE, "slow").jobs().get(0);
+		// the lease runs out: the job is pending again, and rescheduled by the application
+		assertThat(this.store.claim(ORDER, Lane.LOCAL, 1_000 + LEASE, 10, LEASE, "other").expired())
+			.containsExactly("a");
+		assertThat(this.store.reschedule("order", "a", 90_000, null, 1_000 + LEASE)).contains(JobState.PENDING);
+		assertThat(this.store.complete(ORDER, List.of(first.lease()))).containsExactly("a");
+		assertThat(this.store.get("order", "a").orElseThrow().dueAt().toEpochMilli()).isEqualTo(90_000);
+	}
+
+	@Test
 	void aPartitionedTopicSpreadsItsJobsOverItsPartitionsAndFindsEachByIdInOneLook() {
 		RedisJobStore partitioned = new RedisJobStore(this.redis, new JobKeys(this.prefix), (topic) -> 4);
 		List<StoredJob> jobs = new ArrayList<>();
