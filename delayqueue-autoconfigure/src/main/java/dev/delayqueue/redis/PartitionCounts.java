@@ -27,8 +27,8 @@ import org.springframework.data.redis.core.StringRedisTemplate;
  * was created in until it is done. So that every instance finds jobs created under other counts, each count other
  * than 1 ever used for a topic is recorded in Redis (field {@code topic#count} of {@link JobKeys#partitionCounts()})
  * before a job is written with it. The record is read again every {@link #REFRESH_NANOS} and whenever a job is not
- * found where the known counts put it (one small read per miss: a job written under a count this instance has not
- * seen yet is found, since its count was recorded before it), and this instance's own count is written again when
+ * found where the known counts put it (one small read per miss, at most every {@link #MISS_REFRESH_NANOS}: a job
+ * written under a count this instance has not seen yet is found, since its count was recorded before it), and this instance's own count is written again when
  * the record has lost it (a failover), so it heals without a restart.
  * <p>
  * Threads: safe for concurrent use; the cached record is replaced whole, by the caller's thread or the store's
@@ -37,6 +37,12 @@ import org.springframework.data.redis.core.StringRedisTemplate;
 final class PartitionCounts {
 
 	static final long REFRESH_NANOS = TimeUnit.SECONDS.toNanos(30);
+
+	/**
+	 * Least time between two reads of the record after misses: every miss of a whole cluster's instances would
+	 * otherwise read the one key; a count recorded less than this before a miss may be missed.
+	 */
+	static final long MISS_REFRESH_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
 
 	/** How soon a failed read of the record is tried again. */
 	static final long RETRY_NANOS = TimeUnit.SECONDS.toNanos(5);
@@ -150,7 +156,7 @@ final class PartitionCounts {
 		if (this.readAt == 0) {
 			refreshQuietly();
 		}
-		else if (afterMiss) {
+		else if (afterMiss && System.nanoTime() - this.readAt > MISS_REFRESH_NANOS) {
 			refreshQuietly();
 		}
 		else if (System.nanoTime() - this.readAt > REFRESH_NANOS && this.refreshing.compareAndSet(false, true)) {

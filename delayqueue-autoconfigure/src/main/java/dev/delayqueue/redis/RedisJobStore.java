@@ -1,6 +1,5 @@
 package dev.delayqueue.redis;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -36,9 +35,7 @@ import dev.delayqueue.store.TopicPartition;
 
 import org.springframework.dao.DataAccessException;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
-import org.springframework.data.redis.core.RedisCallback;
 import org.springframework.data.redis.core.StringRedisTemplate;
-import org.springframework.data.redis.core.ZSetOperations.TypedTuple;
 import org.springframework.data.redis.core.script.RedisScript;
 
 /**
@@ -93,6 +90,9 @@ public class RedisJobStore implements JobStore {
 				thread.setDaemon(true);
 				return thread;
 			}, new ThreadPoolExecutor.DiscardPolicy());
+
+	/** How long the client waits for Redis: also the wait for reads sent together. */
+	private final Duration commandTimeout;
 
 	/** Runs the scripts that must reach replicas before they return; {@code null} when none must. */
 	private final @Nullable ReplicatedScripts replicated;
@@ -155,6 +155,7 @@ public class RedisJobStore implements JobStore {
 		}
 		this.redis = redis;
 		this.keys = keys;
+		this.commandTimeout = commandTimeout;
 		this.partitions = new PartitionCounts(redis, keys, partitionCounts, this.background);
 		this.registry = new TopicRegistry(redis, keys, this.background);
 		this.replicated = (waitForReplicas > 0) ? new ReplicatedScripts(
@@ -207,16 +208,13 @@ public class RedisJobStore implements JobStore {
 			places.forEach((locations) -> targets.add(locations.get(0)));
 			return targets;
 		}
-		List<String> probes = new ArrayList<>();
+		Reads probes = Reads.of();
 		for (int i = 0; i < jobs.size(); i++) {
 			for (TopicPartition location : places.get(i).subList(1, places.get(i).size())) {
-				probes.add(this.keys.job(location, jobs.get(i).id()));
+				probes.exists(this.keys.job(location, jobs.get(i).id()));
 			}
 		}
-		List<Object> exists = this.redis.executePipelined((RedisCallback<Object>) (connection) -> {
-			probes.forEach((key) -> connection.keyCommands().exists(bytes(key)));
-			return null;
-		});
+		List<Object> exists = probes.run(this.redis, this.commandTimeout);
 		int probe = 0;
 		for (int i = 0; i < jobs.size(); i++) {
 			TopicPartition target = places.get(i).get(0);
@@ -438,19 +436,16 @@ public class RedisJobStore implements JobStore {
 	public List<DelayedJob> dead(String topic, long offset, int limit) {
 		List<TopicPartition> all = this.partitions.all(topic);
 		// the first offset + limit of each partition, merged by time of death
-		List<Object> ranges = this.redis.executePipelined((RedisCallback<Object>) (connection) -> {
-			for (TopicPartition partition : all) {
-				connection.zSetCommands().zRangeWithScores(bytes(this.keys.dead(partition)), 0, offset + limit - 1);
-			}
-			return null;
-		}, this.redis.getStringSerializer());
+		Reads rangeReads = Reads.of();
+		all.forEach((partition) -> rangeReads.zRangeWithScores(this.keys.dead(partition), 0, offset + limit - 1));
+		List<Object> ranges = rangeReads.run(this.redis, this.commandTimeout);
 		record Dead(TopicPartition partition, String id, double died) {
 		}
 		List<Dead> merged = new ArrayList<>();
 		for (int p = 0; p < all.size(); p++) {
-			for (Object tuple : (Iterable<?>) ranges.get(p)) {
-				TypedTuple<?> typed = (TypedTuple<?>) tuple;
-				merged.add(new Dead(all.get(p), (String) typed.getValue(), typed.getScore()));
+			for (Object entry : (List<?>) ranges.get(p)) {
+				Map.Entry<?, ?> scored = (Map.Entry<?, ?>) entry;
+				merged.add(new Dead(all.get(p), (String) scored.getKey(), (Double) scored.getValue()));
 			}
 		}
 		merged.sort(Comparator.comparingDouble(Dead::died));
@@ -459,12 +454,9 @@ public class RedisJobStore implements JobStore {
 		if (page.isEmpty()) {
 			return List.of();
 		}
-		List<Object> hashes = this.redis.executePipelined((RedisCallback<Object>) (connection) -> {
-			for (Dead dead : page) {
-				connection.hashCommands().hGetAll(bytes(this.keys.job(dead.partition(), dead.id())));
-			}
-			return null;
-		}, this.redis.getStringSerializer());
+		Reads hashReads = Reads.of();
+		page.forEach((dead) -> hashReads.hGetAll(this.keys.job(dead.partition(), dead.id())));
+		List<Object> hashes = hashReads.run(this.redis, this.commandTimeout);
 		List<DelayedJob> jobs = new ArrayList<>(page.size());
 		for (int i = 0; i < page.size(); i++) {
 			Map<String, String> fields = stringMap((Map<?, ?>) hashes.get(i));
@@ -496,14 +488,9 @@ public class RedisJobStore implements JobStore {
 	@Override
 	public TopicStats stats(String topic) {
 		List<TopicPartition> all = this.partitions.all(topic);
-		List<Object> counts = this.redis.executePipelined((RedisCallback<Object>) (connection) -> {
-			for (TopicPartition partition : all) {
-				for (String set : this.keys.sets(partition)) {
-					connection.zSetCommands().zCard(bytes(set));
-				}
-			}
-			return null;
-		});
+		Reads cardinalities = Reads.of();
+		all.forEach((partition) -> this.keys.sets(partition).forEach(cardinalities::zCard));
+		List<Object> counts = cardinalities.run(this.redis, this.commandTimeout);
 		long pending = 0;
 		long inFlight = 0;
 		long dead = 0;
@@ -641,10 +628,6 @@ public class RedisJobStore implements JobStore {
 	private static OptionalLong score(Object score) {
 		long value = (score instanceof Number number) ? number.longValue() : (long) Double.parseDouble((String) score);
 		return (value < 0) ? OptionalLong.empty() : OptionalLong.of(value);
-	}
-
-	private static byte[] bytes(String key) {
-		return key.getBytes(StandardCharsets.UTF_8);
 	}
 
 }
