@@ -89,8 +89,8 @@ public final class Benchmarks {
 		}
 		String table = this.rows.isEmpty() ? "" : table();
 		if (this.options.wants(8)) {
-			table += (table.isEmpty() ? "" : "\n") + ClusterBenchmark.run(this.options.size(2_000, 10_000, 10_000),
-					this.options.size(20_000, 100_000, 200_000), this.options.reps, this::prefix);
+			table += (table.isEmpty() ? "" : "\n") + ClusterBenchmark.run(this.options.size(250, 1_000, 10_000),
+					this.options.size(20_000, 50_000, 200_000), this.options.reps, this::prefix);
 		}
 		System.out.println();
 		System.out.println(table);
