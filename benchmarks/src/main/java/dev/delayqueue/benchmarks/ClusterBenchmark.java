@@ -33,7 +33,8 @@ import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactor
  * <p>
  * A pass for one partition count: schedule one job at a time from 8 threads (due in an hour); schedule batches of
  * 100 from 1 thread, then from 8 threads (the latter due now); start one worker (8 handler threads, prefetch 200,
- * a no-op handler) and time how long it takes to deliver those jobs; then, with the topic empty, start 3 more
+ * a no-op handler) and time how long it takes to deliver those jobs; cancel some of them, now gone (a miss reads
+ * the partition record again); then, with the topic empty, start 3 more
  * instances (each its own connection factory, store and worker) and count what the 4 idle workers send for a few
  * seconds. Before each phase the command counters of every node are reset ({@code CONFIG RESETSTAT}).
  */
@@ -52,6 +53,9 @@ final class ClusterBenchmark {
 
 	/** Partition counts of the idle-only passes: none and many idle partitions. */
 	private static final List<Integer> IDLE_PARTITION_COUNTS = List.of(1, 256);
+
+	/** Cancels of jobs already delivered (ids no longer found): what a miss costs. */
+	private static final int CANCELS = 2_000;
 
 	private static final String BODY = "{\"orderId\":\"o-12345\",\"amount\":1299}";
 
@@ -163,6 +167,12 @@ final class ClusterBenchmark {
 			if (delivered.get() < batched) {
 				System.out.printf("  only %d of %d delivered%n", delivered.get(), batched);
 			}
+			int misses = Math.min(batched, CANCELS);
+			Phase cancels = measure(misses, () -> inThreads(THREADS, (thread) -> {
+				for (int i = thread; i < misses; i += THREADS) {
+					subject.queue.cancel(DelayQueueSubject.TOPIC, "b" + i);
+				}
+			}));
 			List<DelayQueueSubject> others = new ArrayList<>();
 			try {
 				for (int w = 1; w < IDLE_WORKERS; w++) {
@@ -173,7 +183,7 @@ final class ClusterBenchmark {
 				}
 				TimeUnit.MILLISECONDS.sleep(SETTLE_MILLIS);
 				Phase idle = measure(0, () -> TimeUnit.MILLISECONDS.sleep(IDLE_MILLIS));
-				return new Pass(partitions, layout(partitions), one, batches, batches8, delivery, idle);
+				return new Pass(partitions, layout(partitions), one, batches, batches8, delivery, cancels, idle);
 			}
 			finally {
 				others.forEach(DelayQueueSubject::close);
@@ -309,6 +319,11 @@ final class ClusterBenchmark {
 						(pass) -> pass.batches8().per(1_000, (counters) -> counters.calls("publish")),
 						(pass) -> pass.delivery().per(1_000, (counters) -> counters.calls("publish"))));
 		row.add("cluster-bus messages received per PUBLISH", medians(Pass::busMessagesPerPublish));
+		row.add(String.format(Locale.ROOT, "cancel %,d delivered jobs from 8 threads (calls/s)", CANCELS),
+				medians((pass) -> pass.cancels().jobsPerSecond()));
+		row.add("per cancel of a delivered job: script calls, HGETALL of the partition record",
+				medians((pass) -> pass.cancels().per(1, ClusterCounters::scriptCalls),
+						(pass) -> pass.cancels().per(1, (counters) -> counters.calls("hgetall"))));
 		row.add("idle, 4 workers: claim calls per partition per worker per second",
 				medians((pass) -> pass.idle().scriptCallsPerSecond() / (pass.partitions() * IDLE_WORKERS)));
 		row.add("idle, 4 workers: script calls/s on each master",
@@ -553,12 +568,13 @@ final class ClusterBenchmark {
 	}
 
 	/** One partition count, one repetition. */
-	record Pass(int partitions, int[] layout, Phase one, Phase batches, Phase batches8, Phase delivery, Phase idle) {
+	record Pass(int partitions, int[] layout, Phase one, Phase batches, Phase batches8, Phase delivery, Phase cancels,
+			Phase idle) {
 
 		double busMessagesPerPublish() {
 			long publishes = 0;
 			long received = 0;
-			for (Phase phase : List.of(this.one, this.batches, this.batches8, this.delivery, this.idle)) {
+			for (Phase phase : List.of(this.one, this.batches, this.batches8, this.delivery, this.cancels, this.idle)) {
 				publishes += phase.counters().calls("publish");
 				received += phase.counters().busPublishReceived();
 			}
@@ -570,12 +586,13 @@ final class ClusterBenchmark {
 			return String.format(Locale.ROOT,
 					"one at a time %s/s, batches %s/s, batches x8 %s/s, delivery %s/s, delivery shares %s,"
 							+ " idle claims/s %s; commands outside scripts per 1,000 jobs: one at a time [%s],"
-							+ " batches [%s], batches x8 [%s], delivery [%s]",
+							+ " batches [%s], batches x8 [%s], delivery [%s], cancels [%s]",
 					format(this.one.jobsPerSecond()), format(this.batches.jobsPerSecond()),
 					format(this.batches8.jobsPerSecond()), format(this.delivery.jobsPerSecond()),
 					percents(this.delivery.counters().scriptShares()), format(this.idle.scriptCallsPerSecond()),
 					this.one.clientCallsPerThousandJobs(), this.batches.clientCallsPerThousandJobs(),
-					this.batches8.clientCallsPerThousandJobs(), this.delivery.clientCallsPerThousandJobs());
+					this.batches8.clientCallsPerThousandJobs(), this.delivery.clientCallsPerThousandJobs(),
+					this.cancels.clientCallsPerThousandJobs());
 		}
 
 	}
