@@ -535,7 +535,7 @@ final class ClusterBenchmark {
 			return this.counters.clientCalls()
 				.entrySet()
 				.stream()
-				.map((e) -> e.getKey() + " " + format(e.getValue() / this.counters.seconds()))
+				.map((e) -> e.getKey().replace('|', ' ') + " " + format(e.getValue() / this.counters.seconds()))
 				.collect(Collectors.joining(", "));
 		}
 
@@ -544,7 +544,7 @@ final class ClusterBenchmark {
 			return this.counters.clientCalls()
 				.entrySet()
 				.stream()
-				.map((e) -> e.getKey() + " " + format(1_000.0 * e.getValue() / this.jobs))
+				.map((e) -> e.getKey().replace('|', ' ') + " " + format(1_000.0 * e.getValue() / this.jobs))
 				.collect(Collectors.joining(", "));
 		}
 

@@ -19,11 +19,14 @@ import dev.delayqueue.embedded.RedisClusterProcess.Node;
  * What a wake-up message costs a Redis Cluster: {@code PUBLISH}, which the cluster broadcasts to every node over
  * the cluster bus, against {@code SPUBLISH}, which goes only to the nodes of the channel's shard. Sends n messages
  * of each (the wake-up's text, 64 in flight, no subscribers) to the master that owns the topic's slot and reads
- * each node's CPU time, less what the node used in a quiet window before (cluster cron, bus pings).
+ * each node's CPU time, less what the node used in a quiet window before (cluster cron, bus pings), and the
+ * messages each received over the bus, a second after the last reply.
  */
 final class ClusterPublishProbe {
 
 	private static final long QUIET_MILLIS = 3_000;
+
+	private static final long SETTLE_MILLIS = 1_000;
 
 	private ClusterPublishProbe() {
 	}
@@ -60,11 +63,15 @@ final class ClusterPublishProbe {
 		ClusterCounters.reset(cluster);
 		ClusterCounters start = ClusterCounters.read(cluster);
 		Semaphore window = new Semaphore(64);
+		long sending = System.nanoTime();
 		for (int i = 0; i < n; i++) {
 			window.acquire();
 			send.apply(async, i).whenComplete((receivers, error) -> window.release());
 		}
 		window.acquire(64);
+		double rate = n / Benchmarks.seconds(sending);
+		// the bus delivers after the replies: let the last messages arrive
+		TimeUnit.MILLISECONDS.sleep(SETTLE_MILLIS);
 		ClusterCounters phase = ClusterCounters.read(cluster).since(start);
 		double sender = 0;
 		double receivers = 0;
@@ -80,7 +87,7 @@ final class ClusterPublishProbe {
 				received += node.busPublishReceived();
 			}
 		}
-		return new Result(command, n / phase.seconds(), (double) phase.busPublishReceived() / n, 1e6 * sender / n,
+		return new Result(command, rate, (double) phase.busPublishReceived() / n, 1e6 * sender / n,
 				(received > 0) ? 1e6 * receivers / received : Double.NaN);
 	}
 
