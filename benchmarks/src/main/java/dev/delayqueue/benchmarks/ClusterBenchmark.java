@@ -314,11 +314,18 @@ final class ClusterBenchmark {
 		row.add("EXISTS per 1,000 jobs: one at a time / batches",
 				medians((pass) -> pass.one().per(1_000, (counters) -> counters.calls("exists")),
 						(pass) -> pass.batches8().per(1_000, (counters) -> counters.calls("exists"))));
-		row.add("PUBLISH per 1,000 jobs: one at a time / batches / delivery",
+		row.add("wake-ups per 1,000 jobs, SPUBLISH: one at a time / batches / delivery",
+				medians((pass) -> pass.one().per(1_000, (counters) -> counters.calls("spublish")),
+						(pass) -> pass.batches8().per(1_000, (counters) -> counters.calls("spublish")),
+						(pass) -> pass.delivery().per(1_000, (counters) -> counters.calls("spublish"))));
+		row.add("wake-ups per 1,000 jobs, classic PUBLISH: one at a time / batches / delivery",
 				medians((pass) -> pass.one().per(1_000, (counters) -> counters.calls("publish")),
 						(pass) -> pass.batches8().per(1_000, (counters) -> counters.calls("publish")),
 						(pass) -> pass.delivery().per(1_000, (counters) -> counters.calls("publish"))));
-		row.add("cluster-bus messages received per PUBLISH", medians(Pass::busMessagesPerPublish));
+		row.add("cluster-bus messages received per 1,000 jobs: one at a time / batches / delivery",
+				medians((pass) -> pass.one().per(1_000, ClusterCounters::busPublishReceived),
+						(pass) -> pass.batches8().per(1_000, ClusterCounters::busPublishReceived),
+						(pass) -> pass.delivery().per(1_000, ClusterCounters::busPublishReceived)));
 		row.add(String.format(Locale.ROOT, "cancel %,d delivered jobs from 8 threads (calls/s)", CANCELS),
 				medians((pass) -> pass.cancels().jobsPerSecond()));
 		row.add("per cancel of a delivered job: script calls, HGETALL of the partition record",
@@ -571,28 +578,24 @@ final class ClusterBenchmark {
 	record Pass(int partitions, int[] layout, Phase one, Phase batches, Phase batches8, Phase delivery, Phase cancels,
 			Phase idle) {
 
-		double busMessagesPerPublish() {
-			long publishes = 0;
-			long received = 0;
-			for (Phase phase : List.of(this.one, this.batches, this.batches8, this.delivery, this.cancels, this.idle)) {
-				publishes += phase.counters().calls("publish");
-				received += phase.counters().busPublishReceived();
-			}
-			return (double) received / publishes;
-		}
-
 		@Override
 		public String toString() {
 			return String.format(Locale.ROOT,
 					"one at a time %s/s, batches %s/s, batches x8 %s/s, delivery %s/s, delivery shares %s,"
 							+ " idle claims/s %s; commands outside scripts per 1,000 jobs: one at a time [%s],"
-							+ " batches [%s], batches x8 [%s], delivery [%s], cancels [%s]",
+							+ " batches [%s], batches x8 [%s], delivery [%s], cancels [%s]; PUBLISH and bus messages"
+							+ " received per phase: %s (SPUBLISH+PUBLISH/bus)",
 					format(this.one.jobsPerSecond()), format(this.batches.jobsPerSecond()),
 					format(this.batches8.jobsPerSecond()), format(this.delivery.jobsPerSecond()),
 					percents(this.delivery.counters().scriptShares()), format(this.idle.scriptCallsPerSecond()),
 					this.one.clientCallsPerThousandJobs(), this.batches.clientCallsPerThousandJobs(),
 					this.batches8.clientCallsPerThousandJobs(), this.delivery.clientCallsPerThousandJobs(),
-					this.cancels.clientCallsPerThousandJobs());
+					this.cancels.clientCallsPerThousandJobs(),
+					List.of(this.one, this.batches, this.batches8, this.delivery, this.cancels, this.idle)
+						.stream()
+						.map((phase) -> phase.counters().calls("spublish") + "+" + phase.counters().calls("publish") + "/"
+								+ phase.counters().busPublishReceived())
+						.collect(Collectors.joining(" ")));
 		}
 
 	}
