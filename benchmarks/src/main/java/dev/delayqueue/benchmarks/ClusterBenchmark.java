@@ -34,9 +34,13 @@ import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactor
  * A pass for one partition count: schedule one job at a time from 8 threads (due in an hour); schedule batches of
  * 100 from 1 thread, then from 8 threads (the latter due now); start one worker (8 handler threads, prefetch 200,
  * a no-op handler) and time how long it takes to deliver those jobs; cancel some of them, now gone (a miss reads
- * the partition record again); then, with the topic empty, start 3 more
- * instances (each its own connection factory, store and worker) and count what the 4 idle workers send for a few
- * seconds. Before each phase the command counters of every node are reset ({@code CONFIG RESETSTAT}).
+ * the partition record again); then, with the topic empty, start 3 more instances (each its own connection factory,
+ * store and worker) and count what the 4 idle workers send for a few seconds. Before each phase the command counters
+ * of every node are reset ({@code CONFIG RESETSTAT}).
+ * <p>
+ * Beside the passes: 4 idle instances on 1 and on 256 partitions (what an idle claim costs, from the difference),
+ * how a topic's partitions fall on 3, 10 and 100 masters (computed from the slots), and what one wake-up message
+ * costs the cluster ({@link ClusterPublishProbe}).
  */
 final class ClusterBenchmark {
 
