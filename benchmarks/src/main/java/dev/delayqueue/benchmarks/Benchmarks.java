@@ -22,7 +22,8 @@ import dev.delayqueue.embedded.RedisServerProcess;
  * Runs every scenario against delayqueue and Redisson's RDelayedQueue, alternating, on one Redis server of its own,
  * beside the raw Redis limit where one applies, and prints a table of medians. Options: {@code --quick} (smaller
  * sizes), {@code --full} (a million jobs in the mass expiry), {@code --reps N} (default 3), {@code --only a,b}
- * (scenario numbers 1-7).
+ * (scenario numbers 1-8). Scenario 8, one hot topic on a Redis Cluster of its own, runs only when named
+ * ({@code --only 8}) and prints a table of its own.
  */
 public final class Benchmarks {
 
@@ -61,7 +62,9 @@ public final class Benchmarks {
 		System.out.printf("Redis %s (%s), %d reps, %s sizes, %d cores, %s%n", version.trim(), this.redis.binary(),
 				this.options.reps, this.options.size, Runtime.getRuntime().availableProcessors(),
 				System.getProperty("java.vm.name") + " " + System.getProperty("java.version"));
-		warmUp();
+		if (this.options.only().stream().anyMatch((scenario) -> scenario <= 7)) {
+			warmUp();
+		}
 		if (this.options.wants(1)) {
 			scheduling();
 		}
@@ -84,7 +87,11 @@ public final class Benchmarks {
 		if (this.options.wants(7)) {
 			this.rows.add(StartupBenchmark.run(this.redis.port(), this.options.reps + 2));
 		}
-		String table = table();
+		String table = this.rows.isEmpty() ? "" : table();
+		if (this.options.wants(8)) {
+			table += (table.isEmpty() ? "" : "\n") + ClusterBenchmark.run(this.options.size(250, 1_000, 10_000),
+					this.options.size(20_000, 50_000, 200_000), this.options.reps, this::prefix);
+		}
 		System.out.println();
 		System.out.println(table);
 		Path out = Path.of("benchmarks", "target", "benchmarks.md");
@@ -439,7 +446,7 @@ public final class Benchmarks {
 						.map(Integer::valueOf)
 						.collect(Collectors.toSet());
 					default -> throw new IllegalArgumentException("Unknown option " + args[i]
-							+ "; use --quick, --full, --reps N, --only 1,2,...");
+							+ "; use --quick, --full, --reps N, --only 1,2,... (8: Redis Cluster)");
 				}
 			}
 			return new Options(reps, size, size.equals("quick"), only);

@@ -46,11 +46,23 @@ final class DelayQueueSubject implements Subject {
 	private JobWorker worker;
 
 	DelayQueueSubject(int port, String prefix, int prefetch) {
-		this.connectionFactory = new LettuceConnectionFactory(new RedisStandaloneConfiguration("127.0.0.1", port));
+		this(new LettuceConnectionFactory(new RedisStandaloneConfiguration("127.0.0.1", port)), prefix, prefetch, 1);
+	}
+
+	/**
+	 * A subject on a connection factory it starts and, on {@link #close()}, destroys: one application instance.
+	 * @param connectionFactory a connection factory, not started yet
+	 * @param prefix the key prefix
+	 * @param prefetch the worker's prefetch
+	 * @param partitions the partition count new jobs of {@link #TOPIC} are spread over
+	 */
+	DelayQueueSubject(LettuceConnectionFactory connectionFactory, String prefix, int prefetch, int partitions) {
+		this.connectionFactory = connectionFactory;
 		this.connectionFactory.afterPropertiesSet();
 		this.connectionFactory.start();
 		this.keys = new JobKeys(prefix);
-		this.store = new RedisJobStore(new StringRedisTemplate(this.connectionFactory), this.keys);
+		this.store = new RedisJobStore(new StringRedisTemplate(this.connectionFactory), this.keys,
+				(topic) -> partitions);
 		this.queue = new DefaultDelayQueue(this.store, JSON, new DelayQueueListeners(List.of()), Clock.systemUTC(),
 				DefaultDelayQueue.DEFAULT_MAX_BODY_BYTES, 100, CallbackValidator.ACCEPT_ALL);
 		this.prefetch = prefetch;

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.ScriptOutputType;
@@ -98,24 +99,39 @@ final class RawRedis implements AutoCloseable {
 		String sha = this.connection.sync().scriptLoad(script("schedule"));
 		RedisAsyncCommands<String, String> async = this.connection.async();
 		String topicKey = prefix + ":{" + DelayQueueSubject.TOPIC + "}";
-		String[] keys = { topicKey + ":due", topicKey + ":due:http", topicKey + ":inflight", topicKey + ":dead" };
+		List<String> sets = List.of(topicKey + ":due", topicKey + ":due:http", topicKey + ":inflight",
+				topicKey + ":dead");
 		Semaphore window = new Semaphore(inFlight);
+		AtomicLong failed = new AtomicLong();
 		long due = System.currentTimeMillis() + 3_600_000;
 		long start = System.nanoTime();
 		for (int from = 0; from < n; from += perCall) {
 			int count = Math.min(perCall, n - from);
-			List<String> args = new ArrayList<>(6 + count * 6);
-			args.addAll(List.of(topicKey + ":job:", Long.toString(System.currentTimeMillis()), "replace",
-					prefix + ":wake", DelayQueueSubject.TOPIC, Integer.toString(count)));
+			List<String> keys = new ArrayList<>(4 + count);
+			keys.addAll(sets);
+			List<String> args = new ArrayList<>(7 + count * 6);
+			args.addAll(List.of(prefix + ":wake", "PUBLISH", DelayQueueSubject.TOPIC, "0",
+					Long.toString(System.currentTimeMillis()), "replace", Integer.toString(count)));
 			for (int i = from; i < from + count; i++) {
+				keys.add(topicKey + ":job:raw" + i);
 				args.addAll(List.of("raw" + i, Long.toString(due + i), "local", "1", "body", body));
 			}
 			window.acquire();
-			async.evalsha(sha, ScriptOutputType.MULTI, keys, args.toArray(String[]::new))
-				.whenComplete((result, error) -> window.release());
+			async.evalsha(sha, ScriptOutputType.MULTI, keys.toArray(String[]::new), args.toArray(String[]::new))
+				.whenComplete((result, error) -> {
+					if (error != null) {
+						failed.incrementAndGet();
+					}
+					window.release();
+				});
 		}
 		window.acquire(inFlight);
-		return n / ((System.nanoTime() - start) / 1e9);
+		double rate = n / ((System.nanoTime() - start) / 1e9);
+		if (failed.get() > 0) {
+			throw new IllegalStateException(failed.get() + " schedule.lua calls failed: the raw loop no longer "
+					+ "matches the script's KEYS and ARGV");
+		}
+		return rate;
 	}
 
 	/** The text delayqueue sends: the includes its header names ("-- include: a, b"), then the script. */
