@@ -19,4 +19,12 @@ public class DelayQueueUnavailableException extends DelayQueueException {
 		super(message, cause);
 	}
 
+	/**
+	 * Creates an exception without an underlying error.
+	 * @param message what could not be done
+	 */
+	protected DelayQueueUnavailableException(String message) {
+		super(message);
+	}
+
 }

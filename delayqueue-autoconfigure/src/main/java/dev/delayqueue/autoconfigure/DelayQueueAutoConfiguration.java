@@ -1,6 +1,7 @@
 package dev.delayqueue.autoconfigure;
 
 import java.time.Clock;
+import java.time.Duration;
 
 import tools.jackson.databind.json.JsonMapper;
 
@@ -27,13 +28,12 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProp
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnSingleCandidate;
-import org.springframework.boot.data.redis.autoconfigure.LettuceClientConfigurationBuilderCustomizer;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Import;
 import org.springframework.context.annotation.Role;
-import org.springframework.core.Ordered;
-import org.springframework.core.annotation.Order;
 import org.springframework.core.env.Environment;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
 import org.springframework.data.redis.core.StringRedisTemplate;
@@ -44,7 +44,8 @@ import org.springframework.data.redis.core.StringRedisTemplate;
  * that delivers jobs to {@link dev.delayqueue.handler.DelayedJobHandler @DelayedJobHandler} methods (and, with
  * {@link DelayQueueHttpAutoConfiguration}, to HTTP callbacks), and the {@link HostAllowList} that checks callback
  * URLs when jobs are scheduled.
- * {@code delayqueue.enabled=false} turns it all off.
+ * {@code delayqueue.enabled=false} turns it all off. With Lettuce, it bounds the command timeout and the reconnect
+ * back-off of the client Spring Boot builds ({@code DelayQueueLettuceConfiguration}).
  *
  * @since 0.1.0
  */
@@ -54,6 +55,7 @@ import org.springframework.data.redis.core.StringRedisTemplate;
 @ConditionalOnSingleCandidate(RedisConnectionFactory.class)
 @ConditionalOnBooleanProperty(name = "delayqueue.enabled", matchIfMissing = true)
 @EnableConfigurationProperties(DelayQueueProperties.class)
+@Import(DelayQueueLettuceConfiguration.class)
 public final class DelayQueueAutoConfiguration {
 
 	/**
@@ -75,9 +77,13 @@ public final class DelayQueueAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean(JobStore.class)
 	RedisJobStore delayQueueJobStore(RedisConnectionFactory connectionFactory, JobKeys keys,
-			DelayQueueProperties properties) {
-		return new RedisJobStore(new StringRedisTemplate(connectionFactory), keys,
-				new DelayQueuePropertiesMapper(properties).partitionCounts());
+			DelayQueueProperties properties, Environment environment) {
+		// the client's timeout: Boot's property when set, else the one this auto-configuration gives Lettuce
+		Duration commandTimeout = Binder.get(environment)
+			.bind("spring.data.redis.timeout", Duration.class)
+			.orElse(properties.getRedis().getCommandTimeout());
+		return new DelayQueuePropertiesMapper(properties).jobStore(new StringRedisTemplate(connectionFactory), keys,
+				commandTimeout);
 	}
 
 	@Bean
@@ -125,29 +131,6 @@ public final class DelayQueueAutoConfiguration {
 	}
 
 	/**
-	 * Bounds Lettuce's command timeout (a minute by default) to {@code delayqueue.redis.command-timeout} unless the
-	 * application set {@code spring.data.redis.timeout}. Applied first, so the application's own customizers win. It
-	 * is the application's connection: blocking commands waiting longer need {@code spring.data.redis.timeout}.
-	 */
-	@Configuration(proxyBeanMethods = false)
-	@ConditionalOnClass(name = { "io.lettuce.core.RedisClient",
-			"org.springframework.boot.data.redis.autoconfigure.LettuceClientConfigurationBuilderCustomizer" })
-	static final class LettuceTimeoutConfiguration {
-
-		@Bean
-		@Order(Ordered.HIGHEST_PRECEDENCE)
-		LettuceClientConfigurationBuilderCustomizer delayQueueLettuceCommandTimeout(
-				Environment environment, DelayQueueProperties properties) {
-			return (builder) -> {
-				if (!environment.containsProperty("spring.data.redis.timeout")) {
-					builder.commandTimeout(properties.getRedis().getCommandTimeout());
-				}
-			};
-		}
-
-	}
-
-	/**
 	 * The worker, unless {@code delayqueue.worker.enabled=false}.
 	 */
 	@Configuration(proxyBeanMethods = false)
@@ -157,7 +140,7 @@ public final class DelayQueueAutoConfiguration {
 		@Bean
 		@ConditionalOnMissingBean
 		WakeSource delayQueueWakeSubscriber(RedisConnectionFactory connectionFactory, JobKeys keys) {
-			return new WakeSubscriber(connectionFactory, keys);
+			return WakeSubscriber.of(connectionFactory, keys);
 		}
 
 		@Bean

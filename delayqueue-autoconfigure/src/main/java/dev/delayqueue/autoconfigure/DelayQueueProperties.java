@@ -377,6 +377,26 @@ public class DelayQueueProperties {
 		 */
 		private Duration commandTimeout = RedisJobStore.DEFAULT_COMMAND_TIMEOUT;
 
+		/**
+		 * How many replicas must have a write that schedules, reschedules, cancels or ends a delivery before it
+		 * returns (Redis WAIT); 0 returns once the master has it. Replication is asynchronous: without it, a job
+		 * acknowledged just before a master fails can be lost in the failover.
+		 */
+		private int waitForReplicas;
+
+		/**
+		 * How long such a write waits for its replicas before it fails with DelayQueueNotReplicatedException
+		 * (HTTP 503 on the endpoints): written on the master, outcome unknown, safe to do again.
+		 */
+		private Duration waitTimeout = Duration.ofSeconds(1);
+
+		/**
+		 * Longest wait between two reconnect attempts of Lettuce, the waits doubling from 100 ms up to it (Lettuce's
+		 * own go up to 30 seconds). Applies when Spring Boot builds Lettuce's ClientResources; the application's
+		 * ClientResourcesBuilderCustomizer beans are applied after it.
+		 */
+		private Duration reconnectMaxDelay = Duration.ofSeconds(2);
+
 		public String getKeyPrefix() {
 			return this.keyPrefix;
 		}
@@ -391,6 +411,30 @@ public class DelayQueueProperties {
 
 		public void setCommandTimeout(Duration commandTimeout) {
 			this.commandTimeout = commandTimeout;
+		}
+
+		public int getWaitForReplicas() {
+			return this.waitForReplicas;
+		}
+
+		public void setWaitForReplicas(int waitForReplicas) {
+			this.waitForReplicas = waitForReplicas;
+		}
+
+		public Duration getWaitTimeout() {
+			return this.waitTimeout;
+		}
+
+		public void setWaitTimeout(Duration waitTimeout) {
+			this.waitTimeout = waitTimeout;
+		}
+
+		public Duration getReconnectMaxDelay() {
+			return this.reconnectMaxDelay;
+		}
+
+		public void setReconnectMaxDelay(Duration reconnectMaxDelay) {
+			this.reconnectMaxDelay = reconnectMaxDelay;
 		}
 
 	}

@@ -1,5 +1,6 @@
 package dev.delayqueue.autoconfigure;
 
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.function.ToIntFunction;
@@ -7,12 +8,14 @@ import java.util.function.ToIntFunction;
 import java.util.function.Supplier;
 
 import dev.delayqueue.http.CallbackSettings;
+import dev.delayqueue.redis.JobKeys;
 import dev.delayqueue.redis.RedisJobStore;
 import dev.delayqueue.worker.TopicSettings;
 import dev.delayqueue.worker.WorkerSettings;
 
 import org.springframework.boot.context.properties.PropertyMapper;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
+import org.springframework.data.redis.core.StringRedisTemplate;
 
 /**
  * Maps {@link DelayQueueProperties} to the engine's settings: the one place that does. A value that breaks an
@@ -55,6 +58,14 @@ final class DelayQueuePropertiesMapper {
 			.jitter(retry.getJitter())
 			.noRetryFor(defaults.getNoRetryFor())
 			.build());
+	}
+
+	/** The store on a template, with the partition counts and replica waits of the properties. */
+	RedisJobStore jobStore(StringRedisTemplate redis, JobKeys keys, Duration commandTimeout) {
+		DelayQueueProperties.Redis settings = this.properties.getRedis();
+		ToIntFunction<String> partitionCounts = partitionCounts();
+		return checked("delayqueue.redis", () -> new RedisJobStore(redis, keys, partitionCounts,
+				settings.getWaitForReplicas(), settings.getWaitTimeout(), commandTimeout));
 	}
 
 	/**

@@ -20,9 +20,9 @@ final class TopicPropertyNames {
 
 	private static final ConfigurationPropertyName TOPICS = ConfigurationPropertyName.of("delayqueue.topics");
 
-	/** The keys of one topic, as in {@code delayqueue.defaults}. */
+	/** The keys of one topic: those of {@code delayqueue.defaults}, and the topic's partition count. */
 	static final Set<String> KEYS = Set.of("concurrency", "prefetch", "lease", "no-retry-for", "retry.max-attempts",
-			"retry.initial-interval", "retry.multiplier", "retry.max-interval", "retry.jitter");
+			"retry.initial-interval", "retry.multiplier", "retry.max-interval", "retry.jitter", "partitions");
 
 	private static final Pattern LIST_INDEX = Pattern.compile("\\[\\d+]$");
 

@@ -19,7 +19,10 @@ import dev.delayqueue.store.TopicPartition;
  * {prefix}:topics:http        set: every topic ever given a job with a callback (discovery by dispatchers)
  * {prefix}:partitions         hash: "topic#count" → 1 for each partition count other than 1 a topic was used with
  * {prefix}:wake               pub/sub channel: "topic dueMillis lane partition" when a job becomes the earliest of
- *                             its lane
+ *                             its lane (on a single Redis, Sentinel, or a cluster before Redis 7); on a cluster of
+ *                             Redis 7 only when this instance writes a partition and lane for the first time
+ * {prefix}:{tag}:wake         shard channel of a partition, on a cluster of Redis 7: the same announcements, published
+ *                             with SPUBLISH to the partition's own slot instead of to every node
  * </pre>
  * Topics cannot contain braces or {@code #}, so the hash tag and the key are unique for each {@code (topic, id)}.
  *
@@ -84,6 +87,15 @@ public record JobKeys(String prefix) {
 	 */
 	public String wakeChannel() {
 		return this.prefix + ":wake";
+	}
+
+	/**
+	 * Returns the shard channel of a partition, in the partition's slot, for announcements on a cluster.
+	 * @param partition the partition
+	 * @return the channel name
+	 */
+	public String wakeChannel(TopicPartition partition) {
+		return tagged(partition) + ":wake";
 	}
 
 	private String tagged(TopicPartition partition) {

@@ -78,6 +78,19 @@ public class RedisJobStore implements JobStore {
 
 	private final TopicRegistry registry;
 
+	/** Runs the scripts that must reach replicas before they return; {@code null} when none must. */
+	private final @Nullable ReplicatedScripts replicated;
+
+	/** Whether announcements go over sharded pub/sub; asked of Redis on first use ({@code null} before). */
+	private volatile @Nullable Boolean sharded;
+
+	/**
+	 * Partitions and lanes this instance has written, in sharded mode: the first write of each is also announced
+	 * on the classic channel, so workers that do not watch the partition yet (a new topic for a callback
+	 * dispatcher, a partition of a new count) learn of it at once.
+	 */
+	private final Set<String> announcedBirths = ConcurrentHashMap.newKeySet();
+
 	/** Candidates the last claim of each partition and lane saw due, for the next claim (look-ahead). */
 	private final Map<String, Candidates> lookAhead = new ConcurrentHashMap<>();
 
@@ -97,10 +110,33 @@ public class RedisJobStore implements JobStore {
 	 * @param partitionCounts the partition count this instance schedules new jobs of each topic with (at least 1)
 	 */
 	public RedisJobStore(StringRedisTemplate redis, JobKeys keys, ToIntFunction<String> partitionCounts) {
+		this(redis, keys, partitionCounts, 0, Duration.ZERO, DEFAULT_COMMAND_TIMEOUT);
+	}
+
+	/**
+	 * Creates a store whose writes that schedule, reschedule, cancel and end a delivery return only once a number
+	 * of replicas have them ({@code WAIT}); needs Lettuce.
+	 * @param redis a template on the application's connection factory
+	 * @param keys the key layout
+	 * @param partitionCounts the partition count this instance schedules new jobs of each topic with (at least 1)
+	 * @param waitForReplicas how many replicas must acknowledge those writes; 0 for none
+	 * @param waitTimeout how long to wait for them before {@link dev.delayqueue.DelayQueueNotReplicatedException}
+	 * @param commandTimeout the client's command timeout
+	 */
+	public RedisJobStore(StringRedisTemplate redis, JobKeys keys, ToIntFunction<String> partitionCounts,
+			int waitForReplicas, Duration waitTimeout, Duration commandTimeout) {
+		if (waitForReplicas < 0) {
+			throw new IllegalArgumentException("wait-for-replicas must be 0 or more, was " + waitForReplicas);
+		}
+		if (waitForReplicas > 0 && (waitTimeout.isNegative() || waitTimeout.isZero())) {
+			throw new IllegalArgumentException("wait-timeout must be positive, was " + waitTimeout);
+		}
 		this.redis = redis;
 		this.keys = keys;
 		this.partitions = new PartitionCounts(redis, keys, partitionCounts);
 		this.registry = new TopicRegistry(redis, keys);
+		this.replicated = (waitForReplicas > 0) ? new ReplicatedScripts(waitForReplicas, waitTimeout, commandTimeout)
+				: null;
 	}
 
 	/**
@@ -126,6 +162,7 @@ public class RedisJobStore implements JobStore {
 			for (int k = 0; k < part.size(); k++) {
 				results[entry.getValue().get(k)] = partResults.get(k);
 			}
+			announceBirths(entry.getKey(), part);
 		}
 		return List.of(results);
 	}
@@ -186,7 +223,7 @@ public class RedisJobStore implements JobStore {
 			args.add(Integer.toString(fields.size() / 2));
 			args.addAll(fields);
 		}
-		List<?> codes = execute(SCHEDULE, keys, args);
+		List<?> codes = (List<?>) executeReplicated(SCHEDULE, keys, args);
 		List<ScheduleResult> results = new ArrayList<>(codes.size());
 		for (Object code : codes) {
 			results.add(switch (((Number) code).intValue()) {
@@ -204,8 +241,10 @@ public class RedisJobStore implements JobStore {
 	 * {@inheritDoc}
 	 * <p>
 	 * Every key the claim script touches is declared, so it needs the candidates' ids before it runs: the previous
-	 * claim of the partition and lane returned them (look-ahead); without them a first call claims nothing and
-	 * returns them, and a second call claims. So a busy lane takes one call per batch, an idle one a read-only call.
+	 * claim of the partition and lane returned them (a look-ahead of the jobs due up to a second after its next due
+	 * time); without them, or when they were taken meanwhile, a first call claims nothing and returns them, and a
+	 * second call claims. So a lane takes one call per batch while its jobs keep coming, and an idle one a call
+	 * that writes nothing.
 	 */
 	@Override
 	public ClaimResult claim(TopicPartition partition, Lane lane, long now, int limit, long leaseMillis,
@@ -214,12 +253,18 @@ public class RedisJobStore implements JobStore {
 		Candidates hint = this.lookAhead.remove(hintKey);
 		List<String> expired = new ArrayList<>();
 		List<?> result = claimCall(partition, lane, now, limit, leaseMillis, tokenBase, hint);
-		if (hint == null && ((List<?>) result.get(1)).isEmpty()) {
+		if (((List<?>) result.get(1)).isEmpty() && score(result.get(2)).orElse(Long.MAX_VALUE) <= now) {
+			// nothing claimed though jobs are due: no candidates were known, or others took them; now they are
 			Candidates found = candidates(result);
 			if (!found.isEmpty()) {
 				expired.addAll(strings(result.get(0)));
 				result = claimCall(partition, lane, now, limit, leaseMillis, tokenBase, found);
 			}
+		}
+		else if ((hint == null || hint.expired().isEmpty()) && !((List<?>) result.get(5)).isEmpty()) {
+			// leases ran out that the call was not told of: it only learnt which (rare: a worker died)
+			expired.addAll(strings(result.get(0)));
+			result = claimCall(partition, lane, now, limit, leaseMillis, tokenBase, candidates(result));
 		}
 		expired.addAll(strings(result.get(0)));
 		Candidates next = candidates(result);
@@ -271,7 +316,7 @@ public class RedisJobStore implements JobStore {
 			args.add(lease.id());
 			args.add(lease.token());
 		}
-		return strings(execute(COMPLETE, keys, args));
+		return strings(executeReplicated(COMPLETE, keys, args));
 	}
 
 	@Override
@@ -296,7 +341,7 @@ public class RedisJobStore implements JobStore {
 				args.addAll(List.of(Long.toString(release.dueAt()), "1", ""));
 			}
 		}
-		return strings(execute(FAIL, keys, args));
+		return strings(executeReplicated(FAIL, keys, args));
 	}
 
 	@Override
@@ -315,7 +360,7 @@ public class RedisJobStore implements JobStore {
 
 	@Override
 	public Optional<JobState> cancel(String topic, String id) {
-		return byId(topic, id, (partition) -> this.redis.execute(CANCEL, jobKeys(partition, id), id))
+		return byId(topic, id, (partition) -> (String) executeReplicated(CANCEL, jobKeys(partition, id), List.of(id)))
 			.map(RedisJobStore::state);
 	}
 
@@ -326,7 +371,7 @@ public class RedisJobStore implements JobStore {
 			List<String> args = new ArrayList<>(announceArgs(partition));
 			args.addAll(List.of(Long.toString(now), id, Long.toString(dueAt),
 					(requiredState != null) ? stored(requiredState) : ""));
-			return this.redis.execute(RESCHEDULE, jobKeys(partition, id), args.toArray());
+			return (String) executeReplicated(RESCHEDULE, jobKeys(partition, id), args);
 		}).map(RedisJobStore::state);
 	}
 
@@ -454,12 +499,52 @@ public class RedisJobStore implements JobStore {
 
 	/** ARGV[1] to ARGV[4] of the scripts that announce: wake channel, publish command, topic, partition. */
 	private List<String> announceArgs(TopicPartition partition) {
-		return List.of(this.keys.wakeChannel(), "PUBLISH", partition.topic(), Integer.toString(partition.partition()));
+		String partitionNumber = Integer.toString(partition.partition());
+		if (sharded()) {
+			return List.of(this.keys.wakeChannel(partition), "SPUBLISH", partition.topic(), partitionNumber);
+		}
+		return List.of(this.keys.wakeChannel(), "PUBLISH", partition.topic(), partitionNumber);
+	}
+
+	private boolean sharded() {
+		Boolean known = this.sharded;
+		if (known == null) {
+			known = ShardedPubSub.supported(this.redis);
+			this.sharded = known;
+		}
+		return known;
+	}
+
+	/** In sharded mode, announces on the classic channel the first jobs this instance writes to a partition lane. */
+	private void announceBirths(TopicPartition partition, List<StoredJob> jobs) {
+		if (!sharded()) {
+			return;
+		}
+		for (Lane lane : Lane.values()) {
+			long earliest = jobs.stream()
+				.filter((job) -> job.lane() == lane)
+				.mapToLong(StoredJob::dueAt)
+				.min()
+				.orElse(Long.MAX_VALUE);
+			if (earliest != Long.MAX_VALUE && this.announcedBirths.add(partition + " " + lane.wireName())) {
+				this.redis.convertAndSend(this.keys.wakeChannel(), partition.topic() + " " + earliest + " "
+						+ lane.wireName() + " " + partition.partition());
+			}
+		}
 	}
 
 	private List<?> execute(RedisScript<List> script, List<String> keys, List<String> args) {
 		List<?> result = this.redis.execute(script, keys, args.toArray());
 		return (result != null) ? result : List.of();
+	}
+
+	/** Runs a script whose write must reach the replicas asked for before it returns, if any are. */
+	private @Nullable Object executeReplicated(RedisScript<?> script, List<String> keys, List<String> args) {
+		if (this.replicated != null) {
+			return this.replicated.execute(this.redis, script, keys, args);
+		}
+		Object result = this.redis.execute(script, keys, args.toArray());
+		return (result != null || script.getResultType() != List.class) ? result : List.of();
 	}
 
 	/** Ids a claim may find: jobs whose lease may have run out and jobs that may be due. */

@@ -26,12 +26,19 @@ final class TopicRegistry {
 
 	private final JobKeys keys;
 
+	private final long rewriteNanos;
+
 	/** When each topic (and lane) was last written ({@link System#nanoTime()}). */
 	private final Map<String, Long> written = new ConcurrentHashMap<>();
 
 	TopicRegistry(StringRedisTemplate redis, JobKeys keys) {
+		this(redis, keys, REWRITE_NANOS);
+	}
+
+	TopicRegistry(StringRedisTemplate redis, JobKeys keys, long rewriteNanos) {
 		this.redis = redis;
 		this.keys = keys;
+		this.rewriteNanos = rewriteNanos;
 	}
 
 	/**
@@ -55,7 +62,7 @@ final class TopicRegistry {
 		String entry = lane.wireName() + ' ' + topic;
 		long now = System.nanoTime();
 		Long last = this.written.get(entry);
-		if (last == null || now - last > REWRITE_NANOS) {
+		if (last == null || now - last > this.rewriteNanos) {
 			this.redis.opsForSet().add(this.keys.topics(lane), topic);
 			this.written.put(entry, now);
 		}

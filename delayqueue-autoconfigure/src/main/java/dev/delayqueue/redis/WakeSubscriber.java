@@ -16,6 +16,7 @@ import dev.delayqueue.store.WakeSource;
 
 import org.springframework.core.NestedExceptionUtils;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
+import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 import org.springframework.data.redis.listener.ChannelTopic;
 import org.springframework.data.redis.listener.RedisMessageListenerContainer;
 
@@ -74,6 +75,21 @@ public class WakeSubscriber implements WakeSource {
 		this.retryInterval = retryInterval;
 	}
 
+	/**
+	 * Returns the wake source for a connection factory: a {@link ShardedWakeSubscriber} on a Lettuce cluster
+	 * connection factory (it falls back to the classic channel by itself on a cluster before Redis 7), else a
+	 * subscriber to the classic channel.
+	 * @param connectionFactory the application's connection factory
+	 * @param keys the key layout
+	 * @return the wake source
+	 */
+	public static WakeSource of(RedisConnectionFactory connectionFactory, JobKeys keys) {
+		if (ShardedPubSub.isCluster(connectionFactory)) {
+			return new ShardedWakeSubscriber((LettuceConnectionFactory) connectionFactory, keys);
+		}
+		return new WakeSubscriber(connectionFactory, keys);
+	}
+
 	@Override
 	public synchronized void start(Listener onWake) {
 		if (this.listener != null || this.closed) {
@@ -116,19 +132,9 @@ public class WakeSubscriber implements WakeSource {
 		RedisMessageListenerContainer listenerContainer = new RedisMessageListenerContainer();
 		listenerContainer.setConnectionFactory(this.connectionFactory);
 		listenerContainer.setBeanName("delayqueue-wake");
-		listenerContainer.addMessageListener((message, pattern) -> {
-			String text = new String(message.getBody(), StandardCharsets.UTF_8);
-			String[] parts = text.split(" ");
-			try {
-				// "topic dueMillis lane partition"; messages of older versions end after the topic or the lane
-				int partition = (parts.length > 3) ? Integer.parseInt(parts[3]) : 0;
-				onWake.onWake(new TopicPartition(parts[0], partition),
-						(parts.length > 2) ? Lane.fromWireName(parts[2]) : Lane.LOCAL, Long.parseLong(parts[1]));
-			}
-			catch (RuntimeException ex) {
-				logger.debug("Ignoring malformed wake message '{}'", text, ex);
-			}
-		}, new ChannelTopic(this.channel));
+		listenerContainer.addMessageListener(
+				(message, pattern) -> deliver(onWake, new String(message.getBody(), StandardCharsets.UTF_8)),
+				new ChannelTopic(this.channel));
 		listenerContainer.afterPropertiesSet();
 		try {
 			listenerContainer.start();
@@ -149,6 +155,22 @@ public class WakeSubscriber implements WakeSource {
 		}
 		this.container = listenerContainer;
 		return true;
+	}
+
+	/**
+	 * Hands an announcement to the listener: "topic dueMillis lane partition" (messages of older versions end after
+	 * the topic's due time or lane). A malformed one is ignored.
+	 */
+	static void deliver(Listener listener, String text) {
+		String[] parts = text.split(" ");
+		try {
+			int partition = (parts.length > 3) ? Integer.parseInt(parts[3]) : 0;
+			listener.onWake(new TopicPartition(parts[0], partition),
+					(parts.length > 2) ? Lane.fromWireName(parts[2]) : Lane.LOCAL, Long.parseLong(parts[1]));
+		}
+		catch (RuntimeException ex) {
+			logger.debug("Ignoring malformed wake message '{}'", text, ex);
+		}
 	}
 
 	@Override

@@ -17,6 +17,15 @@ public interface WakeSource {
 	void start(Listener listener);
 
 	/**
+	 * Makes sure the announcements of a partition reach the listener, for a source that listens per partition
+	 * (sharded pub/sub on a cluster); the worker calls it for every partition it claims from, before or after
+	 * {@link #start}, as often as it likes. A source with one channel for everything ignores it.
+	 * @param partition the partition
+	 */
+	default void watch(TopicPartition partition) {
+	}
+
+	/**
 	 * Stops listening for good and releases the connection.
 	 */
 	void stop();
@@ -35,7 +44,8 @@ public interface WakeSource {
 		void onWake(TopicPartition partition, Lane lane, long due);
 
 		/**
-		 * Called when the subscription is live again after a failure: announcements may have been missed.
+		 * Called when the subscription is live again after a failure, or moved to another node with its slot:
+		 * announcements may have been missed.
 		 */
 		default void onResubscribed() {
 		}

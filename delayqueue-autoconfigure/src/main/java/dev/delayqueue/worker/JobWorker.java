@@ -6,10 +6,12 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Function;
@@ -95,8 +97,11 @@ public class JobWorker implements SmartLifecycle {
 
 	private volatile Function<String, TopicSettings> callbackSettings = (topic) -> TopicSettings.DEFAULT;
 
-	/** When callback topics were last listed (epoch ms); dispatcher thread only. */
+	/** When callback topics and partitions were last listed (epoch ms); dispatcher thread only. */
 	private long lastDiscovery;
+
+	/** A listing of topics and partitions is running on a store thread. */
+	private final AtomicBoolean discovering = new AtomicBoolean();
 
 	private volatile boolean running;
 
@@ -188,24 +193,35 @@ public class JobWorker implements SmartLifecycle {
 	}
 
 	/**
-	 * On the dispatcher thread, at most every {@link #DISCOVERY_INTERVAL_MILLIS}: lists the topics with callbacks
-	 * and the partitions of every lane's topic (another instance may schedule with more).
+	 * Called by the dispatcher thread before each pass: at most every {@link #DISCOVERY_INTERVAL_MILLIS}, lists the
+	 * topics with callbacks and the partitions of every lane's topic (another instance may schedule with more), on a
+	 * store thread, one listing at a time: those keys live on one Redis node, and the dispatcher must not wait on it.
 	 */
 	private void discover(long now) {
-		if (now - this.lastDiscovery < DISCOVERY_INTERVAL_MILLIS) {
+		if (now - this.lastDiscovery < DISCOVERY_INTERVAL_MILLIS || !this.discovering.compareAndSet(false, true)) {
 			return;
 		}
 		this.lastDiscovery = now;
 		try {
-			if (this.callbackHandler != null) {
-				this.store.topics(Lane.HTTP).forEach(this::callbackLane);
-			}
-			for (TopicLane lane : this.lanes) {
-				lane.partitionsUpTo(this.store.partitions(lane.topic).size());
-			}
+			this.storeThreads.execute(() -> {
+				try {
+					if (this.callbackHandler != null) {
+						this.store.topics(Lane.HTTP).forEach(this::callbackLane);
+					}
+					for (TopicLane lane : this.lanes) {
+						watch(lane.partitionsUpTo(this.store.partitions(lane.topic).size()));
+					}
+				}
+				catch (RuntimeException ex) {
+					this.errors.report(null, "list topics and partitions", 1, ex, DISCOVERY_INTERVAL_MILLIS);
+				}
+				finally {
+					this.discovering.set(false);
+				}
+			});
 		}
-		catch (RuntimeException ex) {
-			this.errors.report(null, "list topics and partitions", 1, ex, DISCOVERY_INTERVAL_MILLIS);
+		catch (RejectedExecutionException ex) {
+			this.discovering.set(false);
 		}
 	}
 
@@ -225,10 +241,18 @@ public class JobWorker implements SmartLifecycle {
 
 	private void added(TopicLane lane) {
 		this.lanes.add(lane);
+		watch(lane.partitions);
 		if (this.running) {
 			startThreads();
 		}
 		this.loop.wake();
+	}
+
+	/** Makes the wake source listen to these partitions (a source per partition needs to know them). */
+	private void watch(List<LanePartition> partitions) {
+		if (this.wakeSource != null) {
+			partitions.forEach((partition) -> this.wakeSource.watch(partition.partition));
+		}
 	}
 
 	@Override
@@ -378,8 +402,12 @@ public class JobWorker implements SmartLifecycle {
 		public void onWake(TopicPartition partition, Lane lane, long due) {
 			String topic = partition.topic();
 			TopicLane target = (lane == Lane.HTTP) ? callbackLane(topic) : JobWorker.this.localLanes.get(topic);
-			if (target != null
-					&& target.partitionsUpTo(partition.partition() + 1).get(partition.partition()).announce(due)) {
+			if (target == null) {
+				return;
+			}
+			List<LanePartition> partitions = target.partitionsUpTo(partition.partition() + 1);
+			watch(partitions);
+			if (partitions.get(partition.partition()).announce(due)) {
 				JobWorker.this.loop.wake();
 			}
 		}

@@ -9,7 +9,8 @@
 -- job's token is base:n), ARGV[9] lane to claim from ('local' or 'http'), ARGV[10] count E of the expired-lease
 -- candidates, then E ids of jobs whose lease may have run out, then ids of jobs that may be due
 -- Returns { ids whose lease expired, claimed jobs as id and HGETALL list pairs, next due (ms) or -1,
--- next lease end (ms) or -1, look-ahead: ids due now, look-ahead: ids whose lease ran out }
+-- next lease end (ms) or -1, look-ahead: ids due by a second after the next due time (at most ARGV[6]),
+-- look-ahead: ids whose lease ran out }
 -- include: jobs, lanes, announce
 local dueKey, httpDueKey, inflightKey, deadKey = KEYS[1], KEYS[2], KEYS[3], KEYS[4]
 local now, limit, lease, tokenBase, lane = tonumber(ARGV[5]), tonumber(ARGV[6]), tonumber(ARGV[7]), ARGV[8], ARGV[9]
@@ -87,9 +88,12 @@ for _, candidate in ipairs(candidates) do
 end
 local nextDue = redis.call('ZRANGE', claimKey, 0, 0, 'WITHSCORES')[2] or -1
 local nextLease = redis.call('ZRANGE', inflightKey, 0, 0, 'WITHSCORES')[2] or -1
+-- The look-ahead reaches past now, so that the claim made when those jobs fall due already names them.
+local lookAheadMillis = 1000
 local dueNow, expiredNow = {}, {}
-if nextDue ~= -1 and tonumber(nextDue) <= now then
-  dueNow = redis.call('ZRANGEBYSCORE', claimKey, '-inf', now, 'LIMIT', 0, limit)
+if nextDue ~= -1 then
+  dueNow = redis.call('ZRANGEBYSCORE', claimKey, '-inf', math.max(now, tonumber(nextDue)) + lookAheadMillis,
+    'LIMIT', 0, limit)
 end
 if nextLease ~= -1 and tonumber(nextLease) <= now then
   expiredNow = redis.call('ZRANGEBYSCORE', inflightKey, '-inf', now, 'LIMIT', 0, limit)

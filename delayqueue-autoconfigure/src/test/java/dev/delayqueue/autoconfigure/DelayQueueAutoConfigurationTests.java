@@ -186,7 +186,7 @@ class DelayQueueAutoConfigurationTests {
 				.getFailure()
 				.rootCause()
 				.hasMessageContaining("topic 'order' has no setting 'concurency'")
-				.hasMessageContaining("concurrency, lease, no-retry-for, prefetch, retry.initial-interval"));
+				.hasMessageContaining("concurrency, lease, no-retry-for, partitions, prefetch, retry.initial-interval"));
 	}
 
 	@Test

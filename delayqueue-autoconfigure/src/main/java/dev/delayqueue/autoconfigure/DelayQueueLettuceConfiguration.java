@@ -1,0 +1,73 @@
+package dev.delayqueue.autoconfigure;
+
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+
+import io.lettuce.core.resource.Delay;
+
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
+import org.springframework.boot.data.redis.autoconfigure.ClientResourcesBuilderCustomizer;
+import org.springframework.boot.data.redis.autoconfigure.LettuceClientConfigurationBuilderCustomizer;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.Ordered;
+import org.springframework.core.annotation.Order;
+import org.springframework.core.env.Environment;
+
+/**
+ * Bounds on the Lettuce client Spring Boot builds for the application, applied first so that the application's own
+ * customizers win:
+ * <ul>
+ * <li>the command timeout (a minute in Lettuce) to {@code delayqueue.redis.command-timeout}, unless the application
+ * set {@code spring.data.redis.timeout}; blocking commands waiting longer need {@code spring.data.redis.timeout};</li>
+ * <li>the wait between two reconnect attempts (growing to 30 seconds in Lettuce, so a Redis node back after a minute
+ * stayed unreachable for up to 30 more) to an exponential back-off from {@value #RECONNECT_MIN_DELAY_MILLIS} ms to
+ * {@code delayqueue.redis.reconnect-max-delay}.</li>
+ * </ul>
+ * It is the application's connection: an application that defines its own {@code ClientResources} or
+ * {@code RedisConnectionFactory} keeps it as it is. The cluster topology refresh is a property default instead, see
+ * {@link ClusterTopologyRefreshEnvironmentPostProcessor}.
+ */
+@Configuration(proxyBeanMethods = false)
+@ConditionalOnClass(name = { "io.lettuce.core.RedisClient",
+		"org.springframework.boot.data.redis.autoconfigure.LettuceClientConfigurationBuilderCustomizer" })
+final class DelayQueueLettuceConfiguration {
+
+	/** First wait before reconnecting, doubled at each failed attempt up to the configured maximum. */
+	static final long RECONNECT_MIN_DELAY_MILLIS = 100;
+
+	private static final String RECONNECT_MAX_DELAY_PROPERTY = "delayqueue.redis.reconnect-max-delay";
+
+	@Bean
+	@Order(Ordered.HIGHEST_PRECEDENCE)
+	LettuceClientConfigurationBuilderCustomizer delayQueueLettuceCommandTimeout(Environment environment,
+			DelayQueueProperties properties) {
+		return (builder) -> {
+			if (!environment.containsProperty("spring.data.redis.timeout")) {
+				builder.commandTimeout(properties.getRedis().getCommandTimeout());
+			}
+		};
+	}
+
+	@Bean
+	@Order(Ordered.HIGHEST_PRECEDENCE)
+	ClientResourcesBuilderCustomizer delayQueueLettuceReconnectDelay(DelayQueueProperties properties) {
+		Delay delay = reconnectDelay(properties.getRedis().getReconnectMaxDelay());
+		return (builder) -> builder.reconnectDelay(delay);
+	}
+
+	/**
+	 * Returns an exponential back-off from {@value #RECONNECT_MIN_DELAY_MILLIS} ms to {@code max}.
+	 * @throws InvalidConfigurationPropertyValueException if {@code max} is not longer than the first wait
+	 */
+	static Delay reconnectDelay(Duration max) {
+		Duration min = Duration.ofMillis(RECONNECT_MIN_DELAY_MILLIS);
+		if (max.compareTo(min) <= 0) {
+			throw new InvalidConfigurationPropertyValueException(RECONNECT_MAX_DELAY_PROPERTY, max,
+					"It must be longer than the first wait of " + RECONNECT_MIN_DELAY_MILLIS + " ms.");
+		}
+		return Delay.exponential(min, max, 2, TimeUnit.MILLISECONDS);
+	}
+
+}
