@@ -58,6 +58,16 @@ final class FaultSupport {
 
 	static final Duration CLIENT_TIMEOUT = Duration.ofSeconds(2);
 
+	/**
+	 * Replicas that must acknowledge each write of the clients of a cluster or Sentinel and of their workers
+	 * ({@code delayqueue.redis.wait-for-replicas}); 0 (by default) for none. {@code -Dfaults.wait-for-replicas=1}
+	 * runs the failover scenarios with it.
+	 */
+	static final int WAIT_FOR_REPLICAS = Integer.getInteger("faults.wait-for-replicas", 0);
+
+	/** How long a write waits for its replicas ({@code delayqueue.redis.wait-timeout}'s default). */
+	static final Duration WAIT_TIMEOUT = Duration.ofSeconds(1);
+
 	private static final Path REPORT = Path.of("target", "faults-report.md");
 
 	private FaultSupport() {
@@ -86,18 +96,19 @@ final class FaultSupport {
 		Client(int port, String prefix) {
 			this(new LettuceConnectionFactory(new RedisStandaloneConfiguration("127.0.0.1", port),
 					LettuceClientConfiguration.builder().commandTimeout(CLIENT_TIMEOUT).build()), null, prefix,
-					(topic) -> 1);
+					(topic) -> 1, 0);
 		}
 
 		private Client(LettuceConnectionFactory connectionFactory, @Nullable ClientResources resources, String prefix,
-				ToIntFunction<String> partitions) {
+				ToIntFunction<String> partitions, int waitForReplicas) {
 			this.prefix = prefix;
 			this.resources = resources;
 			this.connectionFactory = connectionFactory;
 			this.connectionFactory.afterPropertiesSet();
 			this.connectionFactory.start();
 			this.redis = new StringRedisTemplate(this.connectionFactory);
-			this.store = new RedisJobStore(this.redis, new JobKeys(prefix), partitions);
+			this.store = new RedisJobStore(this.redis, new JobKeys(prefix), partitions, waitForReplicas, WAIT_TIMEOUT,
+					CLIENT_TIMEOUT);
 			this.queue = new DefaultDelayQueue(this.store, new JsonMapper(), new DelayQueueListeners(List.of()),
 					Clock.systemUTC(), DefaultDelayQueue.DEFAULT_MAX_BODY_BYTES, 100, CallbackValidator.ACCEPT_ALL);
 		}
@@ -106,7 +117,7 @@ final class FaultSupport {
 		 * A client of a cluster whose Lettuce client refreshes the topology every second and on every redirection
 		 * or reconnect (adaptive), so it follows a failover or a migrated slot, and tries to reconnect to a node at
 		 * least every 2 s (Lettuce's own back-off grows to 30 s, which keeps a node that was down a while unused
-		 * long after it is back).
+		 * long after it is back). Its writes wait for {@link #WAIT_FOR_REPLICAS} replicas.
 		 * @param partitions the partition count the client schedules each topic with
 		 */
 		static Client cluster(RedisClusterProcess cluster, String prefix, ToIntFunction<String> partitions) {
@@ -121,10 +132,14 @@ final class FaultSupport {
 				.clientOptions(ClusterClientOptions.builder().topologyRefreshOptions(refresh).build())
 				.build();
 			RedisClusterConfiguration nodes = new RedisClusterConfiguration(List.of(cluster.seedNodes().split(",")));
-			return new Client(new LettuceConnectionFactory(nodes, configuration), resources, prefix, partitions);
+			return new Client(new LettuceConnectionFactory(nodes, configuration), resources, prefix, partitions,
+					WAIT_FOR_REPLICAS);
 		}
 
-		/** A client of the master the sentinels name, reconnecting at least every 2 s. */
+		/**
+		 * A client of the master the sentinels name, reconnecting at least every 2 s, its writes waiting for
+		 * {@link #WAIT_FOR_REPLICAS} replicas.
+		 */
 		static Client sentinel(RedisSentinelProcess sentinel, String prefix) {
 			RedisSentinelConfiguration sentinels = new RedisSentinelConfiguration(sentinel.masterName(),
 					Set.of(sentinel.sentinels().split(",")));
@@ -133,7 +148,8 @@ final class FaultSupport {
 				.commandTimeout(CLIENT_TIMEOUT)
 				.clientResources(resources)
 				.build();
-			return new Client(new LettuceConnectionFactory(sentinels, configuration), resources, prefix, (topic) -> 1);
+			return new Client(new LettuceConnectionFactory(sentinels, configuration), resources, prefix, (topic) -> 1,
+					WAIT_FOR_REPLICAS);
 		}
 
 		private static ClientResources boundedReconnects() {
