@@ -14,9 +14,10 @@ import dev.delayqueue.JobRequest;
 import org.springframework.core.NestedExceptionUtils;
 
 /**
- * Schedules one job per topic every {@code interval}, each due {@code ahead} later, one call per job on a thread of
- * its own per topic (as independent application threads would), and records for each job whether the call returned
- * and when. A call to a master that is gone blocks only its own topic's thread, up to the client's command timeout.
+ * Schedules one job (or a batch of jobs, one call) per topic every {@code interval}, each due {@code ahead} later,
+ * on a thread of its own per topic (as independent application threads would), and records for each job whether
+ * the call returned and when. A call to a master that is gone blocks only its own topic's thread, up to the client's
+ * command timeout.
  * <p>
  * Threads: one scheduling thread per topic writes the two queues; the test thread starts, stops and reads them.
  */
@@ -42,6 +43,8 @@ final class SteadyLoad implements AutoCloseable {
 
 	private final Duration interval;
 
+	private final int batch;
+
 	private final Queue<Accepted> accepted = new ConcurrentLinkedQueue<>();
 
 	private final Queue<Failed> failed = new ConcurrentLinkedQueue<>();
@@ -51,11 +54,16 @@ final class SteadyLoad implements AutoCloseable {
 	private volatile boolean running;
 
 	SteadyLoad(DelayQueue queue, String idPrefix, List<String> topics, Duration ahead, Duration interval) {
+		this(queue, idPrefix, topics, ahead, interval, 1);
+	}
+
+	SteadyLoad(DelayQueue queue, String idPrefix, List<String> topics, Duration ahead, Duration interval, int batch) {
 		this.queue = queue;
 		this.idPrefix = idPrefix;
 		this.topics = List.copyOf(topics);
 		this.ahead = ahead;
 		this.interval = interval;
+		this.batch = batch;
 	}
 
 	SteadyLoad start() {
@@ -71,17 +79,28 @@ final class SteadyLoad implements AutoCloseable {
 
 	private void run(String topic) {
 		long next = System.currentTimeMillis();
-		for (int n = 0; this.running; n++) {
-			String id = this.idPrefix + topic + "-" + n;
+		for (int n = 0; this.running; n += this.batch) {
 			long sent = System.currentTimeMillis();
 			long due = sent + this.ahead.toMillis();
+			List<JobRequest> requests = new ArrayList<>(this.batch);
+			for (int i = n; i < n + this.batch; i++) {
+				String id = this.idPrefix + topic + "-" + i;
+				requests.add(JobRequest.builder(topic, id).at(Instant.ofEpochMilli(due)).build());
+			}
 			try {
-				this.queue.schedule(JobRequest.builder(topic, id).at(Instant.ofEpochMilli(due)).build());
-				this.accepted.add(new Accepted(id, topic, due, sent, System.currentTimeMillis()));
+				if (this.batch == 1) {
+					this.queue.schedule(requests.get(0));
+				}
+				else {
+					this.queue.scheduleAll(requests);
+				}
+				long acked = System.currentTimeMillis();
+				requests.forEach((r) -> this.accepted.add(new Accepted(r.id(), topic, due, sent, acked)));
 			}
 			catch (RuntimeException ex) {
-				this.failed.add(new Failed(id, topic, sent, System.currentTimeMillis(),
-						String.valueOf(NestedExceptionUtils.getMostSpecificCause(ex).getMessage())));
+				long failedAt = System.currentTimeMillis();
+				String error = String.valueOf(NestedExceptionUtils.getMostSpecificCause(ex).getMessage());
+				requests.forEach((r) -> this.failed.add(new Failed(r.id(), topic, sent, failedAt, error)));
 			}
 			next += this.interval.toMillis();
 			long sleep = next - System.currentTimeMillis();
