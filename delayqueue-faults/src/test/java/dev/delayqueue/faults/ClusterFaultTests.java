@@ -7,6 +7,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
@@ -43,17 +45,19 @@ import org.springframework.util.FileSystemUtils;
 
 import static dev.delayqueue.faults.FaultSupport.size;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * Faults of a Redis Cluster (3 masters, 1 replica each, node timeout 1 s) and of a Sentinel deployment, injected
  * while worker JVMs deliver jobs of several topics: masters killed with SIGKILL and failed over, a slot migrated key
- * by key, a node down for a while, a Sentinel failover, a hot topic spread over 8 partitions. Each scenario counts
- * accepted, delivered, lost, duplicates and early runs, and lateness on the healthy shards apart from the failed
- * one; each ends by checking every master for orphan, inconsistent or misplaced keys. Scenarios 1 to 3 share one
- * cluster and its worker JVMs, one topic on each master (each scenario puts every master back and leaves no job);
- * the hot topic and Sentinel have deployments of their own. Worker output ({@code *.out}), delivery logs and copies
- * of killed masters' append-only files stay in {@code target/cluster-faults}; the table goes to
- * {@code target/faults-report.md}.
+ * by key, a node down for a while, the master of the registries down, a Sentinel failover, a hot topic spread over
+ * 8 partitions. Each scenario counts accepted, delivered, lost, duplicates and early runs, and lateness on the
+ * healthy shards apart from the failed one; each ends by checking every master for orphan, inconsistent or
+ * misplaced keys. The cluster scenarios share one cluster and its two worker JVMs, with one topic on each master, a
+ * topic to migrate and the hot topic (each scenario puts every master back and leaves no job behind); Sentinel has
+ * a deployment of its own. Worker output ({@code *.out}), delivery logs and copies of killed masters' append-only
+ * files stay in {@code target/cluster-faults}; the table goes to {@code target/faults-report.md}, each failover with
+ * its wall-clock times to find it in the worker output.
  */
 class ClusterFaultTests {
 
@@ -74,6 +78,11 @@ class ClusterFaultTests {
 
 	/** Lease of every topic: an acknowledgement lost with a master costs at most this much lateness. */
 	private static final String LEASE = "3s";
+
+	/** A topic whose jobs the shared cluster's client and workers spread over {@link #HOT_PARTITIONS} partitions. */
+	private static final String HOT = "hot";
+
+	private static final int HOT_PARTITIONS = 8;
 
 	private static final String[] WORKER_SETTINGS = { "delayqueue.defaults.lease=" + LEASE,
 			"faults.handler-millis=5" };
@@ -103,22 +112,22 @@ class ClusterFaultTests {
 	@ValueSource(strings = { "no", "yes" })
 	void masterKilledUnderLoad_healthyShardsStayOnTimeAndNoAcknowledgedJobIsLostButUnreplicatedOnes(
 			String fullCoverage) {
+		boolean partial = fullCoverage.equals("no");
+		assumeTrue(partial || FaultSupport.FULL, "with full coverage at -Dfaults.scale=full only");
 		SharedCluster cluster = shared();
 		cluster.requireFullCoverage(fullCoverage);
 		cluster.awaitDelivering();
-		boolean partial = fullCoverage.equals("no");
 		int kills = partial ? size(1, 10) : size(1, 3);
 		List<Kill> done = new ArrayList<>();
 		SteadyLoad load = new SteadyLoad(cluster.client.queue, "mk" + fullCoverage + "-", cluster.topics, AHEAD,
 				INTERVAL).start();
 		try {
-			WorkerProcess.sleep(2_000);
+			WorkerProcess.sleep(1_500);
 			for (int k = 0; k < kills; k++) {
 				String topic = cluster.topics.get(k % cluster.topics.size());
 				done.add(killAndFailBack(cluster, topic, "mk-" + fullCoverage + k, Duration.ZERO));
 				WorkerProcess.sleep(1_500);
 			}
-			WorkerProcess.sleep(1_000);
 		}
 		finally {
 			load.stop();
@@ -126,17 +135,18 @@ class ClusterFaultTests {
 		Outcome outcome = drain(cluster, load, done);
 		Windows windows = windows(outcome.ledger, load.accepted(), done);
 		String notes = String.format("%s; healthy shards, jobs due during failovers: %s; failed shard, same window: "
-				+ "%s; %s; failover (kill to promotion) %s ms, failback %s ms", outcome.describe(),
-				windows.healthy.summary(), windows.failed.summary(),
+				+ "%s; %s; %s", outcome.describe(), windows.healthy.summary(), windows.failed.summary(),
 				describeFailed(load.failed(), outcome.ledger, done.get(0).killedAt),
-				done.stream().map((k) -> Long.toString(k.promotedAt - k.killedAt)).collect(Collectors.joining("/")),
-				done.stream().map((k) -> Long.toString(k.failbackDoneAt - k.failbackStartAt))
-					.collect(Collectors.joining("/")));
+				done.stream().map(Kill::timeline).collect(Collectors.joining("; ")));
 		FaultSupport.report("Cluster: master SIGKILL under load (x" + kills + ", failover, restart, failback; 3 topics "
-				+ "on 3 masters, 2 JVMs; cluster-require-full-coverage " + fullCoverage + ")", outcome.all,
-				outcome.lost.size(), outcome.dead, notes);
+				+ "on 3 masters, 2 JVMs; cluster-require-full-coverage " + fullCoverage + ", wait-for-replicas "
+				+ FaultSupport.WAIT_FOR_REPLICAS + ")", outcome.all, outcome.lost.size(), outcome.dead, notes);
 		assertThat(outcome.lost).as("acknowledged jobs lost, other than acknowledged just before a kill and not "
 				+ "replicated: %s", outcome.explain()).isEmpty();
+		if (FaultSupport.WAIT_FOR_REPLICAS > 0) {
+			assertThat(outcome.unreplicated).as("jobs acknowledged after their replicas had them, lost with a master")
+				.isEmpty();
+		}
 		assertThat(outcome.all.early()).as("runs before the due time").isZero();
 		if (partial) {
 			assertThat(windows.healthy.p99()).as("lateness p99 (ms) on healthy shards while a master fails over: %s",
@@ -220,9 +230,9 @@ class ClusterFaultTests {
 		SteadyLoad load = new SteadyLoad(cluster.client.queue, "nd-", cluster.topics, AHEAD, INTERVAL).start();
 		Kill kill;
 		try {
-			WorkerProcess.sleep(2_000);
+			WorkerProcess.sleep(1_000);
 			kill = killAndFailBack(cluster, victim, "nd", down);
-			WorkerProcess.sleep(3_000);
+			WorkerProcess.sleep(2_000);
 		}
 		finally {
 			load.stop();
@@ -249,9 +259,9 @@ class ClusterFaultTests {
 			.counts(dueBetween(load.accepted(), victim, kill.failbackDoneAt + 1_000, Long.MAX_VALUE));
 		FaultSupport.report("Cluster: a master down " + down.toSeconds() + " s, restarted (rejoins as replica), failed "
 				+ "back", outcome.all, outcome.lost.size(), outcome.dead, String.format("%s; %s; failed shard: %s; "
-						+ "healthy shards while it was down: %s; %s", outcome.describe(), String.join("; ", resumed),
+						+ "healthy shards while it was down: %s; %s; %s", outcome.describe(), String.join("; ", resumed),
 						windows.failed.summary(), windows.healthy.summary(), describeFailed(load.failed(), outcome.ledger,
-								kill.killedAt)));
+								kill.killedAt), kill.timeline()));
 		assertThat(outcome.lost).as("acknowledged jobs lost, other than acknowledged just before the kill and not "
 				+ "replicated: %s", outcome.explain()).isEmpty();
 		assertThat(afterFailback.delivered()).as("jobs of the failed-back master's topic delivered after the failback")
@@ -285,7 +295,7 @@ class ClusterFaultTests {
 		redis.killNode(master);
 		try (Client started = Client.cluster(redis, PREFIX, (topic) -> 1)) {
 			load = new SteadyLoad(started.queue, "rg-" + registry + "-", healthy, AHEAD, INTERVAL).start();
-			WorkerProcess.sleep(size(2_000, 10_000));
+			WorkerProcess.sleep(size(1_500, 10_000));
 			load.stop();
 		}
 		finally {
@@ -308,7 +318,14 @@ class ClusterFaultTests {
 		FaultSupport.assertNoOrphans(cluster.cluster, PREFIX, true);
 	}
 
-	/** Scenario 4. */
+	/**
+	 * Scenario 4: the master of a Sentinel deployment (one replica, three sentinels) killed under load. The old
+	 * master is not restarted while the load runs, unless writes wait for a replica (which then must be there):
+	 * restarted without its data (the harness keeps none), it is a master with an empty dataset until the sentinels
+	 * reconfigure it some seconds later, and a second failover in that window (seen here once: a sentinel that had
+	 * just learned of the new master flagged it down after 1 s without an answer) promoted it and wiped the jobs the
+	 * new master held, acknowledged or not.
+	 */
 	@Test
 	void sentinelFailoverUnderLoad_noAcknowledgedJobLostButUnreplicatedOnes() throws IOException {
 		Path logs = Files.createDirectories(OUTPUT.resolve("sentinel"));
@@ -317,7 +334,7 @@ class ClusterFaultTests {
 			Client client = Client.sentinel(sentinel, PREFIX);
 			resources.add(client);
 			List<WorkerProcess> workers = new ArrayList<>();
-			for (int i = 0; i < 2; i++) {
+			for (int i = 0; i < size(1, 2); i++) {
 				workers.add(WorkerProcess.start(logs, "s" + i,
 						RedisConnection.sentinel(sentinel.masterName(), sentinel.sentinels()), PREFIX, WORKER_SETTINGS));
 			}
@@ -327,11 +344,15 @@ class ClusterFaultTests {
 			long killedAt;
 			long promotedAt;
 			try {
-				WorkerProcess.sleep(2_000);
+				WorkerProcess.sleep(1_500);
 				killedAt = System.currentTimeMillis();
-				sentinel.killMaster();
+				RedisServerProcess killed = sentinel.killMaster();
 				sentinel.waitForFailover(FAILOVER_TIMEOUT);
 				promotedAt = System.currentTimeMillis();
+				if (FaultSupport.WAIT_FOR_REPLICAS > 0) {
+					// the new master's writes need a replica: the old master, which the sentinels reconfigure
+					killed.restart();
+				}
 				WorkerProcess.sleep(3_000);
 			}
 			finally {
@@ -347,11 +368,16 @@ class ClusterFaultTests {
 				.toList();
 			List<Accepted> lost = missing.stream().filter((a) -> !unreplicated.contains(a)).toList();
 			Ledger.Counts window = ledger.counts(dueBetween(accepted, "faults", killedAt, promotedAt + 2_000));
-			FaultSupport.report("Sentinel: master SIGKILL under load, failover, old master back as replica", counts,
+			FaultSupport.report("Sentinel: master SIGKILL under load, failover (wait-for-replicas "
+					+ FaultSupport.WAIT_FOR_REPLICAS + ")", counts,
 					lost.size(), client.store.stats("faults").dead(), String.format("acknowledged within 1 s before the "
-							+ "kill and lost (not replicated): %d; failover %,d ms; jobs due from the kill to 2 s after "
-							+ "the promotion: %s; %s", unreplicated.size(), promotedAt - killedAt, window.summary(),
-							describeFailed(load.failed(), ledger, killedAt)));
+							+ "kill and lost (not replicated): %d; master killed at %s, failover %,d ms; jobs due from "
+							+ "the kill to 2 s after the promotion: %s; %s", unreplicated.size(), clock(killedAt),
+							promotedAt - killedAt, window.summary(), describeFailed(load.failed(), ledger, killedAt)));
+			if (FaultSupport.WAIT_FOR_REPLICAS > 0) {
+				assertThat(unreplicated).as("jobs acknowledged after their replicas had them, lost with the master")
+					.isEmpty();
+			}
 			assertThat(lost).as("acknowledged jobs lost more than 1 s after their acknowledgement: %s",
 					lost.stream().limit(10).map((a) -> a.id() + " acked +" + (a.ackedAt() - killedAt) + " ms: "
 							+ client.store.get("faults", a.id())).toList()).isEmpty();
@@ -363,65 +389,81 @@ class ClusterFaultTests {
 		}
 	}
 
-	/** Scenario 5. */
+	/**
+	 * Scenario 5: a hot topic whose jobs are spread over 8 partitions, on the shared cluster, whose workers have
+	 * {@code delayqueue.topics.hot.partitions=8} as the scheduling client has. The script calls each master served
+	 * ({@code INFO commandstats}) are counted less what the other topics' idle polls cost in the same time.
+	 */
 	@Test
-	void hotTopicWithEightPartitions_everyJobOnceAndEveryMasterShareTheScripts() throws IOException {
-		Path logs = Files.createDirectories(OUTPUT.resolve("hot"));
-		List<AutoCloseable> resources = new ArrayList<>();
-		try (RedisClusterProcess cluster = RedisClusterProcess.start()) {
-			String topic = "hot";
-			int partitions = 8;
-			Map<Node, List<Integer>> byMaster = new LinkedHashMap<>();
-			cluster.masters().forEach((m) -> byMaster.put(m, new ArrayList<>()));
-			for (int p = 0; p < partitions; p++) {
-				byMaster.get(cluster.masterOf(slotOf((p == 0) ? topic : topic + "#" + p))).add(p);
-			}
-			assertThat(byMaster.values()).as("partitions of '%s' on each master", topic).allMatch((p) -> !p.isEmpty());
-			Client client = Client.cluster(cluster, PREFIX, (t) -> t.equals(topic) ? partitions : 1);
-			resources.add(client);
-			List<WorkerProcess> workers = new ArrayList<>();
-			for (int i = 0; i < 2; i++) {
-				workers.add(WorkerProcess.start(logs, "h" + i, RedisConnection.cluster(cluster.seedNodes()), PREFIX,
-						"faults.topics=" + topic, "delayqueue.topics." + topic + ".partitions=" + partitions,
-						"delayqueue.defaults.lease=" + LEASE));
-			}
-			resources.addAll(workers);
-			workers.forEach(WorkerProcess::awaitReady);
-			for (Node master : cluster.masters()) {
-				cluster.command(master, "CONFIG", "RESETSTAT");
-			}
-			int n = size(4_000, 40_000);
-			Set<String> scheduled = client.schedule(topic, "hot-", n, Instant.now().plusMillis(1_000),
-					Duration.ofSeconds(size(4, 20)));
-			Ledger ledger = FaultSupport.awaitDelivered(logs, scheduled, Duration.ofSeconds(size(40, 120)));
-			FaultSupport.await(() -> client.store.stats(topic).inFlight() == 0, Duration.ofSeconds(10), "acks");
-			Map<Node, Long> scripts = new LinkedHashMap<>();
-			for (Node master : cluster.masters()) {
-				scripts.put(master, scriptCalls(cluster, master));
-			}
-			long total = scripts.values().stream().mapToLong(Long::longValue).sum();
-			Ledger.Counts counts = ledger.counts(scheduled);
-			String shares = scripts.entrySet()
-				.stream()
-				.map((e) -> String.format("%s partitions %s: %.0f%% (%,d)", e.getKey(), byMaster.get(e.getKey()),
-						100.0 * e.getValue() / total, e.getValue()))
-				.collect(Collectors.joining(", "));
-			FaultSupport.report("Cluster: hot topic, 8 partitions over 3 masters, 2 JVMs", counts, counts.lost(),
-					client.store.stats(topic).dead(), String.format("%s; EVALSHA/EVAL calls by master: %s",
-							counts.summary(), shares));
-			assertThat(ledger.missing(scheduled)).as("lost").isEmpty();
-			assertThat(counts.duplicates()).as("duplicates").isZero();
-			assertThat(counts.early()).as("runs before the due time").isZero();
-			for (Map.Entry<Node, Long> entry : scripts.entrySet()) {
-				double partitionShare = (double) byMaster.get(entry.getKey()).size() / partitions;
-				assertThat((double) entry.getValue() / total).as("share of the script calls on %s (%s)", entry.getKey(),
-						shares).isGreaterThan(partitionShare / 2);
-			}
-			FaultSupport.assertNoOrphans(cluster, PREFIX, true);
+	void hotTopicWithEightPartitions_everyJobOnceAndEveryMasterServesItsShare() {
+		SharedCluster cluster = shared();
+		cluster.requireFullCoverage("no");
+		cluster.awaitDelivering();
+		RedisClusterProcess redis = cluster.cluster;
+		Map<Node, List<Integer>> byMaster = new LinkedHashMap<>();
+		redis.masters().forEach((m) -> byMaster.put(m, new ArrayList<>()));
+		for (int p = 0; p < HOT_PARTITIONS; p++) {
+			byMaster.get(redis.masterOf(slotOf((p == 0) ? HOT : HOT + "#" + p))).add(p);
 		}
-		finally {
-			closeAll(resources);
+		assertThat(byMaster.values()).as("partitions of '%s' on each master", HOT).allMatch((p) -> !p.isEmpty());
+		Map<Node, Long> idle = scriptCallsDuring(redis, Duration.ofSeconds(2), () -> {
+		});
+		SteadyLoad load = new SteadyLoad(cluster.client.queue, "hot-", List.of(HOT), AHEAD, Duration.ofMillis(50),
+				size(20, 100));
+		long started = System.currentTimeMillis();
+		Duration duration = Duration.ofSeconds(size(4, 20));
+		Map<Node, Long> busy = scriptCallsDuring(redis, duration, () -> {
+			try {
+				load.start();
+				WorkerProcess.sleep(duration.toMillis());
+			}
+			finally {
+				load.stop();
+			}
+			FaultSupport.awaitDelivered(cluster.logs, Set.copyOf(load.acceptedIds((a) -> true)), Duration.ofSeconds(30));
+			FaultSupport.await(() -> cluster.client.store.stats(HOT).inFlight() == 0, Duration.ofSeconds(10), "acks");
+		});
+		Map<Node, Long> hot = new LinkedHashMap<>();
+		busy.forEach((master, calls) -> hot.put(master, Math.max(0, calls - idle.get(master)
+				* (System.currentTimeMillis() - started) / 2_000)));
+		long total = hot.values().stream().mapToLong(Long::longValue).sum();
+		List<String> scheduled = load.acceptedIds((a) -> true);
+		Ledger ledger = Ledger.read(cluster.logs);
+		Ledger.Counts counts = ledger.counts(scheduled);
+		String shares = hot.entrySet()
+			.stream()
+			.map((e) -> String.format("%s partitions %s: %.0f%% (%,d)", e.getKey(), byMaster.get(e.getKey()),
+					100.0 * e.getValue() / total, e.getValue()))
+			.collect(Collectors.joining(", "));
+		FaultSupport.report("Cluster: hot topic, " + HOT_PARTITIONS + " partitions over 3 masters, 2 JVMs, "
+				+ size(400, 2_000) + " jobs/s", counts, counts.lost(), cluster.client.store.stats(HOT).dead(),
+				String.format("%s; %s; EVALSHA/EVAL calls by master, less the idle polls of the other topics: %s",
+						counts.summary(), describeFailed(load.failed(), ledger, started), shares));
+		assertThat(load.failed()).as("failed schedule calls").isEmpty();
+		assertThat(ledger.missing(scheduled)).as("lost").isEmpty();
+		assertThat(counts.duplicates()).as("duplicates").isZero();
+		assertThat(counts.early()).as("runs before the due time").isZero();
+		for (Map.Entry<Node, Long> entry : hot.entrySet()) {
+			double partitionShare = (double) byMaster.get(entry.getKey()).size() / HOT_PARTITIONS;
+			assertThat((double) entry.getValue() / total).as("share of the script calls on %s (%s)", entry.getKey(),
+					shares).isGreaterThan(partitionShare / 2);
 		}
+		FaultSupport.assertNoOrphans(redis, PREFIX, true);
+	}
+
+	/** Script calls ({@code EVALSHA} and {@code EVAL}) each master served while an action ran. */
+	private static Map<Node, Long> scriptCallsDuring(RedisClusterProcess cluster, Duration atLeast, Runnable action) {
+		long start = System.currentTimeMillis();
+		for (Node master : cluster.masters()) {
+			cluster.command(master, "CONFIG", "RESETSTAT");
+		}
+		action.run();
+		WorkerProcess.sleep(Math.max(0, start + atLeast.toMillis() - System.currentTimeMillis()));
+		Map<Node, Long> calls = new LinkedHashMap<>();
+		for (Node master : cluster.masters()) {
+			calls.put(master, scriptCalls(cluster, master));
+		}
+		return calls;
 	}
 
 	// --- the shared cluster
@@ -471,11 +513,12 @@ class ClusterFaultTests {
 				Path logs = Files.createDirectories(OUTPUT.resolve("shared"));
 				List<String> topics = topicPerMaster(cluster, "t");
 				String migrationTopic = "mig";
-				Client client = Client.cluster(cluster, PREFIX, (topic) -> 1);
+				Client client = Client.cluster(cluster, PREFIX, (topic) -> topic.equals(HOT) ? HOT_PARTITIONS : 1);
 				started.add(client);
 				List<WorkerProcess> workers = new ArrayList<>();
 				List<String> settings = new ArrayList<>(List.of(WORKER_SETTINGS));
-				settings.add("faults.topics=" + String.join(",", topics) + "," + migrationTopic);
+				settings.add("faults.topics=" + String.join(",", topics) + "," + migrationTopic + "," + HOT);
+				settings.add("delayqueue.topics." + HOT + ".partitions=" + HOT_PARTITIONS);
 				for (int i = 0; i < 2; i++) {
 					workers.add(WorkerProcess.start(logs, "w" + i, RedisConnection.cluster(cluster.seedNodes()), PREFIX,
 							settings.toArray(String[]::new)));
@@ -498,6 +541,7 @@ class ClusterFaultTests {
 			Set<String> ids = new LinkedHashSet<>();
 			List<String> all = new ArrayList<>(this.topics);
 			all.add(this.migrationTopic);
+			all.add(HOT);
 			String prefix = "ready-" + System.nanoTime() + "-";
 			FaultSupport.await(() -> {
 				for (String topic : all) {
@@ -577,6 +621,19 @@ class ClusterFaultTests {
 	private record Kill(String topic, Node master, long killedAt, long promotedAt, long restartedAt,
 			long failbackStartAt, long failbackDoneAt, Path aof) {
 
+		/** When each step happened, the kill in UTC, the rest in ms after it. */
+		String timeline() {
+			return String.format("%s (%s) killed at %s, replica promoted +%,d, restarted +%,d, failback +%,d..+%,d ms",
+					this.master, this.topic, clock(this.killedAt), this.promotedAt - this.killedAt,
+					this.restartedAt - this.killedAt, this.failbackStartAt - this.killedAt,
+					this.failbackDoneAt - this.killedAt);
+		}
+
+	}
+
+	/** A wall-clock time as the workers' logs show it (UTC). */
+	private static String clock(long epochMillis) {
+		return DateTimeFormatter.ISO_LOCAL_TIME.format(Instant.ofEpochMilli(epochMillis).atOffset(ZoneOffset.UTC));
 	}
 
 	/**
