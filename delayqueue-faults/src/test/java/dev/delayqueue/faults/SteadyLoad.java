@@ -99,7 +99,8 @@ final class SteadyLoad implements AutoCloseable {
 			}
 			catch (RuntimeException ex) {
 				long failedAt = System.currentTimeMillis();
-				String error = String.valueOf(NestedExceptionUtils.getMostSpecificCause(ex).getMessage());
+				Throwable cause = NestedExceptionUtils.getMostSpecificCause(ex);
+				String error = (cause.getMessage() != null) ? cause.getMessage() : cause.getClass().getName();
 				requests.forEach((r) -> this.failed.add(new Failed(r.id(), topic, sent, failedAt, error)));
 			}
 			next += this.interval.toMillis();
