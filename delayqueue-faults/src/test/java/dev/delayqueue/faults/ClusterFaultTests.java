@@ -2,7 +2,6 @@ package dev.delayqueue.faults;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -24,7 +23,6 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
-import java.util.stream.Stream;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -55,9 +53,9 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * healthy shards apart from the failed one; each ends by checking every master for orphan, inconsistent or
  * misplaced keys. The cluster scenarios share one cluster and its two worker JVMs, with one topic on each master, a
  * topic to migrate and the hot topic (each scenario puts every master back and leaves no job behind); Sentinel has
- * a deployment of its own. Worker output ({@code *.out}), delivery logs and copies of killed masters' append-only
- * files stay in {@code target/cluster-faults}; the table goes to {@code target/faults-report.md}, each failover with
- * its wall-clock times to find it in the worker output.
+ * a deployment of its own. Worker output ({@code *.out}) and delivery logs stay in {@code target/cluster-faults};
+ * the table goes to {@code target/faults-report.md}, each failover with its wall-clock times to find it in the
+ * worker output.
  */
 class ClusterFaultTests {
 
@@ -72,6 +70,12 @@ class ClusterFaultTests {
 	private static final Duration INTERVAL = Duration.ofMillis(size(20, 10));
 
 	private static final Duration FAILOVER_TIMEOUT = Duration.ofSeconds(30);
+
+	/**
+	 * A job acknowledged this long or less before its master was killed may be lost with asynchronous replication
+	 * (on one machine a replica lags by milliseconds); one acknowledged earlier must not be.
+	 */
+	private static final long UNREPLICATED_WINDOW_MILLIS = 1_000;
 
 	/** A healthy shard's lateness target during a failover. */
 	private static final long HEALTHY_P99_MILLIS = 1_000;
@@ -125,7 +129,7 @@ class ClusterFaultTests {
 			WorkerProcess.sleep(1_500);
 			for (int k = 0; k < kills; k++) {
 				String topic = cluster.topics.get(k % cluster.topics.size());
-				done.add(killAndFailBack(cluster, topic, "mk-" + fullCoverage + k, Duration.ZERO));
+				done.add(killAndFailBack(cluster, topic, Duration.ZERO));
 				WorkerProcess.sleep(1_500);
 			}
 		}
@@ -231,7 +235,7 @@ class ClusterFaultTests {
 		Kill kill;
 		try {
 			WorkerProcess.sleep(1_000);
-			kill = killAndFailBack(cluster, victim, "nd", down);
+			kill = killAndFailBack(cluster, victim, down);
 			WorkerProcess.sleep(2_000);
 		}
 		finally {
@@ -345,8 +349,8 @@ class ClusterFaultTests {
 			long promotedAt;
 			try {
 				WorkerProcess.sleep(1_500);
-				killedAt = System.currentTimeMillis();
 				RedisServerProcess killed = sentinel.killMaster();
+				killedAt = System.currentTimeMillis();
 				sentinel.waitForFailover(FAILOVER_TIMEOUT);
 				promotedAt = System.currentTimeMillis();
 				if (FaultSupport.WAIT_FOR_REPLICAS > 0) {
@@ -361,19 +365,19 @@ class ClusterFaultTests {
 			Ledger ledger = awaitQuiet(client, List.of("faults"), logs, Duration.ofSeconds(30));
 			List<Accepted> accepted = load.accepted();
 			Ledger.Counts counts = ledger.counts(accepted.stream().map(Accepted::id).toList());
-			// no append-only file here: an acknowledgement counts as "just before the kill" within 1 s of it
 			List<Accepted> missing = accepted.stream().filter((a) -> ledger.counts(List.of(a.id())).lost() > 0).toList();
 			List<Accepted> unreplicated = missing.stream()
-				.filter((a) -> a.ackedAt() <= killedAt && killedAt - a.ackedAt() <= 1_000)
+				.filter((a) -> a.ackedAt() <= killedAt && killedAt - a.ackedAt() <= UNREPLICATED_WINDOW_MILLIS)
 				.toList();
 			List<Accepted> lost = missing.stream().filter((a) -> !unreplicated.contains(a)).toList();
 			Ledger.Counts window = ledger.counts(dueBetween(accepted, "faults", killedAt, promotedAt + 2_000));
 			FaultSupport.report("Sentinel: master SIGKILL under load, failover (wait-for-replicas "
-					+ FaultSupport.WAIT_FOR_REPLICAS + ")", counts,
-					lost.size(), client.store.stats("faults").dead(), String.format("acknowledged within 1 s before the "
-							+ "kill and lost (not replicated): %d; master killed at %s, failover %,d ms; jobs due from "
-							+ "the kill to 2 s after the promotion: %s; %s", unreplicated.size(), clock(killedAt),
-							promotedAt - killedAt, window.summary(), describeFailed(load.failed(), ledger, killedAt)));
+					+ FaultSupport.WAIT_FOR_REPLICAS + ")", counts, lost.size(), client.store.stats("faults").dead(),
+					String.format("%s; acknowledged at most %,d ms before the kill and lost (not replicated): %d; "
+							+ "master killed at %s, failover %,d ms; jobs due from the kill to 2 s after the promotion: "
+							+ "%s; %s", counts.summary(), UNREPLICATED_WINDOW_MILLIS, unreplicated.size(),
+							clock(killedAt), promotedAt - killedAt, window.summary(),
+							describeFailed(load.failed(), ledger, killedAt)));
 			if (FaultSupport.WAIT_FOR_REPLICAS > 0) {
 				assertThat(unreplicated).as("jobs acknowledged after their replicas had them, lost with the master")
 					.isEmpty();
@@ -616,11 +620,11 @@ class ClusterFaultTests {
 	// --- killing a master
 
 	/**
-	 * One master killed, failed over, restarted and failed back; times in epoch ms.
-	 * @param aof a copy of the killed master's append-only files, taken before it restarted
+	 * One master killed, failed over, restarted and failed back; times in epoch ms, the kill's taken once the process
+	 * is gone.
 	 */
 	private record Kill(String topic, Node master, long killedAt, long promotedAt, long restartedAt,
-			long failbackStartAt, long failbackDoneAt, Path aof) {
+			long failbackStartAt, long failbackDoneAt) {
 
 		/** When each step happened, the kill in UTC, the rest in ms after it. */
 		String timeline() {
@@ -641,12 +645,11 @@ class ClusterFaultTests {
 	 * Kills the master of a topic, waits for its replica's promotion, keeps it down for {@code down} from the kill
 	 * (at least until the promotion), restarts it (it rejoins as a replica) and fails back to it.
 	 */
-	private static Kill killAndFailBack(SharedCluster shared, String topic, String label, Duration down) {
+	private static Kill killAndFailBack(SharedCluster shared, String topic, Duration down) {
 		RedisClusterProcess cluster = shared.cluster;
 		Node master = cluster.masterOf(slotOf(topic));
-		long killedAt = System.currentTimeMillis();
 		cluster.killNode(master);
-		Path aof = copy(master.server().dataDir().resolve("appendonlydir"), shared.logs.resolve("aof-" + label));
+		long killedAt = System.currentTimeMillis();
 		cluster.waitForFailover(master, FAILOVER_TIMEOUT);
 		long promotedAt = System.currentTimeMillis();
 		WorkerProcess.sleep(Math.max(0, killedAt + down.toMillis() - System.currentTimeMillis()));
@@ -655,65 +658,25 @@ class ClusterFaultTests {
 		cluster.waitForClusterOk(FAILOVER_TIMEOUT);
 		long failbackStartAt = System.currentTimeMillis();
 		cluster.failback(master);
-		return new Kill(topic, master, killedAt, promotedAt, restartedAt, failbackStartAt, System.currentTimeMillis(),
-				aof);
-	}
-
-	private static Path copy(Path from, Path to) {
-		try (Stream<Path> files = Files.list(from)) {
-			Files.createDirectories(to);
-			for (Path file : files.toList()) {
-				Files.copy(file, to.resolve(file.getFileName()));
-			}
-			return to;
-		}
-		catch (IOException ex) {
-			throw new UncheckedIOException(ex);
-		}
-	}
-
-	/** Whether a job's hash was written in these append-only files (its key as a RESP bulk string). */
-	private static boolean inAof(Path aof, String topic, String id) {
-		byte[] key = (":{" + topic + "}:job:" + id + "\r\n").getBytes(StandardCharsets.UTF_8);
-		try (Stream<Path> files = Files.list(aof)) {
-			for (Path file : files.toList()) {
-				if (indexOf(Files.readAllBytes(file), key) >= 0) {
-					return true;
-				}
-			}
-			return false;
-		}
-		catch (IOException ex) {
-			throw new UncheckedIOException(ex);
-		}
-	}
-
-	private static int indexOf(byte[] bytes, byte[] part) {
-		outer: for (int i = 0; i <= bytes.length - part.length; i++) {
-			for (int j = 0; j < part.length; j++) {
-				if (bytes[i + j] != part[j]) {
-					continue outer;
-				}
-			}
-			return i;
-		}
-		return -1;
+		return new Kill(topic, master, killedAt, promotedAt, restartedAt, failbackStartAt, System.currentTimeMillis());
 	}
 
 	// --- counting
 
 	/**
 	 * What became of the accepted jobs of a scenario with kills: those never delivered split into acknowledged just
-	 * before a kill and not replicated (written in the killed master's append-only file, acknowledged at most 5 s
-	 * before the kill) and lost otherwise.
+	 * before a kill of their topic's master ({@link #UNREPLICATED_WINDOW_MILLIS}), which asynchronous replication
+	 * may lose, and lost otherwise. (The killed master's append-only file is no witness: with {@code appendfsync
+	 * everysec} Redis may postpone its writes while an fsync is slow, and acknowledged writes of the last second were
+	 * seen missing from it on a loaded machine.)
 	 */
 	private record Outcome(Ledger ledger, Ledger.Counts all, List<Unreplicated> unreplicated, List<Accepted> lost,
 			List<Kill> kills, long dead) {
 
 		String describe() {
 			long oldest = this.unreplicated.stream().mapToLong(Unreplicated::ageMillis).max().orElse(0);
-			return String.format("%s; acknowledged just before a kill and not replicated (in the old master's AOF, "
-					+ "not on its replica): %d, acknowledged at most %,d ms before the kill", this.all.summary(),
+			return String.format("%s; acknowledged at most %,d ms before their master's kill and lost (not "
+					+ "replicated): %d, the oldest %,d ms before", this.all.summary(), UNREPLICATED_WINDOW_MILLIS,
 					this.unreplicated.size(), oldest);
 		}
 
@@ -748,7 +711,7 @@ class ClusterFaultTests {
 			}
 			Kill kill = kills.stream()
 				.filter((k) -> k.topic.equals(job.topic()) && job.ackedAt() <= k.killedAt
-						&& k.killedAt - job.ackedAt() <= 5_000 && inAof(k.aof, job.topic(), job.id()))
+						&& k.killedAt - job.ackedAt() <= UNREPLICATED_WINDOW_MILLIS)
 				.findFirst()
 				.orElse(null);
 			if (kill != null) {
