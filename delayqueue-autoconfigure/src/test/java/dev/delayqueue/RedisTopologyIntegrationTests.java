@@ -109,8 +109,8 @@ class RedisTopologyIntegrationTests {
 				expected.add("hot-" + i);
 			}
 			await().atMost(Duration.ofSeconds(10)).until(() -> lateness.keySet().containsAll(expected));
-			// woken by each partition's announcement, not found by the one-second poll
-			assertThat(lateness.values()).allSatisfy((late) -> assertThat(late).isLessThan(100));
+			// woken by each partition's announcement, not found by the one-second poll (under 300 ms on a busy machine)
+			assertThat(lateness.values()).allSatisfy((late) -> assertThat(late).isLessThan(300));
 			if (shardedPubSub()) {
 				assertThat(shardChannels()).as("shard channels subscribed").hasSizeGreaterThanOrEqualTo(3 + 8);
 			}
@@ -128,7 +128,7 @@ class RedisTopologyIntegrationTests {
 			}
 			queue.schedule(moved, moved + "-2", null, Duration.ofMillis(700));
 			await().atMost(Duration.ofSeconds(10)).until(() -> lateness.containsKey(moved + "-2"));
-			assertThat(lateness.get(moved + "-2")).isLessThan(100);
+			assertThat(lateness.get(moved + "-2")).isLessThan(300);
 		});
 	}
 

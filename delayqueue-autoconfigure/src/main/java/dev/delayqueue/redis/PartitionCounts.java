@@ -7,9 +7,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.ToIntFunction;
 import java.util.zip.CRC32;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import dev.delayqueue.store.TopicPartition;
 
@@ -25,11 +31,17 @@ import org.springframework.data.redis.core.StringRedisTemplate;
  * seen yet is found, since its count was recorded before it), and this instance's own count is written again when
  * the record has lost it (a failover), so it heals without a restart.
  * <p>
- * Threads: safe for concurrent use; the cached record is replaced whole.
+ * Threads: safe for concurrent use; the cached record is replaced whole, by the caller's thread or the store's
+ * background thread.
  */
 final class PartitionCounts {
 
 	static final long REFRESH_NANOS = TimeUnit.SECONDS.toNanos(30);
+
+	/** How soon a failed read of the record is tried again. */
+	static final long RETRY_NANOS = TimeUnit.SECONDS.toNanos(5);
+
+	private static final Logger logger = LoggerFactory.getLogger(PartitionCounts.class);
 
 	private final StringRedisTemplate redis;
 
@@ -37,16 +49,21 @@ final class PartitionCounts {
 
 	private final ToIntFunction<String> configured;
 
+	private final Executor background;
+
+	private final AtomicBoolean refreshing = new AtomicBoolean();
+
 	/** Counts other than 1 recorded in Redis, by topic. */
 	private volatile Map<String, Set<Integer>> recorded = Map.of();
 
 	/** When {@link #recorded} was read ({@link System#nanoTime()}); 0 before the first read. */
 	private volatile long readAt;
 
-	PartitionCounts(StringRedisTemplate redis, JobKeys keys, ToIntFunction<String> configured) {
+	PartitionCounts(StringRedisTemplate redis, JobKeys keys, ToIntFunction<String> configured, Executor background) {
 		this.redis = redis;
 		this.keys = keys;
 		this.configured = configured;
+		this.background = background;
 	}
 
 	/**
@@ -71,10 +88,12 @@ final class PartitionCounts {
 	 */
 	int configured(String topic) {
 		int count = this.configured.applyAsInt(topic);
-		if (count < 1) {
-			throw new IllegalStateException("Partition count of topic '" + topic + "' must be at least 1, was " + count);
+		if (count < 1 || count > TopicPartition.MAX_PARTITIONS) {
+			throw new IllegalStateException("Partition count of topic '" + topic + "' must be between 1 and "
+					+ TopicPartition.MAX_PARTITIONS + ", was " + count);
 		}
 		if (count > 1 && !recorded(false).getOrDefault(topic, Set.of()).contains(count)) {
+			// recorded before any job is written with it, so that every instance can find those jobs
 			this.redis.opsForHash().put(this.keys.partitionCounts(), topic + "#" + count, "1");
 			refresh();
 		}
@@ -86,15 +105,12 @@ final class PartitionCounts {
 	 * other count the topic was used with.
 	 * @param topic the topic
 	 * @param id the job id
-	 * @param afterMiss whether the caller looked in the known places and found nothing: reads the record again and
-	 * returns only places not returned before, empty when there are none
+	 * @param afterMiss whether the caller looked in the known places and found nothing: reads the record of counts
+	 * again first
 	 * @return the partitions, without repeats
 	 */
 	List<TopicPartition> locations(String topic, String id, boolean afterMiss) {
-		Set<Integer> before = afterMiss ? partitionsOf(id, counts(topic, false)) : Set.of();
-		Set<Integer> partitions = partitionsOf(id, counts(topic, afterMiss));
-		partitions.removeAll(before);
-		return partitions.stream().map((p) -> new TopicPartition(topic, p)).toList();
+		return partitionsOf(id, counts(topic, afterMiss)).stream().map((p) -> new TopicPartition(topic, p)).toList();
 	}
 
 	/**
@@ -125,12 +141,46 @@ final class PartitionCounts {
 		return partitions;
 	}
 
+	/**
+	 * The record as last read. Read on the caller's thread the first time and after a miss (a failure then keeps
+	 * what was known); when it is merely old, read again in the background while the old one serves, so that a
+	 * Redis node that is gone (the one holding the record) never holds up the scheduling of other topics.
+	 */
 	private Map<String, Set<Integer>> recorded(boolean afterMiss) {
-		long age = System.nanoTime() - this.readAt;
-		if (this.readAt == 0 || age > REFRESH_NANOS || afterMiss) {
-			refresh();
+		if (this.readAt == 0) {
+			refreshQuietly();
+		}
+		else if (afterMiss) {
+			refreshQuietly();
+		}
+		else if (System.nanoTime() - this.readAt > REFRESH_NANOS && this.refreshing.compareAndSet(false, true)) {
+			try {
+				this.background.execute(() -> {
+					try {
+						refreshQuietly();
+					}
+					finally {
+						this.refreshing.set(false);
+					}
+				});
+			}
+			catch (RejectedExecutionException ex) {
+				this.refreshing.set(false);
+			}
 		}
 		return this.recorded;
+	}
+
+	private void refreshQuietly() {
+		try {
+			refresh();
+		}
+		catch (RuntimeException ex) {
+			// tried again after a while, or at the next miss
+			this.readAt = System.nanoTime() - REFRESH_NANOS + RETRY_NANOS;
+			logger.warn("Cannot read the partition counts of delayqueue topics ({}); using what was read before",
+					ex.getMessage());
+		}
 	}
 
 	private synchronized void refresh() {

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -12,6 +13,9 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.function.ToIntFunction;
 
@@ -31,6 +35,7 @@ import dev.delayqueue.store.StoredJob;
 import dev.delayqueue.store.TopicPartition;
 
 import org.springframework.dao.DataAccessException;
+import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 import org.springframework.data.redis.core.RedisCallback;
 import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.data.redis.core.ZSetOperations.TypedTuple;
@@ -52,7 +57,7 @@ public class RedisJobStore implements JobStore {
 	public static final Duration DEFAULT_COMMAND_TIMEOUT = Duration.ofSeconds(5);
 
 	/** Most partitions a topic may have. */
-	public static final int MAX_PARTITIONS = 1024;
+	public static final int MAX_PARTITIONS = TopicPartition.MAX_PARTITIONS;
 
 	private static final RedisScript<List> SCHEDULE = LuaScripts.load("schedule", List.class);
 
@@ -77,6 +82,17 @@ public class RedisJobStore implements JobStore {
 	private final PartitionCounts partitions;
 
 	private final TopicRegistry registry;
+
+	/**
+	 * Writes and reads that must not hold up the caller: the topic registry, the partition record when merely old,
+	 * announcements of new partitions. One daemon thread, ended when idle.
+	 */
+	private final ThreadPoolExecutor background = new ThreadPoolExecutor(0, 1, 30, TimeUnit.SECONDS,
+			new LinkedBlockingQueue<>(10_000), (task) -> {
+				Thread thread = new Thread(task, "delayqueue-store-background");
+				thread.setDaemon(true);
+				return thread;
+			}, new ThreadPoolExecutor.DiscardPolicy());
 
 	/** Runs the scripts that must reach replicas before they return; {@code null} when none must. */
 	private final @Nullable ReplicatedScripts replicated;
@@ -128,14 +144,21 @@ public class RedisJobStore implements JobStore {
 		if (waitForReplicas < 0) {
 			throw new IllegalArgumentException("wait-for-replicas must be 0 or more, was " + waitForReplicas);
 		}
-		if (waitForReplicas > 0 && (waitTimeout.isNegative() || waitTimeout.isZero())) {
-			throw new IllegalArgumentException("wait-timeout must be positive, was " + waitTimeout);
+		if (waitForReplicas > 0 && (waitTimeout.isNegative() || waitTimeout.isZero()
+				|| waitTimeout.compareTo(commandTimeout) >= 0)) {
+			throw new IllegalArgumentException("wait-timeout must be positive and shorter than the command timeout ("
+					+ commandTimeout + "), was " + waitTimeout);
+		}
+		if (waitForReplicas > 0 && !(redis.getConnectionFactory() instanceof LettuceConnectionFactory)) {
+			throw new IllegalArgumentException("wait-for-replicas needs Lettuce; the connection factory is "
+					+ redis.getConnectionFactory());
 		}
 		this.redis = redis;
 		this.keys = keys;
-		this.partitions = new PartitionCounts(redis, keys, partitionCounts);
-		this.registry = new TopicRegistry(redis, keys);
-		this.replicated = (waitForReplicas > 0) ? new ReplicatedScripts(waitForReplicas, waitTimeout, commandTimeout)
+		this.partitions = new PartitionCounts(redis, keys, partitionCounts, this.background);
+		this.registry = new TopicRegistry(redis, keys, this.background);
+		this.replicated = (waitForReplicas > 0) ? new ReplicatedScripts(
+				(LettuceConnectionFactory) redis.getConnectionFactory(), waitForReplicas, waitTimeout, commandTimeout)
 				: null;
 	}
 
@@ -252,33 +275,42 @@ public class RedisJobStore implements JobStore {
 		String hintKey = partition + "\n" + lane.wireName();
 		Candidates hint = this.lookAhead.remove(hintKey);
 		List<String> expired = new ArrayList<>();
+		List<ClaimedJob> jobs = new ArrayList<>();
 		List<?> result = claimCall(partition, lane, now, limit, leaseMillis, tokenBase, hint);
-		if (((List<?>) result.get(1)).isEmpty() && score(result.get(2)).orElse(Long.MAX_VALUE) <= now) {
-			// nothing claimed though jobs are due: no candidates were known, or others took them; now they are
-			Candidates found = candidates(result);
-			if (!found.isEmpty()) {
-				expired.addAll(strings(result.get(0)));
-				result = claimCall(partition, lane, now, limit, leaseMillis, tokenBase, found);
+		collect(partition, result, expired, jobs);
+		Candidates found = candidates(result);
+		boolean dueUnclaimed = jobs.isEmpty() && score(result.get(2)).orElse(Long.MAX_VALUE) <= now;
+		boolean expiryUnknown = (hint == null || hint.expired().isEmpty()) && !found.expired().isEmpty();
+		if ((dueUnclaimed && !found.isEmpty()) || expiryUnknown) {
+			// jobs are due but none was claimed (no candidates were known, or others took them), or leases ran out
+			// that the call was not told of (a worker died): a second call with what the first one learnt; what the
+			// first claimed is kept whatever happens to the second
+			try {
+				result = claimCall(partition, lane, now, limit - jobs.size(), leaseMillis, tokenBase + "b", found);
+				collect(partition, result, expired, jobs);
+			}
+			catch (RuntimeException ex) {
+				if (jobs.isEmpty() && expired.isEmpty()) {
+					throw ex;
+				}
 			}
 		}
-		else if ((hint == null || hint.expired().isEmpty()) && !((List<?>) result.get(5)).isEmpty()) {
-			// leases ran out that the call was not told of: it only learnt which (rare: a worker died)
-			expired.addAll(strings(result.get(0)));
-			result = claimCall(partition, lane, now, limit, leaseMillis, tokenBase, candidates(result));
-		}
-		expired.addAll(strings(result.get(0)));
 		Candidates next = candidates(result);
 		if (!next.isEmpty()) {
 			this.lookAhead.put(hintKey, next);
 		}
+		return new ClaimResult(expired, jobs, score(result.get(2)), score(result.get(3)));
+	}
+
+	/** Adds what one claim call recovered and claimed. */
+	private static void collect(TopicPartition partition, List<?> result, List<String> expired, List<ClaimedJob> jobs) {
+		expired.addAll(strings(result.get(0)));
 		List<?> rawJobs = (List<?>) result.get(1);
-		List<ClaimedJob> jobs = new ArrayList<>(rawJobs.size() / 2);
 		for (int i = 0; i + 1 < rawJobs.size(); i += 2) {
 			Map<String, String> fields = toMap(rawJobs.get(i + 1));
 			DelayedJob job = JobFields.read(partition.topic(), (String) rawJobs.get(i), fields);
 			jobs.add(new ClaimedJob(partition, job, fields.get("token"), Long.parseLong(fields.get("lease"))));
 		}
-		return new ClaimResult(expired, jobs, score(result.get(2)), score(result.get(3)));
 	}
 
 	private List<?> claimCall(TopicPartition partition, Lane lane, long now, int limit, long leaseMillis,
@@ -388,11 +420,14 @@ public class RedisJobStore implements JobStore {
 	 * partition under this instance's count first, then under the topic's other counts.
 	 */
 	private <T> Optional<T> byId(String topic, String id, Function<TopicPartition, @Nullable T> operation) {
+		Set<TopicPartition> looked = new HashSet<>();
 		for (boolean afterMiss : new boolean[] { false, true }) {
 			for (TopicPartition partition : this.partitions.locations(topic, id, afterMiss)) {
-				T found = operation.apply(partition);
-				if (found != null) {
-					return Optional.of(found);
+				if (looked.add(partition)) {
+					T found = operation.apply(partition);
+					if (found != null) {
+						return Optional.of(found);
+					}
 				}
 			}
 		}
@@ -526,9 +561,18 @@ public class RedisJobStore implements JobStore {
 				.mapToLong(StoredJob::dueAt)
 				.min()
 				.orElse(Long.MAX_VALUE);
-			if (earliest != Long.MAX_VALUE && this.announcedBirths.add(partition + " " + lane.wireName())) {
-				this.redis.convertAndSend(this.keys.wakeChannel(), partition.topic() + " " + earliest + " "
-						+ lane.wireName() + " " + partition.partition());
+			String birth = partition + " " + lane.wireName();
+			if (earliest != Long.MAX_VALUE && this.announcedBirths.add(birth)) {
+				String message = partition.topic() + " " + earliest + " " + lane.wireName() + " " + partition.partition();
+				this.background.execute(() -> {
+					try {
+						this.redis.convertAndSend(this.keys.wakeChannel(), message);
+					}
+					catch (RuntimeException ex) {
+						// announced with the next jobs written there; workers poll meanwhile
+						this.announcedBirths.remove(birth);
+					}
+				});
 			}
 		}
 	}
@@ -541,7 +585,7 @@ public class RedisJobStore implements JobStore {
 	/** Runs a script whose write must reach the replicas asked for before it returns, if any are. */
 	private @Nullable Object executeReplicated(RedisScript<?> script, List<String> keys, List<String> args) {
 		if (this.replicated != null) {
-			return this.replicated.execute(this.redis, script, keys, args);
+			return this.replicated.execute(script, keys, args);
 		}
 		Object result = this.redis.execute(script, keys, args.toArray());
 		return (result != null || script.getResultType() != List.class) ? result : List.of();

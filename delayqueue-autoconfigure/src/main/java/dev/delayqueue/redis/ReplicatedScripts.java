@@ -4,38 +4,53 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
+import io.lettuce.core.AbstractRedisClient;
+import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisFuture;
 import io.lettuce.core.RedisNoScriptException;
 import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.api.StatefulConnection;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.cluster.RedisClusterClient;
 import io.lettuce.core.cluster.SlotHash;
-import io.lettuce.core.cluster.api.async.RedisAdvancedClusterAsyncCommands;
+import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import io.lettuce.core.cluster.models.partitions.RedisClusterNode;
+import io.lettuce.core.codec.ByteArrayCodec;
 import org.jspecify.annotations.Nullable;
 
 import dev.delayqueue.DelayQueueNotReplicatedException;
 
 import org.springframework.dao.QueryTimeoutException;
 import org.springframework.data.redis.RedisSystemException;
-import org.springframework.data.redis.core.RedisCallback;
-import org.springframework.data.redis.core.StringRedisTemplate;
+import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 import org.springframework.data.redis.core.script.RedisScript;
 
 /**
  * Runs a script, then {@code WAIT}s on the same connection until the given number of replicas have it
- * ({@code delayqueue.redis.wait-for-replicas}). {@code WAIT} counts the writes of the connection it is sent on, so
- * both go, pipelined, on Lettuce's connection to the master of the script's slot: the application's shared
- * connection on a single Redis or Sentinel, the node connection of the slot's master on a cluster. A script the
- * node has not cached is sent whole, then waited for again. Not enough replicas in time throws
- * {@link DelayQueueNotReplicatedException}; the write stands on the master.
+ * ({@code delayqueue.redis.wait-for-replicas}). {@code WAIT} counts the writes of the connection it is sent on and
+ * blocks that connection on the server while it waits, so both go on a connection of delayqueue's own, never the
+ * application's shared one: a small pool of dedicated Lettuce connections from the application's client (to the
+ * master found through Sentinel on a single Redis or Sentinel, to the node that is master of the script's slot on a
+ * cluster). A script the node has not cached is sent whole, then waited for again; a node that answers
+ * {@code MOVED} (its slot moved, the topology is old) has the topology read again and the call made once more.
+ * Not enough replicas in time throws {@link DelayQueueNotReplicatedException}; the write stands on the master.
  * <p>
- * Only for Lettuce: the template's connection factory must be a {@code LettuceConnectionFactory}.
+ * Threads: safe for concurrent use; a connection serves one call at a time, at most {@link #POOL_SIZE} at once.
  */
 final class ReplicatedScripts {
+
+	/** Most dedicated connections: calls beyond wait for one. */
+	static final int POOL_SIZE = 8;
+
+	private final LettuceConnectionFactory connectionFactory;
 
 	private final int replicas;
 
@@ -43,66 +58,140 @@ final class ReplicatedScripts {
 
 	private final Duration commandTimeout;
 
+	private final BlockingQueue<StatefulConnection<byte[], byte[]>> idle = new LinkedBlockingQueue<>();
+
+	private final Semaphore permits = new Semaphore(POOL_SIZE);
+
 	/**
 	 * Creates a runner.
+	 * @param connectionFactory the application's Lettuce connection factory, whose client opens the connections
 	 * @param replicas how many replicas must acknowledge each write, at least 1
-	 * @param timeout how long to wait for them
+	 * @param timeout how long to wait for them, shorter than the command timeout
 	 * @param commandTimeout the client's command timeout: how long the script itself may take to answer
 	 */
-	ReplicatedScripts(int replicas, Duration timeout, Duration commandTimeout) {
+	ReplicatedScripts(LettuceConnectionFactory connectionFactory, int replicas, Duration timeout,
+			Duration commandTimeout) {
+		this.connectionFactory = connectionFactory;
 		this.replicas = replicas;
 		this.timeout = timeout;
 		this.commandTimeout = commandTimeout;
 	}
 
-	@Nullable Object execute(StringRedisTemplate redis, RedisScript<?> script, List<String> keys, List<String> args) {
+	@Nullable Object execute(RedisScript<?> script, List<String> keys, List<String> args) {
 		byte[][] keyBytes = bytes(keys);
 		byte[][] argBytes = bytes(args);
-		ScriptOutputType output = output(script.getResultType());
-		return redis.execute((RedisCallback<@Nullable Object>) (connection) -> {
-			RedisClusterAsyncCommands<byte[], byte[]> commands = master(connection.getNativeConnection(), keyBytes[0]);
-			RedisFuture<Object> result = commands.evalsha(script.getSha1(), output, keyBytes, argBytes);
-			RedisFuture<Long> acknowledged = commands.waitForReplication(this.replicas, this.timeout.toMillis());
-			Object value;
+		StatefulConnection<byte[], byte[]> connection = borrow();
+		boolean healthy = false;
+		try {
+			Object result;
 			try {
-				value = await(result, this.commandTimeout);
+				result = run(connection, script, keyBytes, argBytes);
 			}
-			catch (RedisNoScriptException ex) {
-				await(acknowledged, this.commandTimeout);
-				result = commands.eval(script.getScriptAsString().getBytes(StandardCharsets.UTF_8), output, keyBytes,
-						argBytes);
-				acknowledged = commands.waitForReplication(this.replicas, this.timeout.toMillis());
-				value = await(result, this.commandTimeout);
+			catch (RedisSystemException ex) {
+				if (!(connection instanceof StatefulRedisClusterConnection<?, ?>) || !isMoved(ex)) {
+					throw ex;
+				}
+				// not run there: the slot has another master now
+				((RedisClusterClient) this.connectionFactory.getRequiredNativeClient()).refreshPartitions();
+				result = run(connection, script, keyBytes, argBytes);
 			}
-			Long count = await(acknowledged, this.commandTimeout.plus(this.timeout));
-			if (count == null || count < this.replicas) {
-				throw new DelayQueueNotReplicatedException("Written to the Redis master, but " + count + " of the "
-						+ this.replicas + " replicas asked for (delayqueue.redis.wait-for-replicas) acknowledged it "
-						+ "within " + this.timeout + ": the outcome is unknown (a failover now may lose it); doing the "
-						+ "same again is safe", this.replicas, (count != null) ? count : 0);
-			}
-			return strings(value);
-		});
+			healthy = true;
+			return result;
+		}
+		finally {
+			release(connection, healthy || connection.isOpen());
+		}
 	}
 
-	/** The connection to the master of the key's slot: on a cluster its node connection, else the one connection. */
+	private @Nullable Object run(StatefulConnection<byte[], byte[]> connection, RedisScript<?> script,
+			byte[][] keyBytes, byte[][] argBytes) {
+		ScriptOutputType output = output(script.getResultType());
+		RedisClusterAsyncCommands<byte[], byte[]> commands = master(connection, keyBytes[0]);
+		RedisFuture<Object> result = commands.evalsha(script.getSha1(), output, keyBytes, argBytes);
+		RedisFuture<Long> acknowledged = commands.waitForReplication(this.replicas, this.timeout.toMillis());
+		Object value;
+		try {
+			value = await(result, this.commandTimeout);
+		}
+		catch (RedisNoScriptException ex) {
+			await(acknowledged, this.commandTimeout);
+			result = commands.eval(script.getScriptAsString().getBytes(StandardCharsets.UTF_8), output, keyBytes,
+					argBytes);
+			acknowledged = commands.waitForReplication(this.replicas, this.timeout.toMillis());
+			value = await(result, this.commandTimeout);
+		}
+		Long count = await(acknowledged, this.commandTimeout);
+		if (count == null || count < this.replicas) {
+			throw new DelayQueueNotReplicatedException("Written to the Redis master, but " + count + " of the "
+					+ this.replicas + " replicas asked for (delayqueue.redis.wait-for-replicas) acknowledged it "
+					+ "within " + this.timeout + ": the outcome is unknown (a failover now may lose it); doing the "
+					+ "same again is safe", this.replicas, (count != null) ? count : 0);
+		}
+		return strings(value);
+	}
+
+	private StatefulConnection<byte[], byte[]> borrow() {
+		try {
+			if (!this.permits.tryAcquire(this.commandTimeout.toMillis(), TimeUnit.MILLISECONDS)) {
+				throw new QueryTimeoutException("No connection for a replicated write free within "
+						+ this.commandTimeout + " (" + POOL_SIZE + " in use)");
+			}
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new RedisSystemException("Interrupted while waiting for a connection", ex);
+		}
+		StatefulConnection<byte[], byte[]> connection = this.idle.poll();
+		if (connection != null) {
+			return connection;
+		}
+		try {
+			return connect();
+		}
+		catch (RuntimeException ex) {
+			this.permits.release();
+			throw new RedisSystemException("Cannot open a connection for replicated writes: " + ex.getMessage(), ex);
+		}
+	}
+
+	private void release(StatefulConnection<byte[], byte[]> connection, boolean reuse) {
+		if (reuse) {
+			this.idle.add(connection);
+		}
+		else {
+			connection.closeAsync();
+		}
+		this.permits.release();
+	}
+
+	private StatefulConnection<byte[], byte[]> connect() {
+		AbstractRedisClient client = this.connectionFactory.getRequiredNativeClient();
+		if (client instanceof RedisClusterClient cluster) {
+			return cluster.connect(ByteArrayCodec.INSTANCE);
+		}
+		return ((RedisClient) client).connect(ByteArrayCodec.INSTANCE);
+	}
+
+	/** The master for the key: on a cluster the node connection of its slot's master, else the connection itself. */
 	@SuppressWarnings("unchecked")
-	private static RedisClusterAsyncCommands<byte[], byte[]> master(@Nullable Object nativeConnection, byte[] key) {
-		if (nativeConnection instanceof RedisAdvancedClusterAsyncCommands<?, ?> cluster) {
-			var commands = (RedisAdvancedClusterAsyncCommands<byte[], byte[]>) cluster;
+	private static RedisClusterAsyncCommands<byte[], byte[]> master(StatefulConnection<byte[], byte[]> connection,
+			byte[] key) {
+		if (connection instanceof StatefulRedisClusterConnection<?, ?> cluster) {
+			var clusterConnection = (StatefulRedisClusterConnection<byte[], byte[]>) cluster;
 			int slot = SlotHash.getSlot(key);
-			RedisClusterNode master = commands.getStatefulConnection().getPartitions().getMasterBySlot(slot);
+			RedisClusterNode master = clusterConnection.getPartitions().getMasterBySlot(slot);
 			if (master == null) {
-				throw new RedisSystemException("No master known for slot " + slot + " (cluster topology not yet read)",
+				throw new RedisSystemException("No master known for slot " + slot + " (cluster topology not read yet)",
 						null);
 			}
-			return commands.getConnection(master.getNodeId());
+			return clusterConnection.getConnection(master.getNodeId()).async();
 		}
-		if (nativeConnection instanceof RedisClusterAsyncCommands<?, ?> single) {
-			return (RedisClusterAsyncCommands<byte[], byte[]>) single;
-		}
-		throw new IllegalStateException("delayqueue.redis.wait-for-replicas needs Lettuce; the connection is "
-				+ ((nativeConnection != null) ? nativeConnection.getClass().getName() : "null"));
+		return ((StatefulRedisConnection<byte[], byte[]>) connection).async();
+	}
+
+	private static boolean isMoved(RedisSystemException ex) {
+		Throwable cause = ex.getCause();
+		return cause != null && String.valueOf(cause.getMessage()).startsWith("MOVED");
 	}
 
 	private static <T> @Nullable T await(RedisFuture<T> future, Duration timeout) {

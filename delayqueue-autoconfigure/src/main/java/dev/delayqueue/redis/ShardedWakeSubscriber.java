@@ -155,6 +155,7 @@ public class ShardedWakeSubscriber implements WakeSource {
 				((RedisClusterClient) this.connectionFactory.getRequiredNativeClient()).refreshPartitions();
 			}
 			boolean resubscribed = false;
+			RuntimeException failed = null;
 			for (TopicPartition partition : this.watched) {
 				String channel = this.keys.wakeChannel(partition);
 				RedisClusterNode master = pubSub.getPartitions()
@@ -163,12 +164,24 @@ public class ShardedWakeSubscriber implements WakeSource {
 				if (master == null || master.getNodeId().equals(before)) {
 					continue;
 				}
-				pubSub.getConnection(master.getNodeId()).sync().ssubscribe(channel);
+				try {
+					pubSub.getConnection(master.getNodeId()).sync().ssubscribe(channel);
+				}
+				catch (RuntimeException ex) {
+					// this node is gone or no longer has the slot: the others are still subscribed; this one again
+					// once the topology is read anew
+					failed = ex;
+					this.slotMoved = true;
+					continue;
+				}
 				this.subscribedAt.put(channel, master.getNodeId());
 				if (before != null) {
 					resubscribed = true;
 					unsubscribeQuietly(pubSub, before, channel);
 				}
+			}
+			if (failed != null) {
+				throw failed;
 			}
 			if (this.failing) {
 				logger.info("delayqueue subscribed to its shard channels again");

@@ -13,13 +13,17 @@ import dev.delayqueue.JobNames;
  */
 public record TopicPartition(String topic, int partition) {
 
+	/** Most partitions a topic may have. */
+	public static final int MAX_PARTITIONS = 1024;
+
 	/**
 	 * Checks the topic name and the partition number.
 	 */
 	public TopicPartition {
 		JobNames.checkTopic(topic);
-		if (partition < 0) {
-			throw new IllegalArgumentException("partition must be at least 0, was " + partition);
+		if (partition < 0 || partition >= MAX_PARTITIONS) {
+			throw new IllegalArgumentException(
+					"partition must be between 0 and " + (MAX_PARTITIONS - 1) + ", was " + partition);
 		}
 	}
 

@@ -1,6 +1,7 @@
 package dev.delayqueue.worker;
 
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.Executor;
@@ -128,21 +129,31 @@ final class ClaimLoop implements Runnable {
 			for (TopicLane lane : this.lanes) {
 				List<LanePartition> partitions = lane.partitions;
 				int first = Math.floorMod(lane.rotation++, partitions.size());
+				List<LanePartition> due = new ArrayList<>(partitions.size());
 				for (int i = 0; i < partitions.size(); i++) {
-					if (!this.running) {
-						return;
-					}
 					LanePartition partition = partitions.get((first + i) % partitions.size());
 					if (partition.claiming.get()) {
 						continue;
 					}
-					if (lane.free() > 0 && now >= partition.backoffUntil
+					if (now >= partition.backoffUntil
 							&& (partition.nextWork() <= now || now - partition.lastClaim >= poll)) {
-						claim(partition, now);
+						due.add(partition);
 					}
-					else if (lane.free() > 0) {
+					else {
 						long next = Math.min(partition.nextWork(), partition.lastClaim + poll);
 						wakeAt = Math.min(wakeAt, Math.max(next, partition.backoffUntil));
+					}
+				}
+				// the lane's free room is shared by the partitions that claim now, so that one partition whose node
+				// is slow or gone cannot hold all of it while its claim waits
+				int share = (due.isEmpty()) ? 0 : Math.max(1, (lane.free() + due.size() - 1) / due.size());
+				for (LanePartition partition : due) {
+					if (!this.running) {
+						return;
+					}
+					int room = Math.min(lane.free(), (partition.errorStreak > 0) ? 1 : share);
+					if (room > 0) {
+						claim(partition, now, room);
 					}
 				}
 			}
@@ -154,9 +165,9 @@ final class ClaimLoop implements Runnable {
 	}
 
 	/** Reserves room in the lane and hands the claim to a store thread. */
-	private void claim(LanePartition partition, long now) {
+	private void claim(LanePartition partition, long now, int room) {
 		TopicLane lane = partition.lane;
-		int limit = Math.min(this.settings.batchSize(), lane.free());
+		int limit = Math.min(this.settings.batchSize(), room);
 		partition.lastClaim = now;
 		partition.announced.set(Long.MAX_VALUE);
 		partition.claiming.set(true);

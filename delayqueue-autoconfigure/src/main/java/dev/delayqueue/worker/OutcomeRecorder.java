@@ -89,7 +89,8 @@ final class OutcomeRecorder implements Runnable {
 			for (Iterator<Group> it = this.groups.values().iterator(); it.hasNext();) {
 				Group group = it.next();
 				busy |= startWrite(group, closing);
-				if (!group.writing && group.pending.isEmpty()) {
+				// writing read first: a failed write hands its batch back (failed) before it clears writing
+				if (!group.writing && group.failed == null && group.pending.isEmpty()) {
 					it.remove();
 				}
 			}

@@ -20,7 +20,9 @@ local earliest = earliestDue(laneKey)
 removeFromSets(id, inflightKey, deadKey)
 redis.call('ZADD', laneKey, due, id)
 redis.call('HSET', key, 'state', 'pending', 'due', due, 'updated', now)
-if state ~= 'pending' then redis.call('HDEL', key, 'token', 'lease') end
+-- always: a pending job may still carry the token of an attempt whose lease ran out, and that attempt's late
+-- outcome must not end the rescheduled job
+redis.call('HDEL', key, 'token', 'lease')
 if state == 'dead' then redis.call('HSET', key, 'attempts', 0) end
 announceIfEarliest(lane, tonumber(due), earliest)
 return state

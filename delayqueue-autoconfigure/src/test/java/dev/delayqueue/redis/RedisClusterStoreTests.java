@@ -39,6 +39,7 @@ import org.springframework.data.redis.core.StringRedisTemplate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.awaitility.Awaitility.await;
 
 /**
  * The store on a real Redis Cluster of 3 masters and 3 replicas: every operation, partitions spread over the
@@ -106,7 +107,7 @@ class RedisClusterStoreTests {
 		}
 		assertThat(masterPorts).as("masters holding the 8 partitions").hasSize(3);
 		assertThat(store.stats("order").pending()).isEqualTo(64);
-		assertThat(store.topics(Lane.LOCAL)).contains("order");
+		await().atMost(Duration.ofSeconds(5)).until(() -> store.topics(Lane.LOCAL).contains("order"));
 		List<ClaimedJob> claimed = new ArrayList<>();
 		for (TopicPartition partition : store.partitions("order")) {
 			ClaimResult result = store.claim(partition, Lane.LOCAL, 1_000, 100, LEASE, "w" + partition);

@@ -40,7 +40,7 @@ class TopicRegistryTests {
 
 	@Test
 	void aLostRegistrationIsWrittenAgainByTheNextSchedulingAfterTheInterval() throws InterruptedException {
-		TopicRegistry registry = new TopicRegistry(this.redis, this.keys, TimeUnit.SECONDS.toNanos(2));
+		TopicRegistry registry = new TopicRegistry(this.redis, this.keys, Runnable::run, TimeUnit.SECONDS.toNanos(2));
 		registry.register("order", true);
 		assertThat(registry.topics(Lane.LOCAL)).containsExactly("order");
 		assertThat(registry.topics(Lane.HTTP)).containsExactly("order");
