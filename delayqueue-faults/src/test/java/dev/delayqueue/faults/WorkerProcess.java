@@ -78,6 +78,11 @@ final class WorkerProcess implements AutoCloseable {
 		return this.instance;
 	}
 
+	/** The process id, for {@code jstack} while a test is stuck. */
+	long pid() {
+		return this.process.pid();
+	}
+
 	boolean isAlive() {
 		return this.process.isAlive();
 	}
