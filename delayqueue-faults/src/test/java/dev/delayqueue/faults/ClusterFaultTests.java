@@ -72,8 +72,11 @@ class ClusterFaultTests {
 
 	private static final Duration FAILOVER_TIMEOUT = Duration.ofSeconds(30);
 
-	/** Lateness of a job due 100 ms ahead on an idle topic that only a missed wake-up explains (polls are 1 s). */
-	private static final long WOKEN_MILLIS = 300;
+	/**
+	 * Median lateness of a job due 100 ms ahead on an idle topic that only missed wake-ups explain: a woken worker is
+	 * a few ms late, one that polls (every second) mostly 150 ms or more.
+	 */
+	private static final long WOKEN_MILLIS = 100;
 
 	/**
 	 * A job acknowledged this long or less before its master was killed may be lost with asynchronous replication
@@ -316,7 +319,7 @@ class ClusterFaultTests {
 		List<String> itsTopics = new ArrayList<>(cluster.topics);
 		itsTopics.add(cluster.migrationTopic);
 		itsTopics.removeIf((t) -> !redis.masterOf(slotOf(t)).equals(master));
-		Map<String, Long> wakeUps = cluster.wakeUpLateness(itsTopics);
+		Map<String, List<Long>> wakeUps = cluster.wakeUpLateness(itsTopics);
 		List<String> accepted = load.acceptedIds((a) -> true);
 		Ledger.Counts counts = ledger.counts(accepted);
 		int attempted = accepted.size() + load.failed().size();
@@ -330,8 +333,8 @@ class ClusterFaultTests {
 				describeFailed(load.failed(), ledger, downAt)).isEmpty();
 		assertThat(ledger.missing(accepted)).as("lost").isEmpty();
 		assertThat(wakeUps).as("lateness (ms) of a job due 100 ms ahead on an idle topic of the master that came back, "
-				+ "the worst of 5: the workers are woken again").allSatisfy((topic, late) -> assertThat(late)
-					.as(topic).isLessThan(WOKEN_MILLIS));
+				+ "5 tries: the workers are woken again").allSatisfy((topic, late) -> assertThat(median(late))
+					.as("median for %s of %s", topic, late).isLessThan(WOKEN_MILLIS));
 		FaultSupport.assertNoOrphans(cluster.cluster, PREFIX, true);
 	}
 
@@ -580,13 +583,13 @@ class ClusterFaultTests {
 		}
 
 		/**
-		 * Lateness (ms) of a job due 100 ms after it is scheduled on an idle topic, by topic, the worst of five
-		 * tries a random while apart. A worker delivers it on time when the store's announcement wakes it; without
-		 * one, at its next poll (every second, at a moment unrelated to the schedule call), and then more than
-		 * {@link #WOKEN_MILLIS} late in at least one of the five tries with a chance of 1 - 0.4^5 (99 %).
+		 * Lateness (ms) of a job due 100 ms after it is scheduled on an idle topic, five tries a random while apart,
+		 * by topic. A worker woken by the store's announcement claims it when due, a few ms late; one that missed the
+		 * announcement finds it at its next poll (every second), late by 150 ms or more in nearly every try (9 of the
+		 * 10 seen here; the median of five decides).
 		 */
-		Map<String, Long> wakeUpLateness(Collection<String> topics) {
-			Map<String, Long> worst = new TreeMap<>();
+		Map<String, List<Long>> wakeUpLateness(Collection<String> topics) {
+			Map<String, List<Long>> lateness = new TreeMap<>();
 			for (int round = 0; round < 5; round++) {
 				WorkerProcess.sleep(ThreadLocalRandom.current().nextLong(200, 700));
 				Map<String, String> ids = new LinkedHashMap<>();
@@ -597,16 +600,17 @@ class ClusterFaultTests {
 						ids.put(topic, id);
 					}
 					catch (RuntimeException ex) {
-						worst.put(topic, Long.MAX_VALUE);
+						lateness.computeIfAbsent(topic, (t) -> new ArrayList<>()).add(Long.MAX_VALUE);
 					}
 				}
 				Ledger ledger = FaultSupport.awaitDelivered(this.logs, Set.copyOf(ids.values()), Duration.ofSeconds(10));
 				ids.forEach((topic, id) -> {
 					Ledger.Counts counts = ledger.counts(List.of(id));
-					worst.merge(topic, (counts.delivered() > 0) ? counts.max() : Long.MAX_VALUE, Math::max);
+					lateness.computeIfAbsent(topic, (t) -> new ArrayList<>())
+						.add((counts.delivered() > 0) ? counts.max() : Long.MAX_VALUE);
 				});
 			}
-			return worst;
+			return lateness;
 		}
 
 		/**
@@ -846,6 +850,11 @@ class ClusterFaultTests {
 		};
 		FaultSupport.await(() -> topics.stream().allMatch(quiet), timeout, "no pending or in-flight job in " + topics);
 		return Ledger.read(logs);
+	}
+
+	private static long median(List<Long> values) {
+		List<Long> sorted = values.stream().sorted().toList();
+		return sorted.get(sorted.size() / 2);
 	}
 
 	private static long scriptCalls(RedisClusterProcess cluster, Node master) {
