@@ -6,20 +6,27 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 import dev.delayqueue.DelayedJob;
 import dev.delayqueue.handler.DelayedJobHandler;
+import dev.delayqueue.handler.TopicSettingsResolver;
+import dev.delayqueue.worker.JobWorker;
 
+import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.context.annotation.Bean;
 import org.springframework.context.event.EventListener;
 
 /**
- * A worker as an application would run it: a {@code @DelayedJobHandler} for topic {@code faults} that takes
- * {@code faults.handler-millis} and then appends {@code id attempt dueMillis startedMillis instance} to
+ * A worker as an application would run it: a {@code @DelayedJobHandler} for topic {@code faults}, and the same
+ * handler registered with {@link JobWorker#register} for each topic of {@code faults.topics} (comma-separated, none
+ * by default), with the settings the {@link TopicSettingsResolver} gives the topic. The handler takes
+ * {@code faults.handler-millis} and then appends {@code id attempt dueMillis startedMillis instance topic} to
  * {@code faults.log} with one unbuffered write (it survives a SIGKILL of this process). Writes
  * {@code faults.log}{@code .ready} once started. With {@code faults.log-starts=true} it also writes {@code S id} when a
  * handler starts. It halts when the JVM that started it exits.
@@ -55,6 +62,21 @@ public class FaultWorkerApplication {
 		application.run(args);
 	}
 
+	/** Registers the handler for each topic of {@code faults.topics} once every bean exists, before the worker starts. */
+	@Bean
+	SmartInitializingSingleton faultTopics(@Value("${faults.topics:}") List<String> topics, JobWorker worker,
+			TopicSettingsResolver settings) {
+		return () -> {
+			for (String topic : topics) {
+				if (topic.isBlank()) {
+					continue;
+				}
+				worker.register(topic, (job) -> handle(job), settings.resolve(topic, settings.defaults()),
+						"faults logging handler of topic '" + topic + "'");
+			}
+		};
+	}
+
 	@DelayedJobHandler(topic = "faults")
 	void handle(DelayedJob job) throws InterruptedException {
 		long started = System.currentTimeMillis();
@@ -65,7 +87,7 @@ public class FaultWorkerApplication {
 			Thread.sleep(this.handlerMillis);
 		}
 		write(job.id() + " " + job.attempts() + " " + job.dueAt().toEpochMilli() + " " + started + " " + this.instance
-				+ "\n");
+				+ " " + job.topic() + "\n");
 	}
 
 	private void write(String line) {

@@ -84,7 +84,8 @@ class FaultSuiteTests {
 	private List<WorkerProcess> workers(RedisServerProcess redis, int count, String... properties) {
 		List<WorkerProcess> started = new ArrayList<>();
 		for (int i = 0; i < count; i++) {
-			started.add(closeLater(WorkerProcess.start(this.logs, "w" + i, redis.port(), this.prefix, properties)));
+			started.add(closeLater(WorkerProcess.start(this.logs, "w" + i, RedisConnection.standalone(redis.port()),
+					this.prefix, properties)));
 		}
 		started.forEach(WorkerProcess::awaitReady);
 		return started;
@@ -106,7 +107,8 @@ class FaultSuiteTests {
 			WorkerProcess.sleep(spread.toMillis() / (kills + 1));
 			WorkerProcess victim = live.remove(0);
 			victim.kill();
-			live.add(closeLater(WorkerProcess.start(this.logs, "r" + k, redis.port(), this.prefix, settings)));
+			live.add(closeLater(WorkerProcess.start(this.logs, "r" + k, RedisConnection.standalone(redis.port()),
+					this.prefix, settings)));
 		}
 		Ledger ledger = FaultSupport.awaitDelivered(this.logs, scheduled, spread.plusSeconds(60));
 		FaultSupport.report("Worker crash (SIGKILL x" + kills + ", 3 JVMs)", n, ledger, scheduled,
@@ -125,8 +127,8 @@ class FaultSuiteTests {
 		int port = redis.port();
 		redis.kill();
 		// a one-hour poll: only a wake-up can deliver the job below on time
-		WorkerProcess worker = closeLater(WorkerProcess.start(this.logs, "w0", port, this.prefix,
-				"delayqueue.worker.poll-interval=1h", "delayqueue.topics.faults.lease=3s"));
+		WorkerProcess worker = closeLater(WorkerProcess.start(this.logs, "w0", RedisConnection.standalone(port),
+				this.prefix, "delayqueue.worker.poll-interval=1h", "delayqueue.topics.faults.lease=3s"));
 		WorkerProcess.sleep(3_000);
 		redis.restart();
 		worker.awaitReady();
@@ -308,7 +310,8 @@ class FaultSuiteTests {
 		}
 		long inFlightAfterExit = client.store.stats("faults").inFlight();
 		int deliveredByFirst = Ledger.read(this.logs).delivered();
-		closeLater(WorkerProcess.start(this.logs, "second", redis.port(), this.prefix, settings)).awaitReady();
+		closeLater(WorkerProcess.start(this.logs, "second", RedisConnection.standalone(redis.port()), this.prefix,
+				settings)).awaitReady();
 		Ledger ledger = FaultSupport.awaitDelivered(this.logs, scheduled, Duration.ofSeconds(60 + n / 40));
 		FaultSupport.report("Graceful shutdown (SIGTERM under load)", n, ledger, scheduled,
 				client.store.stats("faults").dead(), "exit " + exitMillis + " ms after SIGTERM, " + deliveredByFirst

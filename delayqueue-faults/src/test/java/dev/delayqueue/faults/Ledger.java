@@ -4,21 +4,23 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.stream.Stream;
 
 /**
- * What the workers' delivery logs say: every line is one handler run that returned.
+ * What the workers' delivery logs say: every line ({@code id attempt dueMillis startedMillis instance [topic]}) is one
+ * handler run that returned.
  */
 final class Ledger {
 
-	private final Map<String, Integer> runs = new HashMap<>();
-
-	private final Map<String, Long> firstLateness = new HashMap<>();
+	private final Map<String, Runs> runs = new HashMap<>();
 
 	private long lines;
 
@@ -32,9 +34,8 @@ final class Ledger {
 						continue; // "S id" start lines
 					}
 					ledger.lines++;
-					ledger.runs.merge(parts[0], 1, Integer::sum);
-					long lateness = Long.parseLong(parts[3]) - Long.parseLong(parts[2]);
-					ledger.firstLateness.merge(parts[0], lateness, Math::min);
+					ledger.runs.computeIfAbsent(parts[0], (id) -> new Runs())
+						.add(Integer.parseInt(parts[1]), Long.parseLong(parts[2]), Long.parseLong(parts[3]));
 				}
 			}
 		}
@@ -53,24 +54,120 @@ final class Ledger {
 	}
 
 	int lost(Set<String> scheduled) {
-		Set<String> missing = new HashSet<>(scheduled);
-		missing.removeAll(this.runs.keySet());
-		return missing.size();
+		return missing(scheduled).size();
 	}
 
-	Set<String> missing(Set<String> scheduled) {
+	Set<String> missing(Collection<String> scheduled) {
 		Set<String> missing = new HashSet<>(scheduled);
 		missing.removeAll(this.runs.keySet());
 		return missing;
 	}
 
 	long worstLateness() {
-		return this.firstLateness.values().stream().mapToLong(Long::longValue).max().orElse(0);
+		return this.runs.values().stream().mapToLong((r) -> r.firstLateness).max().orElse(0);
 	}
 
-	long latenessPercentile(double p) {
-		List<Long> sorted = this.firstLateness.values().stream().sorted().toList();
+	/**
+	 * Returns when the first run of any of these jobs that started at or after a moment started (epoch ms), empty
+	 * when none did.
+	 */
+	OptionalLong firstStartAtOrAfter(Collection<String> ids, long moment) {
+		long first = Long.MAX_VALUE;
+		for (String id : ids) {
+			Runs runs = this.runs.get(id);
+			if (runs != null) {
+				for (long started : runs.starts) {
+					if (started >= moment) {
+						first = Math.min(first, started);
+					}
+				}
+			}
+		}
+		return (first == Long.MAX_VALUE) ? OptionalLong.empty() : OptionalLong.of(first);
+	}
+
+	/**
+	 * Counts for some of the jobs only, for example one topic's.
+	 * @param ids the jobs
+	 * @return what the logs say about them
+	 */
+	Counts counts(Collection<String> ids) {
+		int delivered = 0;
+		long duplicates = 0;
+		long early = 0;
+		long reclaimed = 0;
+		long sameAttempt = 0;
+		List<Long> lateness = new ArrayList<>(ids.size());
+		for (String id : ids) {
+			Runs runs = this.runs.get(id);
+			if (runs == null) {
+				continue;
+			}
+			delivered++;
+			duplicates += runs.starts.size() - 1;
+			early += runs.early;
+			reclaimed += runs.attempts.stream().filter((a) -> a > 1).count();
+			sameAttempt += runs.attempts.size() - new HashSet<>(runs.attempts).size();
+			lateness.add(runs.firstLateness);
+		}
+		lateness.sort(null);
+		return new Counts(ids.size(), delivered, ids.size() - delivered, duplicates, reclaimed, sameAttempt, early,
+				percentile(lateness, 0.5), percentile(lateness, 0.99),
+				lateness.isEmpty() ? 0 : lateness.get(lateness.size() - 1));
+	}
+
+	private static long percentile(List<Long> sorted, double p) {
 		return sorted.isEmpty() ? 0 : sorted.get((int) Math.min(sorted.size() - 1, Math.floor(sorted.size() * p)));
+	}
+
+	/** The runs of one job. */
+	private static final class Runs {
+
+		final List<Integer> attempts = new ArrayList<>(1);
+
+		final List<Long> starts = new ArrayList<>(1);
+
+		long firstLateness = Long.MAX_VALUE;
+
+		int early;
+
+		void add(int attempt, long due, long started) {
+			this.attempts.add(attempt);
+			this.starts.add(started);
+			this.firstLateness = Math.min(this.firstLateness, started - due);
+			if (started < due) {
+				this.early++;
+			}
+		}
+
+	}
+
+	/**
+	 * What the logs say about a set of jobs.
+	 *
+	 * @param jobs how many jobs the set has
+	 * @param delivered how many ran at least once
+	 * @param lost how many never ran
+	 * @param duplicates runs beyond the first of each job
+	 * @param reclaimed runs with an attempt number above 1: claimed again after a lease ran out (the handlers here
+	 * never fail)
+	 * @param sameAttempt runs whose attempt number an earlier run of the same job had: claimed twice without the
+	 * attempt being counted, which only a claim lost with a failed master explains
+	 * @param early runs that started before the job was due
+	 * @param p50 median lateness of each job's first run, ms
+	 * @param p99 99th percentile of that lateness, ms
+	 * @param max largest of that lateness, ms
+	 */
+	record Counts(int jobs, int delivered, int lost, long duplicates, long reclaimed, long sameAttempt, long early,
+			long p50, long p99, long max) {
+
+		/** As a report cell. */
+		String summary() {
+			return String.format("%,d/%,d delivered, %d not, %d dup (%d re-claimed after a lease, %d same attempt), "
+					+ "%d early, lateness p50 %,d / p99 %,d / max %,d ms", this.delivered, this.jobs, this.lost,
+					this.duplicates, this.reclaimed, this.sameAttempt, this.early, this.p50, this.p99, this.max);
+		}
+
 	}
 
 }

@@ -35,13 +35,15 @@ final class WorkerProcess implements AutoCloseable {
 		this.log = log;
 	}
 
-	static WorkerProcess start(Path dir, String instance, int redisPort, String prefix, String... properties) {
+	static WorkerProcess start(Path dir, String instance, RedisConnection redis, String prefix, String... properties) {
 		Path log = dir.resolve(instance + ".log");
 		List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
 				"-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xshare:auto", "-cp",
 				System.getProperty("java.class.path"), FaultWorkerApplication.class.getName(),
-				"--spring.data.redis.port=" + redisPort, "--delayqueue.redis.key-prefix=" + prefix,
-				"--faults.log=" + log, "--faults.instance=" + instance));
+				"--delayqueue.redis.key-prefix=" + prefix, "--faults.log=" + log, "--faults.instance=" + instance));
+		for (String property : redis.properties()) {
+			command.add("--" + property);
+		}
 		for (String property : properties) {
 			command.add("--" + property);
 		}
@@ -74,6 +76,11 @@ final class WorkerProcess implements AutoCloseable {
 
 	String instance() {
 		return this.instance;
+	}
+
+	/** The process id, for {@code jstack} while a test is stuck. */
+	long pid() {
+		return this.process.pid();
 	}
 
 	boolean isAlive() {
