@@ -28,8 +28,8 @@ import org.springframework.data.redis.core.StringRedisTemplate;
  * than 1 ever used for a topic is recorded in Redis (field {@code topic#count} of {@link JobKeys#partitionCounts()})
  * before a job is written with it. The record is read again every {@link #REFRESH_NANOS} and whenever a job is not
  * found where the known counts put it (one small read per miss, at most every {@link #MISS_REFRESH_NANOS}: a job
- * written under a count this instance has not seen yet is found, since its count was recorded before it), and this instance's own count is written again when
- * the record has lost it (a failover), so it heals without a restart.
+ * written under a count this instance has not seen yet is found, since its count was recorded before it), and this
+ * instance's own count is written again when the record has lost it (a failover), so it heals without a restart.
  * <p>
  * Threads: safe for concurrent use; the cached record is replaced whole, by the caller's thread or the store's
  * background thread.

@@ -550,7 +550,8 @@ public class RedisJobStore implements JobStore {
 				.orElse(Long.MAX_VALUE);
 			String birth = partition + " " + lane.wireName();
 			if (earliest != Long.MAX_VALUE && this.announcedBirths.add(birth)) {
-				String message = partition.topic() + " " + earliest + " " + lane.wireName() + " " + partition.partition();
+				String message = partition.topic() + " " + earliest + " " + lane.wireName() + " "
+						+ partition.partition();
 				this.background.execute(() -> {
 					try {
 						this.redis.convertAndSend(this.keys.wakeChannel(), message);

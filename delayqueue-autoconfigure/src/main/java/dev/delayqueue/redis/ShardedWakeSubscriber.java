@@ -1,5 +1,7 @@
 package dev.delayqueue.redis;
 
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -8,12 +10,15 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
-import io.lettuce.core.codec.StringCodec;
+import io.lettuce.core.RedisChannelHandler;
+import io.lettuce.core.RedisConnectionStateListener;
 import io.lettuce.core.cluster.RedisClusterClient;
 import io.lettuce.core.cluster.SlotHash;
 import io.lettuce.core.cluster.models.partitions.RedisClusterNode;
 import io.lettuce.core.cluster.pubsub.RedisClusterPubSubAdapter;
 import io.lettuce.core.cluster.pubsub.StatefulRedisClusterPubSubConnection;
+import io.lettuce.core.codec.StringCodec;
+import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,7 +35,8 @@ import org.springframework.data.redis.core.StringRedisTemplate;
  * cluster does not broadcast every wake-up to every node. This subscriber holds one {@code SSUBSCRIBE} per watched
  * partition, on Lettuce's pub/sub connection to the master of the channel's slot, and follows the slot: every
  * {@link #RECONCILE_MILLIS}, when a partition is added, and when a node ends a subscription (the slot moved), it
- * subscribes anew wherever the topology says the slot now is, then tells the listener
+ * and when a connection to a node is opened again (Lettuce's own resubscription fails for channels in several
+ * slots), subscribes anew wherever the topology says the slot now is, then tells the listener
  * ({@link Listener#onResubscribed()}) since announcements may have been missed meanwhile. It keeps the classic
  * channel too ({@link WakeSubscriber}): there the store announces a partition it writes for the first time, so a
  * worker that does not watch it yet learns of it at once. On a cluster with a node before Redis 7 (no sharded
@@ -76,6 +82,14 @@ public class ShardedWakeSubscriber implements WakeSource {
 
 	private volatile boolean slotMoved;
 
+	/**
+	 * Addresses of nodes a pub/sub connection was opened to again since the last pass: their subscriptions are made
+	 * again.
+	 */
+	private final Set<InetSocketAddress> reconnected = ConcurrentHashMap.newKeySet();
+
+	private @Nullable RedisConnectionStateListener reconnects;
+
 	private boolean failing;
 
 	/**
@@ -115,6 +129,10 @@ public class ShardedWakeSubscriber implements WakeSource {
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
+		}
+		RedisConnectionStateListener listener = this.reconnects;
+		if (listener != null) {
+			this.connectionFactory.getRequiredNativeClient().removeListener(listener);
 		}
 		StatefulRedisClusterPubSubConnection<String, String> current = this.connection;
 		if (current != null) {
@@ -156,6 +174,19 @@ public class ShardedWakeSubscriber implements WakeSource {
 			}
 			boolean resubscribed = false;
 			RuntimeException failed = null;
+			if (!this.reconnected.isEmpty()) {
+				// a node connection came back (the node restarted, or the network dropped): Lettuce subscribes it to
+				// its shard channels again in one SSUBSCRIBE, which the node refuses when they are in several slots
+				// (CROSSSLOT), so subscribe each again here
+				Set<InetSocketAddress> addresses = Set.copyOf(this.reconnected);
+				this.reconnected.removeAll(addresses);
+				for (RedisClusterNode node : pubSub.getPartitions()) {
+					if (addresses.stream().anyMatch((address) -> isAt(node, address))) {
+						this.subscribedAt.values().removeIf(node.getNodeId()::equals);
+						resubscribed = true;
+					}
+				}
+			}
 			for (TopicPartition partition : this.watched) {
 				String channel = this.keys.wakeChannel(partition);
 				RedisClusterNode master = pubSub.getPartitions()
@@ -227,8 +258,31 @@ public class ShardedWakeSubscriber implements WakeSource {
 			}
 
 		});
+		RedisConnectionStateListener reconnectListener = new RedisConnectionStateListener() {
+
+			@Override
+			public void onRedisConnected(RedisChannelHandler<?, ?> handler, SocketAddress remote) {
+				if (handler instanceof StatefulRedisPubSubConnection<?, ?>
+						&& remote instanceof InetSocketAddress address) {
+					ShardedWakeSubscriber.this.reconnected.add(address);
+					poke();
+				}
+			}
+
+		};
+		client.addListener(reconnectListener);
+		this.reconnects = reconnectListener;
 		this.connection = created;
 		return created;
+	}
+
+	private static boolean isAt(RedisClusterNode node, InetSocketAddress address) {
+		if (node.getUri().getPort() != address.getPort()) {
+			return false;
+		}
+		String host = node.getUri().getHost();
+		return host.equals(address.getHostString())
+				|| (address.getAddress() != null && host.equals(address.getAddress().getHostAddress()));
 	}
 
 	private static void unsubscribeQuietly(StatefulRedisClusterPubSubConnection<String, String> pubSub, String nodeId,
