@@ -10,6 +10,7 @@ import java.util.function.Supplier;
 import dev.delayqueue.http.CallbackSettings;
 import dev.delayqueue.redis.JobKeys;
 import dev.delayqueue.redis.RedisJobStore;
+import dev.delayqueue.store.TopicPartition;
 import dev.delayqueue.worker.TopicSettings;
 import dev.delayqueue.worker.WorkerSettings;
 
@@ -77,9 +78,9 @@ final class DelayQueuePropertiesMapper {
 		this.properties.getTopics().forEach((topic, settings) -> {
 			Integer count = settings.getPartitions();
 			if (count != null) {
-				if (count < 1 || count > RedisJobStore.MAX_PARTITIONS) {
+				if (count < 1 || count > TopicPartition.MAX_PARTITIONS) {
 					throw new InvalidConfigurationPropertyValueException("delayqueue.topics[" + topic + "].partitions",
-							count, "must be between 1 and " + RedisJobStore.MAX_PARTITIONS);
+							count, "must be between 1 and " + TopicPartition.MAX_PARTITIONS);
 				}
 				counts.put(topic, count);
 			}

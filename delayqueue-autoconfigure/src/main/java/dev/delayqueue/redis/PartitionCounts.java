@@ -153,10 +153,7 @@ final class PartitionCounts {
 	 * Redis node that is gone (the one holding the record) never holds up the scheduling of other topics.
 	 */
 	private Map<String, Set<Integer>> recorded(boolean afterMiss) {
-		if (this.readAt == 0) {
-			refreshQuietly();
-		}
-		else if (afterMiss && System.nanoTime() - this.readAt > MISS_REFRESH_NANOS) {
+		if (this.readAt == 0 || (afterMiss && System.nanoTime() - this.readAt > MISS_REFRESH_NANOS)) {
 			refreshQuietly();
 		}
 		else if (System.nanoTime() - this.readAt > REFRESH_NANOS && this.refreshing.compareAndSet(false, true)) {

@@ -8,17 +8,12 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 import io.lettuce.core.RedisFuture;
 import io.lettuce.core.ScoredValue;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import org.jspecify.annotations.Nullable;
 
-import org.springframework.dao.QueryTimeoutException;
-import org.springframework.data.redis.RedisSystemException;
 import org.springframework.data.redis.connection.RedisConnection;
 import org.springframework.data.redis.core.RedisCallback;
 import org.springframework.data.redis.core.StringRedisTemplate;
@@ -101,7 +96,7 @@ final class Reads {
 		long deadline = System.nanoTime() + timeout.toNanos();
 		List<Object> answers = new ArrayList<>(futures.size());
 		for (int i = 0; i < futures.size(); i++) {
-			Object answer = await(futures.get(i), deadline);
+			Object answer = RedisFutures.await(futures.get(i), Duration.ofNanos(deadline - System.nanoTime()));
 			answers.add(switch (this.reads.get(i).kind()) {
 				case EXISTS -> ((Long) answer) > 0;
 				case ZCARD -> answer;
@@ -138,22 +133,6 @@ final class Reads {
 			case ZCARD -> connection.zSetCommands().zCard(key);
 			case ZRANGE -> connection.zSetCommands().zRangeWithScores(key, read.start(), read.stop());
 			case HGETALL -> connection.hashCommands().hGetAll(key);
-		}
-	}
-
-	private static Object await(RedisFuture<?> future, long deadlineNanos) {
-		try {
-			return future.get(Math.max(0, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-			throw new RedisSystemException("Interrupted while waiting for Redis", ex);
-		}
-		catch (TimeoutException ex) {
-			throw new QueryTimeoutException("Redis did not answer in time", ex);
-		}
-		catch (ExecutionException ex) {
-			throw new RedisSystemException(String.valueOf(ex.getCause().getMessage()), ex.getCause());
 		}
 	}
 

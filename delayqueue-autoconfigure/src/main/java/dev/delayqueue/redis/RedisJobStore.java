@@ -53,9 +53,6 @@ public class RedisJobStore implements JobStore {
 	 */
 	public static final Duration DEFAULT_COMMAND_TIMEOUT = Duration.ofSeconds(5);
 
-	/** Most partitions a topic may have. */
-	public static final int MAX_PARTITIONS = TopicPartition.MAX_PARTITIONS;
-
 	private static final RedisScript<List> SCHEDULE = LuaScripts.load("schedule", List.class);
 
 	private static final RedisScript<List> CLAIM = LuaScripts.load("claim", List.class);
@@ -550,8 +547,7 @@ public class RedisJobStore implements JobStore {
 				.orElse(Long.MAX_VALUE);
 			String birth = partition + " " + lane.wireName();
 			if (earliest != Long.MAX_VALUE && this.announcedBirths.add(birth)) {
-				String message = partition.topic() + " " + earliest + " " + lane.wireName() + " "
-						+ partition.partition();
+				String message = WakeSubscriber.message(partition, lane, earliest);
 				this.background.execute(() -> {
 					try {
 						this.redis.convertAndSend(this.keys.wakeChannel(), message);

@@ -5,11 +5,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 import io.lettuce.core.AbstractRedisClient;
 import io.lettuce.core.RedisClient;
@@ -111,16 +109,16 @@ final class ReplicatedScripts {
 		RedisFuture<Long> acknowledged = commands.waitForReplication(this.replicas, this.timeout.toMillis());
 		Object value;
 		try {
-			value = await(result, this.commandTimeout);
+			value = RedisFutures.await(result, this.commandTimeout);
 		}
 		catch (RedisNoScriptException ex) {
-			await(acknowledged, this.commandTimeout);
+			RedisFutures.await(acknowledged, this.commandTimeout);
 			result = commands.eval(script.getScriptAsString().getBytes(StandardCharsets.UTF_8), output, keyBytes,
 					argBytes);
 			acknowledged = commands.waitForReplication(this.replicas, this.timeout.toMillis());
-			value = await(result, this.commandTimeout);
+			value = RedisFutures.await(result, this.commandTimeout);
 		}
-		Long count = await(acknowledged, this.commandTimeout);
+		Long count = RedisFutures.await(acknowledged, this.commandTimeout);
 		if (count == null || count < this.replicas) {
 			throw new DelayQueueNotReplicatedException("Written to the Redis master, but " + count + " of the "
 					+ this.replicas + " replicas asked for (delayqueue.redis.wait-for-replicas) acknowledged it "
@@ -192,25 +190,6 @@ final class ReplicatedScripts {
 	private static boolean isMoved(RedisSystemException ex) {
 		Throwable cause = ex.getCause();
 		return cause != null && String.valueOf(cause.getMessage()).startsWith("MOVED");
-	}
-
-	private static <T> @Nullable T await(RedisFuture<T> future, Duration timeout) {
-		try {
-			return future.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-			throw new RedisSystemException("Interrupted while waiting for Redis", ex);
-		}
-		catch (TimeoutException ex) {
-			throw new QueryTimeoutException("Redis did not answer within " + timeout, ex);
-		}
-		catch (ExecutionException ex) {
-			if (ex.getCause() instanceof RedisNoScriptException noScript) {
-				throw noScript;
-			}
-			throw new RedisSystemException(String.valueOf(ex.getCause().getMessage()), ex.getCause());
-		}
 	}
 
 	private static ScriptOutputType output(@Nullable Class<?> resultType) {

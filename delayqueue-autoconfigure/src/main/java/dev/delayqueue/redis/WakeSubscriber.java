@@ -158,6 +158,13 @@ public class WakeSubscriber implements WakeSource {
 	}
 
 	/**
+	 * Returns an announcement as the scripts write it (include {@code announce.lua}) and {@link #deliver} reads it.
+	 */
+	static String message(TopicPartition partition, Lane lane, long due) {
+		return partition.topic() + " " + due + " " + lane.wireName() + " " + partition.partition();
+	}
+
+	/**
 	 * Hands an announcement to the listener: "topic dueMillis lane partition" (messages of older versions end after
 	 * the topic's due time or lane). A malformed one is ignored.
 	 */

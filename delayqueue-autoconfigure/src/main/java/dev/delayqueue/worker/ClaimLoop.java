@@ -147,7 +147,7 @@ final class ClaimLoop implements Runnable {
 				}
 				// the lane's free room is shared by the partitions that claim now, so that one partition whose node
 				// is slow or gone cannot hold all of it while its claim waits
-				int share = (due.isEmpty()) ? 0 : Math.max(1, (lane.free() + due.size() - 1) / due.size());
+				int share = (due.isEmpty()) ? 0 : Math.max(1, lane.share(due.size()));
 				for (LanePartition partition : due) {
 					if (!this.running) {
 						return;
@@ -193,8 +193,7 @@ final class ClaimLoop implements Runnable {
 		try {
 			boolean more = claimOnce(partition, now, limit, tokenBase);
 			while (more && this.running) {
-				int room = Math.min(this.settings.batchSize(),
-						(lane.free() + lane.partitions.size() - 1) / lane.partitions.size());
+				int room = Math.min(this.settings.batchSize(), lane.share(lane.partitions.size()));
 				if (room <= 0) {
 					break;
 				}

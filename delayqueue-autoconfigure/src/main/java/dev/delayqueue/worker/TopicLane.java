@@ -103,6 +103,14 @@ final class TopicLane {
 	}
 
 	/**
+	 * The room one of several partitions claiming at once may take: the free room split evenly, rounded up.
+	 * @param claimers how many partitions claim at once, at least 1
+	 */
+	int share(int claimers) {
+		return (free() + claimers - 1) / claimers;
+	}
+
+	/**
 	 * Makes sure the lane claims from the given number of partitions at least; partitions are never dropped (a
 	 * partition count that went down still holds jobs).
 	 * @param count how many partitions the topic has now
