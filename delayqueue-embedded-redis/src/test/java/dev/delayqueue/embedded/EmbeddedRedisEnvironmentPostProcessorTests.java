@@ -1,7 +1,12 @@
 package dev.delayqueue.embedded;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.List;
 import java.util.Map;
 
+import com.jayway.jsonpath.DocumentContext;
+import com.jayway.jsonpath.JsonPath;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -59,6 +64,19 @@ class EmbeddedRedisEnvironmentPostProcessorTests {
 		MockEnvironment environment = new MockEnvironment();
 		this.postProcessor.postProcessEnvironment(environment, new SpringApplication());
 		assertThat(environment.getPropertySources().contains("delayqueueEmbeddedRedis")).isFalse();
+	}
+
+	@Test
+	void theConfigurationMetadataDescribesTheEnabledProperty() throws IOException {
+		try (InputStream metadata = getClass().getResourceAsStream("/META-INF/spring-configuration-metadata.json")) {
+			assertThat(metadata).as("META-INF/spring-configuration-metadata.json").isNotNull();
+			DocumentContext json = JsonPath.parse(metadata);
+			assertThat(json.read("$.properties[*].name", List.class))
+				.containsExactly(EmbeddedRedisEnvironmentPostProcessor.ENABLED_PROPERTY);
+			assertThat(json.read("$.properties[0].defaultValue", Boolean.class)).isFalse();
+			assertThat(json.read("$.properties[0].sourceType", String.class))
+				.isEqualTo(EmbeddedRedisEnvironmentPostProcessor.class.getName());
+		}
 	}
 
 	private static MockEnvironment enabled() {
