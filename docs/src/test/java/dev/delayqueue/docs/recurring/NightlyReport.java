@@ -1,0 +1,61 @@
+package dev.delayqueue.docs.recurring;
+
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZonedDateTime;
+
+import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.context.event.EventListener;
+import org.springframework.scheduling.support.CronExpression;
+import org.springframework.stereotype.Component;
+
+import dev.delayqueue.DelayQueue;
+import dev.delayqueue.DelayedJob;
+import dev.delayqueue.JobRequest;
+import dev.delayqueue.handler.DelayedJobHandler;
+
+/**
+ * A job that schedules its own next occurrence, as the recurring-jobs page shows it.
+ */
+@Component
+class NightlyReport {
+
+	private final DelayQueue delayQueue;
+
+	private final Reports reports;
+
+	NightlyReport(DelayQueue delayQueue, Reports reports) {
+		this.delayQueue = delayQueue;
+		this.reports = reports;
+	}
+
+	// tag::recurring[]
+	static final CronExpression CRON = CronExpression.parse("0 0 2 * * *");     // 02:00 every night
+	static final ZoneId ZONE = ZoneId.of("Europe/Berlin");
+
+	@EventListener(ApplicationReadyEvent.class)
+	void start() {                  // every instance does this; ifAbsent keeps exactly one pending occurrence
+		delayQueue.schedule(JobRequest.builder("report", "nightly").at(next(Instant.now())).ifAbsent().build());
+	}
+
+	@DelayedJobHandler(topic = "report")
+	void run(DelayedJob job) {
+		reports.build(job.dueAt());                              // throws: retried by the topic's policy
+		delayQueue.schedule("report", "nightly", null, next(job.dueAt()));   // then the next occurrence
+	}
+
+	static Instant next(Instant after) {
+		return CRON.next(ZonedDateTime.ofInstant(after, ZONE)).toInstant();
+	}
+	// end::recurring[]
+
+	/**
+	 * What the report job does.
+	 */
+	interface Reports {
+
+		void build(Instant forNight);
+
+	}
+
+}
