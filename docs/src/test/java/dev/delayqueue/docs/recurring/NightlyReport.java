@@ -10,7 +10,6 @@ import org.springframework.scheduling.support.CronExpression;
 import org.springframework.stereotype.Component;
 
 import dev.delayqueue.DelayQueue;
-import dev.delayqueue.DelayedJob;
 import dev.delayqueue.JobRequest;
 import dev.delayqueue.handler.DelayedJobHandler;
 
@@ -30,18 +29,24 @@ class NightlyReport {
 	}
 
 	// tag::recurring[]
-	static final CronExpression CRON = CronExpression.parse("0 0 2 * * *");     // 02:00 every night
+	static final CronExpression CRON = CronExpression.parse("0 0 4 * * *");     // 04:00 every night, clear of DST changes
 	static final ZoneId ZONE = ZoneId.of("Europe/Berlin");
+
+	record Occurrence(Instant at) {             // in the body: dueAt() moves with retries, this does not
+	}
 
 	@EventListener(ApplicationReadyEvent.class)
 	void start() {                  // every instance does this; ifAbsent keeps exactly one pending occurrence
-		delayQueue.schedule(JobRequest.builder("report", "nightly").at(next(Instant.now())).ifAbsent().build());
+		Instant first = next(Instant.now());
+		delayQueue.schedule(JobRequest.builder("report", "nightly").at(first).body(new Occurrence(first)).ifAbsent()
+			.build());
 	}
 
 	@DelayedJobHandler(topic = "report")
-	void run(DelayedJob job) {
-		reports.build(job.dueAt());                              // throws: retried by the topic's policy
-		delayQueue.schedule("report", "nightly", null, next(job.dueAt()));   // then the next occurrence
+	void run(Occurrence occurrence) {
+		reports.build(occurrence.at());                           // throws: retried by the topic's policy
+		Instant next = next(occurrence.at());                     // last step: nothing may fail after it
+		delayQueue.schedule("report", "nightly", new Occurrence(next), next);
 	}
 
 	static Instant next(Instant after) {
