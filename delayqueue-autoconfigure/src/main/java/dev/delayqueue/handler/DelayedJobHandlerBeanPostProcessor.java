@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Consumer;
 import java.util.function.Function;
 
@@ -37,6 +38,7 @@ import org.springframework.messaging.MessageHeaders;
 import org.springframework.messaging.converter.JacksonJsonMessageConverter;
 import org.springframework.messaging.handler.annotation.Header;
 import org.springframework.messaging.handler.annotation.Headers;
+import org.springframework.messaging.handler.annotation.ValueConstants;
 import org.springframework.messaging.handler.annotation.support.DefaultMessageHandlerMethodFactory;
 
 /**
@@ -51,6 +53,14 @@ public class DelayedJobHandlerBeanPostProcessor
 		implements BeanPostProcessor, SmartInitializingSingleton, BeanFactoryAware {
 
 	private static final Logger logger = LoggerFactory.getLogger(DelayedJobHandlerBeanPostProcessor.class);
+
+	/** The headers every job's message carries, in the order an error message lists them. */
+	private static final List<String> JOB_HEADERS = List.of(DelayQueueHeaders.TOPIC, DelayQueueHeaders.ID,
+			DelayQueueHeaders.ATTEMPT, DelayQueueHeaders.DUE_AT, DelayQueueHeaders.JOB);
+
+	/** Headers Spring's message itself carries. */
+	private static final Set<String> MESSAGE_HEADERS = Set.of(MessageHeaders.ID, MessageHeaders.TIMESTAMP,
+			MessageHeaders.CONTENT_TYPE);
 
 	private final List<Definition> definitions = new ArrayList<>();
 
@@ -112,6 +122,7 @@ public class DelayedJobHandlerBeanPostProcessor
 		for (int i = 0; i < method.getParameterCount(); i++) {
 			MethodParameter parameter = new MethodParameter(method, i);
 			Class<?> type = parameter.getParameterType();
+			checkHeader(where, parameter, i);
 			if (type == DelayedJob.class || parameter.hasParameterAnnotation(Header.class)
 					|| parameter.hasParameterAnnotation(Headers.class) || Message.class.isAssignableFrom(type)
 					|| type == MessageHeaders.class) {
@@ -123,6 +134,26 @@ public class DelayedJobHandlerBeanPostProcessor
 			throw new HandlerDefinitionException(where, "more than one parameter would take the job's body: "
 					+ String.join(", ", payloads), "keep one body parameter; take the job itself as DelayedJob, and "
 							+ "attempt, topic or id with @Header(DelayQueueHeaders.ATTEMPT) and the like");
+		}
+	}
+
+	/**
+	 * A {@code @Header} must name a header every job's message has, or be optional: a typo would otherwise fail
+	 * every delivery of the topic.
+	 */
+	private static void checkHeader(String where, MethodParameter parameter, int index) {
+		Header header = parameter.getParameterAnnotation(Header.class);
+		if (header == null || !header.required() || !header.defaultValue().equals(ValueConstants.DEFAULT_NONE)) {
+			return;
+		}
+		String name = header.name().isEmpty() ? header.value() : header.name();
+		if (name.isEmpty()) {
+			return;
+		}
+		if (!JOB_HEADERS.contains(name) && !MESSAGE_HEADERS.contains(name)) {
+			throw new HandlerDefinitionException(where, "parameter " + (index + 1) + " asks for the header \"" + name
+					+ "\", which no job has", "name one of the DelayQueueHeaders constants ("
+							+ String.join(", ", JOB_HEADERS) + "), or mark it @Header(required = false)");
 		}
 	}
 

@@ -13,6 +13,8 @@ import org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration;
 import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.core.NestedExceptionUtils;
+import org.springframework.messaging.MessageHeaders;
+import org.springframework.messaging.handler.annotation.Header;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -75,6 +77,23 @@ class HandlerDefinitionTests {
 
 	}
 
+	static class MisspelledHeader {
+
+		@DelayedJobHandler(topic = "order")
+		void handle(DelayedJob job, @Header("delayqueue_attempts") int attempt) {
+		}
+
+	}
+
+	static class KnownAndOptionalHeaders {
+
+		@DelayedJobHandler(topic = "order")
+		void handle(@Header(DelayQueueHeaders.ATTEMPT) int attempt, @Header(MessageHeaders.TIMESTAMP) long timestamp,
+				@Header(name = "tenant", required = false) String tenant) {
+		}
+
+	}
+
 	static class Good {
 
 		@DelayedJobHandler(topic = "${topics.order:order}", concurrency = "${order.threads:3}")
@@ -117,6 +136,17 @@ class HandlerDefinitionTests {
 		this.runner.withBean("badConcurrency", BadConcurrency.class).run((context) -> assertThat(failure(context))
 			.hasMessageContaining("concurrency = \"many\" cannot be read")
 			.hasMessageContaining("give concurrency as a whole number"));
+	}
+
+	@Test
+	void aHeaderNoJobHas() {
+		this.runner.withBean("misspelled", MisspelledHeader.class).run((context) -> assertThat(failure(context))
+			.isInstanceOf(HandlerDefinitionException.class)
+			.hasMessageContaining("parameter 2 asks for the header \"delayqueue_attempts\", which no job has")
+			.hasMessageContaining("name one of the DelayQueueHeaders constants (delayqueue_topic, delayqueue_id, "
+					+ "delayqueue_attempt, delayqueue_dueAt, delayqueue_job)"));
+		this.runner.withBean("known", KnownAndOptionalHeaders.class)
+			.run((context) -> assertThat(context).hasNotFailed());
 	}
 
 	@Test
