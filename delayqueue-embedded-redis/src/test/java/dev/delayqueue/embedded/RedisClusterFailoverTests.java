@@ -43,7 +43,11 @@ class RedisClusterFailoverTests {
 		assertThat(promoted).isEqualTo(replica);
 		assertThat(promoted.role()).isEqualTo(Role.MASTER);
 		assertThat(cluster.masterOf(slot)).isEqualTo(promoted);
-		assertThat(cluster.command(promoted, "GET", key)).isEqualTo("before");
+		assertThat(cluster.command(promoted, "GET", key))
+			.as(() -> "the key on the promoted " + promoted + " (DBSIZE " + cluster.command(promoted, "DBSIZE")
+					+ "), replication: " + cluster.command(promoted, "INFO", "replication") + ", nodes: "
+					+ cluster.command(promoted, "CLUSTER", "NODES"))
+			.isEqualTo("before");
 		assertThat(cluster.masters()).hasSize(3).doesNotContain(master);
 
 		cluster.restartNode(master);
