@@ -9,6 +9,7 @@ import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
 import dev.delayqueue.http.CallbackSettings;
+import dev.delayqueue.micrometer.MetricsSettings;
 import dev.delayqueue.redis.JobKeys;
 import dev.delayqueue.redis.RedisJobStore;
 import dev.delayqueue.store.DefaultDelayQueue;
@@ -48,6 +49,8 @@ public class DelayQueueProperties {
 	private final Http http = new Http();
 
 	private final Web web = new Web();
+
+	private final Metrics metrics = new Metrics();
 
 	/**
 	 * Per-topic settings, overriding the defaults and the handler's annotation; the same keys as
@@ -94,6 +97,56 @@ public class DelayQueueProperties {
 
 	public Web getWeb() {
 		return this.web;
+	}
+
+	public Metrics getMetrics() {
+		return this.metrics;
+	}
+
+	/**
+	 * Micrometer meters ({@code delayqueue.metrics.*}), recorded when the application has a {@code MeterRegistry}.
+	 */
+	public static class Metrics {
+
+		/**
+		 * Whether to record delayqueue's meters when the application has a MeterRegistry.
+		 */
+		private boolean enabled = true;
+
+		/**
+		 * Interval between two reads of the job-count and overdue gauges from Redis (one read per topic).
+		 */
+		private Duration refresh = MetricsSettings.DEFAULT_REFRESH;
+
+		/**
+		 * Most topics with their own topic tag value; the others share the value "(other)".
+		 */
+		private int maxTopics = MetricsSettings.DEFAULT_MAX_TOPICS;
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
+		}
+
+		public Duration getRefresh() {
+			return this.refresh;
+		}
+
+		public void setRefresh(Duration refresh) {
+			this.refresh = refresh;
+		}
+
+		public int getMaxTopics() {
+			return this.maxTopics;
+		}
+
+		public void setMaxTopics(int maxTopics) {
+			this.maxTopics = maxTopics;
+		}
+
 	}
 
 	/**

@@ -8,6 +8,7 @@ import java.util.function.ToIntFunction;
 import java.util.function.Supplier;
 
 import dev.delayqueue.http.CallbackSettings;
+import dev.delayqueue.micrometer.MetricsSettings;
 import dev.delayqueue.redis.JobKeys;
 import dev.delayqueue.redis.RedisJobStore;
 import dev.delayqueue.store.TopicPartition;
@@ -34,6 +35,11 @@ final class DelayQueuePropertiesMapper {
 		DelayQueueProperties.Worker worker = this.properties.getWorker();
 		return checked("delayqueue.worker", () -> new WorkerSettings(worker.getBatchSize(), worker.getPollInterval(),
 				worker.getShutdownTimeout()));
+	}
+
+	MetricsSettings metricsSettings() {
+		DelayQueueProperties.Metrics metrics = this.properties.getMetrics();
+		return new MetricsSettings(metrics.getRefresh(), metrics.getMaxTopics());
 	}
 
 	CallbackSettings callbackSettings() {

@@ -72,6 +72,18 @@ public interface DelayQueueListener {
 	}
 
 	/**
+	 * A delivery ended and its outcome was written: called after {@link #onSucceeded}, {@link #onRetryScheduled} or
+	 * {@link #onDead}, and for a job released at shutdown. Not called when the job was replaced or cancelled while
+	 * it ran (the outcome is ignored then).
+	 * @param job the job as it was claimed; {@code attempts} is the number of this attempt
+	 * @param outcome how the delivery ended
+	 * @param took how long the handler or callback ran; zero when it did not run (its lease ran out on its final
+	 * attempt, or it was released before it started)
+	 */
+	default void onDeliveryEnded(DelayedJob job, DeliveryOutcome outcome, Duration took) {
+	}
+
+	/**
 	 * A job was cancelled.
 	 * @param topic the topic
 	 * @param id the id

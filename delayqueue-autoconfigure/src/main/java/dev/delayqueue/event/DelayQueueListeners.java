@@ -58,6 +58,11 @@ public final class DelayQueueListeners implements DelayQueueListener {
 	}
 
 	@Override
+	public void onDeliveryEnded(DelayedJob job, DeliveryOutcome outcome, Duration took) {
+		each((l) -> l.onDeliveryEnded(job, outcome, took));
+	}
+
+	@Override
 	public void onRetryScheduled(DelayedJob job, Instant nextAttemptAt, Throwable error) {
 		each((l) -> l.onRetryScheduled(job, nextAttemptAt, error));
 	}

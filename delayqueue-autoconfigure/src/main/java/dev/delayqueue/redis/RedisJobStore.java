@@ -1,6 +1,7 @@
 package dev.delayqueue.redis;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -32,6 +33,7 @@ import dev.delayqueue.store.Lease;
 import dev.delayqueue.store.Outcome;
 import dev.delayqueue.store.StoredJob;
 import dev.delayqueue.store.TopicPartition;
+import dev.delayqueue.store.TopicSnapshot;
 
 import org.springframework.dao.DataAccessException;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
@@ -497,6 +499,35 @@ public class RedisJobStore implements JobStore {
 			dead += (Long) counts.get(i + 3);
 		}
 		return new TopicStats(topic, pending, inFlight, dead);
+	}
+
+	@Override
+	public TopicSnapshot snapshot(String topic) {
+		List<TopicPartition> all = this.partitions.all(topic);
+		Reads reads = Reads.of();
+		for (TopicPartition partition : all) {
+			List<String> sets = this.keys.sets(partition);
+			sets.forEach(reads::zCard);
+			reads.zRangeWithScores(sets.get(0), 0, 0).zRangeWithScores(sets.get(1), 0, 0);
+		}
+		List<Object> answers = reads.run(this.redis, this.commandTimeout);
+		long pending = 0;
+		long inFlight = 0;
+		long dead = 0;
+		double oldest = Double.POSITIVE_INFINITY;
+		for (int i = 0; i < answers.size(); i += 6) {
+			pending += (Long) answers.get(i) + (Long) answers.get(i + 1);
+			inFlight += (Long) answers.get(i + 2);
+			dead += (Long) answers.get(i + 3);
+			oldest = Math.min(oldest, Math.min(firstScore(answers.get(i + 4)), firstScore(answers.get(i + 5))));
+		}
+		Instant oldestDue = Double.isInfinite(oldest) ? null : Instant.ofEpochMilli((long) oldest);
+		return new TopicSnapshot(new TopicStats(topic, pending, inFlight, dead), oldestDue);
+	}
+
+	private static double firstScore(Object range) {
+		List<?> entries = (List<?>) range;
+		return entries.isEmpty() ? Double.POSITIVE_INFINITY : ((Map.Entry<?, Double>) entries.get(0)).getValue();
 	}
 
 	@Override

@@ -125,6 +125,13 @@ public interface JobStore {
 	TopicStats stats(String topic);
 
 	/**
+	 * Reads a topic's counts and its oldest pending due time in one round trip per node.
+	 * @param topic the topic
+	 * @return the snapshot
+	 */
+	TopicSnapshot snapshot(String topic);
+
+	/**
 	 * Returns the topics that jobs of a lane were ever scheduled on: every topic for {@link Lane#LOCAL}, topics
 	 * that had jobs with a callback for {@link Lane#HTTP}.
 	 * @param lane the lane

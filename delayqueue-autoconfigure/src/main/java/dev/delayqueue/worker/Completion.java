@@ -42,8 +42,10 @@ sealed interface Completion {
 	 * @param outcome a retry or the dead state
 	 * @param cause what the handler threw, {@code null} when the job failed without running (its lease ran out on
 	 * its final attempt)
+	 * @param took how long delivery ran, zero when it did not
 	 */
-	record Failed(TopicLane lane, ClaimedJob claimed, Outcome outcome, @Nullable Throwable cause) implements Completion {
+	record Failed(TopicLane lane, ClaimedJob claimed, Outcome outcome, @Nullable Throwable cause,
+			Duration took) implements Completion {
 	}
 
 	/**
@@ -51,8 +53,9 @@ sealed interface Completion {
 	 *
 	 * @param lane the lane
 	 * @param claimed the job
+	 * @param took how long delivery ran before it was given back, zero when it had not started
 	 */
-	record Released(TopicLane lane, ClaimedJob claimed) implements Completion {
+	record Released(TopicLane lane, ClaimedJob claimed, Duration took) implements Completion {
 
 		Outcome outcome() {
 			return Outcome.release(this.claimed.lease(), this.claimed.job().dueAt().toEpochMilli());

@@ -60,7 +60,7 @@ final class HandlerInvoker {
 	void start(TopicLane lane, ClaimedJob claimed) {
 		Optional<Outcome> dead = this.policy.beforeDelivery(claimed, lane.settings);
 		if (dead.isPresent()) {
-			this.finish.accept(new Completion.Failed(lane, claimed, dead.get(), null));
+			this.finish.accept(new Completion.Failed(lane, claimed, dead.get(), null, Duration.ZERO));
 			return;
 		}
 		if (lane.asyncHandler != null) {
@@ -71,7 +71,7 @@ final class HandlerInvoker {
 			lane.executor.execute(new Delivery(this, lane, claimed));
 		}
 		catch (RejectedExecutionException ex) {
-			this.finish.accept(new Completion.Released(lane, claimed));
+			this.finish.accept(new Completion.Released(lane, claimed, Duration.ZERO));
 		}
 	}
 
@@ -84,7 +84,7 @@ final class HandlerInvoker {
 		List<Runnable> waiting = new ArrayList<>();
 		executor.getQueue().drainTo(waiting);
 		for (Runnable task : waiting) {
-			this.finish.accept(new Completion.Released(lane, ((Delivery) task).claimed()));
+			this.finish.accept(new Completion.Released(lane, ((Delivery) task).claimed(), Duration.ZERO));
 		}
 	}
 
@@ -104,10 +104,10 @@ final class HandlerInvoker {
 		}
 		else if (!this.running.getAsBoolean()
 				&& (failure instanceof InterruptedException || Thread.currentThread().isInterrupted())) {
-			this.finish.accept(new Completion.Released(lane, claimed));
+			this.finish.accept(new Completion.Released(lane, claimed, Duration.ofMillis(end - start)));
 		}
 		else {
-			failed(lane, claimed, failure, end);
+			failed(lane, claimed, failure, start, end);
 		}
 	}
 
@@ -126,10 +126,10 @@ final class HandlerInvoker {
 			}
 			else if (!this.running.getAsBoolean()
 					&& (failure instanceof CancellationException || failure instanceof InterruptedException)) {
-				this.finish.accept(new Completion.Released(lane, claimed));
+				this.finish.accept(new Completion.Released(lane, claimed, Duration.ofMillis(end - start)));
 			}
 			else {
-				failed(lane, claimed, failure, end);
+				failed(lane, claimed, failure, start, end);
 			}
 		});
 	}
@@ -140,9 +140,9 @@ final class HandlerInvoker {
 		return start;
 	}
 
-	private void failed(TopicLane lane, ClaimedJob claimed, Throwable failure, long now) {
+	private void failed(TopicLane lane, ClaimedJob claimed, Throwable failure, long start, long now) {
 		this.finish.accept(new Completion.Failed(lane, claimed,
-				this.policy.afterFailure(failure, claimed, lane.settings, now), failure));
+				this.policy.afterFailure(failure, claimed, lane.settings, now), failure, Duration.ofMillis(now - start)));
 	}
 
 	private static CompletableFuture<?> begin(AsyncJobHandler handler, DelayedJob job) {

@@ -20,6 +20,7 @@ import org.slf4j.LoggerFactory;
 
 import dev.delayqueue.DelayedJob;
 import dev.delayqueue.event.DelayQueueListener;
+import dev.delayqueue.event.DeliveryOutcome;
 import dev.delayqueue.store.JobStore;
 import dev.delayqueue.store.Outcome;
 import dev.delayqueue.store.TopicPartition;
@@ -195,6 +196,7 @@ final class OutcomeRecorder implements Runnable {
 				done(lane, c);
 				if (!stale.contains(c.claimed().job().id())) {
 					this.listener.onSucceeded(c.claimed().job(), c.took());
+					this.listener.onDeliveryEnded(c.claimed().job(), DeliveryOutcome.SUCCESS, c.took());
 				}
 			}
 		}
@@ -203,8 +205,14 @@ final class OutcomeRecorder implements Runnable {
 					chunk.stream().map(OutcomeRecorder::outcome).toList(), this.clock.millis()));
 			for (Completion c : chunk) {
 				done(lane, c);
-				if (!stale.contains(c.claimed().job().id()) && c instanceof Completion.Failed failed) {
+				if (stale.contains(c.claimed().job().id())) {
+					continue;
+				}
+				if (c instanceof Completion.Failed failed) {
 					announce(failed);
+				}
+				else if (c instanceof Completion.Released released) {
+					this.listener.onDeliveryEnded(released.claimed().job(), DeliveryOutcome.RELEASED, released.took());
 				}
 			}
 		}
@@ -225,9 +233,13 @@ final class OutcomeRecorder implements Runnable {
 		Throwable cause = failed.cause();
 		if (failed.outcome() instanceof Outcome.Dead dead) {
 			this.listener.onDead(job, dead.error(), cause);
+			this.listener.onDeliveryEnded(job, DeliveryOutcome.DEAD, failed.took());
 		}
-		else if (failed.outcome() instanceof Outcome.Retry retry && cause != null) {
-			this.listener.onRetryScheduled(job, Instant.ofEpochMilli(retry.dueAt()), cause);
+		else if (failed.outcome() instanceof Outcome.Retry retry) {
+			if (cause != null) {
+				this.listener.onRetryScheduled(job, Instant.ofEpochMilli(retry.dueAt()), cause);
+			}
+			this.listener.onDeliveryEnded(job, DeliveryOutcome.RETRY, failed.took());
 		}
 	}
 

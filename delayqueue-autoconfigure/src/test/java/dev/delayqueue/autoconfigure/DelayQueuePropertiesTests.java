@@ -10,6 +10,7 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 import dev.delayqueue.http.CallbackSettings;
+import dev.delayqueue.micrometer.MetricsSettings;
 import dev.delayqueue.store.DefaultDelayQueue;
 
 import org.springframework.boot.convert.DurationStyle;
@@ -65,6 +66,9 @@ class DelayQueuePropertiesTests {
 			.isEqualTo(RetryPolicy.DEFAULT_INITIAL_INTERVAL);
 		assertThat(duration(properties, "delayqueue.defaults.retry.max-interval"))
 			.isEqualTo(RetryPolicy.DEFAULT_MAX_INTERVAL);
+		assertThat(duration(properties, "delayqueue.metrics.refresh")).isEqualTo(MetricsSettings.DEFAULT_REFRESH);
+		assertThat(properties.get("delayqueue.metrics.max-topics").get("defaultValue").asInt())
+			.isEqualTo(MetricsSettings.DEFAULT_MAX_TOPICS);
 		assertThat(DataSize.parse(text(properties, "delayqueue.max-body-size")).toBytes())
 			.isEqualTo(DefaultDelayQueue.DEFAULT_MAX_BODY_BYTES);
 	}
@@ -76,6 +80,7 @@ class DelayQueuePropertiesTests {
 		assertThat(mapper.defaults()).isEqualTo(TopicSettings.DEFAULT);
 		assertThat(mapper.workerSettings()).isEqualTo(WorkerSettings.DEFAULT);
 		assertThat(mapper.callbackSettings()).isEqualTo(CallbackSettings.DEFAULT);
+		assertThat(mapper.metricsSettings()).isEqualTo(MetricsSettings.DEFAULT);
 		assertThat(properties.getMaxBodySize().toBytes()).isEqualTo(DefaultDelayQueue.DEFAULT_MAX_BODY_BYTES);
 	}
 

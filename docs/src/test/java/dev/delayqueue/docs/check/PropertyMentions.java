@@ -28,8 +28,16 @@ final class PropertyMentions {
 
 	private final Set<String> firstSegments;
 
+	/** Names the pages list as meters ({@link MeterTable}): never taken for properties. */
+	private final Set<String> meters;
+
 	PropertyMentions(ConfigurationMetadata metadata) {
+		this(metadata, Set.of());
+	}
+
+	PropertyMentions(ConfigurationMetadata metadata, Set<String> meters) {
 		this.metadata = metadata;
+		this.meters = meters;
 		this.names = new PropertyNames(metadata.maps());
 		this.firstSegments = metadata.firstSegments();
 	}
@@ -42,6 +50,9 @@ final class PropertyMentions {
 	List<String> check(MarkdownPage page) {
 		List<String> problems = new ArrayList<>();
 		for (PropertyReference reference : PropertyReferences.find(page)) {
+			if (this.meters.contains(reference.name())) {
+				continue;
+			}
 			String rest = reference.name().substring(ConfigurationMetadata.PREFIX.length());
 			String firstSegment = rest.split("[.\\[]", 2)[0];
 			if (!this.firstSegments.contains(firstSegment)) {

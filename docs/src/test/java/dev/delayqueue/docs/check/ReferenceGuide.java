@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 
@@ -72,7 +73,11 @@ final class ReferenceGuide {
 	 * @return the problems
 	 */
 	List<String> propertyMentions(ConfigurationMetadata metadata) {
-		PropertyMentions mentions = new PropertyMentions(metadata);
+		Set<String> meters = new HashSet<>();
+		for (Path file : this.tree.readmeAndPages()) {
+			meters.addAll(MeterTable.names(this.tree.read(file)));
+		}
+		PropertyMentions mentions = new PropertyMentions(metadata, meters);
 		List<String> problems = new ArrayList<>();
 		for (Path file : this.tree.readmeAndPages()) {
 			problems.addAll(mentions.check(this.tree.read(file)));

@@ -1,0 +1,40 @@
+package dev.delayqueue.autoconfigure;
+
+import java.time.Clock;
+
+import io.micrometer.core.instrument.MeterRegistry;
+
+import dev.delayqueue.micrometer.DelayQueueMetrics;
+import dev.delayqueue.store.JobStore;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.context.annotation.Bean;
+
+/**
+ * Auto-configuration of delayqueue's Micrometer meters ({@link DelayQueueMetrics}), when Micrometer is on the
+ * classpath and the application has a {@link MeterRegistry} (Spring Boot's, with spring-boot-starter-actuator or
+ * spring-boot-micrometer-metrics). {@code delayqueue.metrics.enabled=false} turns it off.
+ *
+ * @since 0.1.0
+ */
+@AutoConfiguration(after = DelayQueueAutoConfiguration.class,
+		afterName = "org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration")
+@ConditionalOnClass(MeterRegistry.class)
+@ConditionalOnBean({ MeterRegistry.class, JobStore.class })
+@ConditionalOnBooleanProperty(name = "delayqueue.metrics.enabled", matchIfMissing = true)
+public final class DelayQueueMetricsAutoConfiguration {
+
+	@Bean
+	@ConditionalOnMissingBean
+	DelayQueueMetrics delayQueueMetrics(MeterRegistry registry, JobStore store, ObjectProvider<Clock> clock,
+			DelayQueueProperties properties) {
+		return new DelayQueueMetrics(registry, store, DelayQueueAutoConfiguration.clock(clock),
+				new DelayQueuePropertiesMapper(properties).metricsSettings());
+	}
+
+}

@@ -1,0 +1,268 @@
+package dev.delayqueue.micrometer;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import dev.delayqueue.DelayedJob;
+import dev.delayqueue.ScheduleResult;
+import dev.delayqueue.event.DelayQueueListener;
+import dev.delayqueue.event.DeliveryOutcome;
+import dev.delayqueue.store.JobStore;
+import dev.delayqueue.store.Lane;
+import dev.delayqueue.store.TopicSnapshot;
+
+import org.springframework.context.SmartLifecycle;
+
+/**
+ * delayqueue's Micrometer meters. Timers and counters follow the {@link DelayQueueListener} events of this
+ * instance; the {@code delayqueue.jobs} and {@code delayqueue.jobs.overdue} gauges are read from Redis every
+ * {@code refresh} on a thread of their own, one round trip per topic, never per job, and report the topic's totals
+ * (the same figure on every instance: aggregate them with max, not sum).
+ * <p>
+ * Meters, in base units, tagged {@code topic} (at most {@code maxTopics} values, the rest {@code (other)}):
+ * <ul>
+ * <li>{@code delayqueue.delivery.lateness} timer, {@code lane}: due time to delivery start, with a percentile
+ * histogram and service-level boundaries 10 ms, 100 ms, 1 s, 10 s;</li>
+ * <li>{@code delayqueue.delivery} timer, {@code lane}, {@code outcome} ({@code success}, {@code retry}, {@code dead},
+ * {@code released}): how long the handler or callback ran;</li>
+ * <li>{@code delayqueue.jobs.scheduled} counter, {@code result} ({@code created}, {@code replaced},
+ * {@code unchanged});</li>
+ * <li>{@code delayqueue.lease.expired} and {@code delayqueue.worker.errors} counters;</li>
+ * <li>{@code delayqueue.jobs} gauge, {@code state} ({@code pending}, {@code inflight}, {@code dead}), and
+ * {@code delayqueue.jobs.overdue} gauge: seconds the oldest due, unclaimed job has waited (0 when none).</li>
+ * </ul>
+ *
+ * @since 0.1.0
+ */
+public final class DelayQueueMetrics implements DelayQueueListener, SmartLifecycle {
+
+	static final String LATENESS = "delayqueue.delivery.lateness";
+
+	static final String DELIVERY = "delayqueue.delivery";
+
+	static final String SCHEDULED = "delayqueue.jobs.scheduled";
+
+	static final String LEASE_EXPIRED = "delayqueue.lease.expired";
+
+	static final String WORKER_ERRORS = "delayqueue.worker.errors";
+
+	static final String JOBS = "delayqueue.jobs";
+
+	static final String OVERDUE = "delayqueue.jobs.overdue";
+
+	/** The topic tag of worker errors that concern no single topic. */
+	static final String NO_TOPIC = "(none)";
+
+	private static final Duration[] SLO = { Duration.ofMillis(10), Duration.ofMillis(100), Duration.ofSeconds(1),
+			Duration.ofSeconds(10) };
+
+	private static final Logger logger = LoggerFactory.getLogger(DelayQueueMetrics.class);
+
+	private final MeterRegistry registry;
+
+	private final JobStore store;
+
+	private final Clock clock;
+
+	private final Duration refresh;
+
+	private final TopicTags topics;
+
+	/** Meters by name and tag values, created on first use by whichever thread meets them. */
+	private final Map<MeterKey, Timer> timers = new ConcurrentHashMap<>();
+
+	private final Map<MeterKey, Counter> counters = new ConcurrentHashMap<>();
+
+	/** Gauge values per topic: written by the refresh thread, read by the registry. */
+	private final Map<String, TopicGauges> gauges = new ConcurrentHashMap<>();
+
+	/** Written by {@link #start()} and {@link #stop()} on the lifecycle thread. */
+	private volatile @Nullable ScheduledExecutorService refresher;
+
+	/**
+	 * Creates the meters' home.
+	 * @param registry the registry to register with
+	 * @param store where the gauges are read
+	 * @param clock delayqueue's clock, for the overdue age
+	 * @param settings the refresh interval and the cardinality guard
+	 */
+	public DelayQueueMetrics(MeterRegistry registry, JobStore store, Clock clock, MetricsSettings settings) {
+		this.registry = registry;
+		this.store = store;
+		this.clock = clock;
+		this.refresh = settings.refresh();
+		this.topics = new TopicTags(settings.maxTopics());
+	}
+
+	@Override
+	public void onClaimed(DelayedJob job, Duration lateness) {
+		timer(LATENESS, this.topics.of(job.topic()), lane(job), "").record(lateness);
+	}
+
+	@Override
+	public void onDeliveryEnded(DelayedJob job, DeliveryOutcome outcome, Duration took) {
+		timer(DELIVERY, this.topics.of(job.topic()), lane(job), outcome.name().toLowerCase()).record(took);
+	}
+
+	@Override
+	public void onScheduled(String topic, String id, Instant dueAt, ScheduleResult result) {
+		String value = switch (result) {
+			case CREATED -> "created";
+			case ALREADY_EXISTS -> "unchanged";
+			case REPLACED_PENDING, REPLACED_IN_FLIGHT, REPLACED_DEAD -> "replaced";
+		};
+		counter(SCHEDULED, this.topics.of(topic), "result", value).increment();
+	}
+
+	@Override
+	public void onLeaseExpired(String topic, String id) {
+		counter(LEASE_EXPIRED, this.topics.of(topic), "", "").increment();
+	}
+
+	@Override
+	public void onWorkerError(@Nullable String topic, Throwable error, Duration retryIn) {
+		counter(WORKER_ERRORS, (topic != null) ? this.topics.of(topic) : NO_TOPIC, "", "").increment();
+	}
+
+	/**
+	 * Reads the gauges of every topic with its own tag value now; called on the refresh thread.
+	 */
+	void refresh() {
+		TreeSet<String> all = new TreeSet<>(this.store.topics(Lane.LOCAL));
+		all.addAll(this.store.topics(Lane.HTTP));
+		for (String topic : all) {
+			if (!this.topics.hasOwn(topic)) {
+				continue;
+			}
+			TopicSnapshot snapshot;
+			try {
+				snapshot = this.store.snapshot(topic);
+			}
+			catch (RuntimeException ex) {
+				logger.debug("Cannot read the gauges of topic '{}'; keeping the last values", topic, ex);
+				continue;
+			}
+			this.gauges.computeIfAbsent(topic, this::register).set(snapshot, this.clock.instant());
+		}
+	}
+
+	private TopicGauges register(String topic) {
+		TopicGauges values = new TopicGauges();
+		Gauge.builder(JOBS, values, (v) -> v.pending)
+			.description("Jobs of the topic in each state, read from Redis")
+			.tags("topic", topic, "state", "pending")
+			.register(this.registry);
+		Gauge.builder(JOBS, values, (v) -> v.inFlight).tags("topic", topic, "state", "inflight").register(this.registry);
+		Gauge.builder(JOBS, values, (v) -> v.dead).tags("topic", topic, "state", "dead").register(this.registry);
+		Gauge.builder(OVERDUE, values, (v) -> v.overdueSeconds)
+			.description("How long the oldest due job of the topic has waited to be claimed")
+			.baseUnit("seconds")
+			.tags("topic", topic)
+			.register(this.registry);
+		return values;
+	}
+
+	private Timer timer(String name, String topic, String lane, String outcome) {
+		return this.timers.computeIfAbsent(new MeterKey(name, topic, lane, outcome), (key) -> {
+			Timer.Builder builder = Timer.builder(name).tags("topic", topic, "lane", lane);
+			if (name.equals(LATENESS)) {
+				builder.description("Time from a job's due time to the start of its delivery")
+					.publishPercentileHistogram()
+					.serviceLevelObjectives(SLO)
+					.maximumExpectedValue(Duration.ofMinutes(10));
+			}
+			else {
+				builder.description("How long a delivery ran, by outcome").tag("outcome", outcome);
+			}
+			return builder.register(this.registry);
+		});
+	}
+
+	private Counter counter(String name, String topic, String tag, String value) {
+		return this.counters.computeIfAbsent(new MeterKey(name, topic, tag, value), (key) -> {
+			Counter.Builder builder = Counter.builder(name).tag("topic", topic);
+			if (!tag.isEmpty()) {
+				builder.tag(tag, value);
+			}
+			return builder.register(this.registry);
+		});
+	}
+
+	private static String lane(DelayedJob job) {
+		return (job.callback() != null) ? "http" : "local";
+	}
+
+	@Override
+	public void start() {
+		ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor((task) -> {
+			Thread thread = new Thread(task, "delayqueue-metrics");
+			thread.setDaemon(true);
+			return thread;
+		});
+		executor.scheduleWithFixedDelay(this::refreshQuietly, 0, this.refresh.toMillis(), TimeUnit.MILLISECONDS);
+		this.refresher = executor;
+	}
+
+	private void refreshQuietly() {
+		try {
+			refresh();
+		}
+		catch (RuntimeException ex) {
+			logger.debug("Cannot read delayqueue's gauges now; keeping the last values", ex);
+		}
+	}
+
+	@Override
+	public void stop() {
+		ScheduledExecutorService executor = this.refresher;
+		if (executor != null) {
+			executor.shutdownNow();
+			this.refresher = null;
+		}
+	}
+
+	@Override
+	public boolean isRunning() {
+		return this.refresher != null;
+	}
+
+	/** A meter's name and the tag values that tell it apart. */
+	private record MeterKey(String name, String topic, String tag, String value) {
+	}
+
+	/** The last values read for one topic. */
+	private static final class TopicGauges {
+
+		private volatile double pending;
+
+		private volatile double inFlight;
+
+		private volatile double dead;
+
+		private volatile double overdueSeconds;
+
+		void set(TopicSnapshot snapshot, Instant now) {
+			this.pending = snapshot.stats().pending();
+			this.inFlight = snapshot.stats().inFlight();
+			this.dead = snapshot.stats().dead();
+			this.overdueSeconds = snapshot.overdue(now).toNanos() / 1e9;
+		}
+
+	}
+
+}
