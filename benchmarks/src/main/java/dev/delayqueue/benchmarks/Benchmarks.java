@@ -324,6 +324,38 @@ public final class Benchmarks {
 		});
 		this.rows.add(Row.higher(String.format(Locale.ROOT, "4. end to end, %,d jobs due now, no-op handler (jobs/s)", n),
 				throughput, Double.NaN, "scheduled in batches of 100 while 8 consumers deliver"));
+		if (this.options.wants(4)) {
+			endToEndWithMeters(n);
+		}
+	}
+
+	/**
+	 * 4b. the same with delayqueue's Micrometer meters recording (SimpleMeterRegistry, gauges refreshed) against
+	 * without, alternating which goes first; the off figure goes in the limit column, so the ratio is on / off.
+	 */
+	private void endToEndWithMeters(int n) throws Exception {
+		List<Double> on = new ArrayList<>();
+		List<Double> off = new ArrayList<>();
+		for (int rep = 0; rep < this.options.reps; rep++) {
+			for (int k = 0; k < 2; k++) {
+				boolean meters = (rep % 2 == 0) == (k == 0);
+				this.raw.flushAll();
+				try (DelayQueueSubject subject = DelayQueueSubject.withMeters(this.redis.port(), prefix(), 200, meters)) {
+					AtomicLong delivered = new AtomicLong();
+					subject.startConsumers(8, (id, dueAt) -> delivered.incrementAndGet());
+					long start = System.nanoTime();
+					scheduleAllAt(subject, n, System.currentTimeMillis(), SMALL_BODY);
+					awaitCount(() -> (int) delivered.get(), n, System.currentTimeMillis() + 600_000);
+					double rate = n / seconds(start);
+					subject.stopConsumers();
+					(meters ? on : off).add(rate);
+					System.out.printf(Locale.ROOT, "    meters %s: %,.0f jobs/s%n", meters ? "on " : "off", rate);
+				}
+			}
+		}
+		this.rows.add(Row.higher(String.format(Locale.ROOT,
+				"4b. end to end, %,d jobs, Micrometer meters on (jobs/s; limit column: meters off)", n),
+				Map.of("delayqueue", on), Stats.median(off), "same run, alternating; on / off in the ratio column"));
 	}
 
 	// 6. memory per pending job

@@ -5,12 +5,16 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 import dev.delayqueue.CallbackValidator;
 import dev.delayqueue.JobRequest;
 import dev.delayqueue.event.DelayQueueListeners;
+import dev.delayqueue.micrometer.DelayQueueMetrics;
+import dev.delayqueue.micrometer.MetricsSettings;
 import dev.delayqueue.redis.JobKeys;
 import dev.delayqueue.redis.RedisJobStore;
 import dev.delayqueue.redis.WakeSubscriber;
@@ -45,6 +49,9 @@ final class DelayQueueSubject implements Subject {
 
 	private JobWorker worker;
 
+	/** delayqueue's meters on a registry of their own, or {@code null} when this subject runs without. */
+	private final @Nullable DelayQueueMetrics metrics;
+
 	DelayQueueSubject(int port, String prefix, int prefetch) {
 		this(new LettuceConnectionFactory(new RedisStandaloneConfiguration("127.0.0.1", port)), prefix, prefetch, 1);
 	}
@@ -57,15 +64,42 @@ final class DelayQueueSubject implements Subject {
 	 * @param partitions the partition count new jobs of {@link #TOPIC} are spread over
 	 */
 	DelayQueueSubject(LettuceConnectionFactory connectionFactory, String prefix, int prefetch, int partitions) {
+		this(connectionFactory, prefix, prefetch, partitions, false);
+	}
+
+	/**
+	 * A subject on one Redis, with or without delayqueue's Micrometer meters (on a {@link SimpleMeterRegistry}, the
+	 * gauges refreshed as the auto-configuration does).
+	 * @param port the Redis port
+	 * @param prefix the key prefix
+	 * @param prefetch the worker's prefetch
+	 * @param meters whether the meters record
+	 */
+	static DelayQueueSubject withMeters(int port, String prefix, int prefetch, boolean meters) {
+		return new DelayQueueSubject(new LettuceConnectionFactory(new RedisStandaloneConfiguration("127.0.0.1", port)),
+				prefix, prefetch, 1, meters);
+	}
+
+	private DelayQueueSubject(LettuceConnectionFactory connectionFactory, String prefix, int prefetch, int partitions,
+			boolean meters) {
 		this.connectionFactory = connectionFactory;
 		this.connectionFactory.afterPropertiesSet();
 		this.connectionFactory.start();
 		this.keys = new JobKeys(prefix);
 		this.store = new RedisJobStore(new StringRedisTemplate(this.connectionFactory), this.keys,
 				(topic) -> partitions);
-		this.queue = new DefaultDelayQueue(this.store, JSON, new DelayQueueListeners(List.of()), Clock.systemUTC(),
+		this.metrics = meters ? new DelayQueueMetrics(new SimpleMeterRegistry(), this.store, Clock.systemUTC(),
+				MetricsSettings.DEFAULT) : null;
+		if (this.metrics != null) {
+			this.metrics.start();
+		}
+		this.queue = new DefaultDelayQueue(this.store, JSON, listeners(), Clock.systemUTC(),
 				DefaultDelayQueue.DEFAULT_MAX_BODY_BYTES, 100, CallbackValidator.ACCEPT_ALL);
 		this.prefetch = prefetch;
+	}
+
+	private DelayQueueListeners listeners() {
+		return new DelayQueueListeners((this.metrics != null) ? List.of(this.metrics) : List.of());
 	}
 
 	@Override
@@ -97,8 +131,8 @@ final class DelayQueueSubject implements Subject {
 
 	@Override
 	public void startConsumers(int threads, Sink sink) {
-		this.worker = new JobWorker(this.store, new WakeSubscriber(this.connectionFactory, this.keys),
-				new DelayQueueListeners(List.of()), Clock.systemUTC(), WorkerSettings.DEFAULT);
+		this.worker = new JobWorker(this.store, new WakeSubscriber(this.connectionFactory, this.keys), listeners(),
+				Clock.systemUTC(), WorkerSettings.DEFAULT);
 		this.worker.register(TOPIC, (job) -> sink.delivered(job.id(), job.dueAt().toEpochMilli()),
 				TopicSettings.builder().concurrency(threads).prefetch(this.prefetch).build(),
 				"benchmark sink");
@@ -116,6 +150,9 @@ final class DelayQueueSubject implements Subject {
 	@Override
 	public void close() {
 		stopConsumers();
+		if (this.metrics != null) {
+			this.metrics.stop();
+		}
 		this.connectionFactory.destroy();
 	}
 

@@ -9,6 +9,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
@@ -83,8 +84,11 @@ public final class DelayQueueMetrics implements DelayQueueListener, SmartLifecyc
 
 	private final TopicTags topics;
 
-	/** Meters by name and tag values, created on first use by whichever thread meets them. */
-	private final Map<MeterKey, Timer> timers = new ConcurrentHashMap<>();
+	/**
+	 * Timers by topic tag value, created on first use by whichever thread meets them; a topic past the limit is
+	 * looked up under its own name once, then found under {@link TopicTags#OTHER}.
+	 */
+	private final Map<String, TopicMeters> timers = new ConcurrentHashMap<>();
 
 	private final Map<MeterKey, Counter> counters = new ConcurrentHashMap<>();
 
@@ -111,12 +115,12 @@ public final class DelayQueueMetrics implements DelayQueueListener, SmartLifecyc
 
 	@Override
 	public void onClaimed(DelayedJob job, Duration lateness) {
-		timer(LATENESS, this.topics.of(job.topic()), lane(job), "").record(lateness);
+		meters(job.topic()).lateness(lane(job)).record(lateness);
 	}
 
 	@Override
 	public void onDeliveryEnded(DelayedJob job, DeliveryOutcome outcome, Duration took) {
-		timer(DELIVERY, this.topics.of(job.topic()), lane(job), outcome.name().toLowerCase()).record(took);
+		meters(job.topic()).delivery(lane(job), outcome).record(took);
 	}
 
 	@Override
@@ -177,20 +181,9 @@ public final class DelayQueueMetrics implements DelayQueueListener, SmartLifecyc
 		return values;
 	}
 
-	private Timer timer(String name, String topic, String lane, String outcome) {
-		return this.timers.computeIfAbsent(new MeterKey(name, topic, lane, outcome), (key) -> {
-			Timer.Builder builder = Timer.builder(name).tags("topic", topic, "lane", lane);
-			if (name.equals(LATENESS)) {
-				builder.description("Time from a job's due time to the start of its delivery")
-					.publishPercentileHistogram()
-					.serviceLevelObjectives(SLO)
-					.maximumExpectedValue(Duration.ofMinutes(10));
-			}
-			else {
-				builder.description("How long a delivery ran, by outcome").tag("outcome", outcome);
-			}
-			return builder.register(this.registry);
-		});
+	private TopicMeters meters(String topic) {
+		TopicMeters meters = this.timers.get(topic);
+		return (meters != null) ? meters : this.timers.computeIfAbsent(this.topics.of(topic), TopicMeters::new);
 	}
 
 	private Counter counter(String name, String topic, String tag, String value) {
@@ -203,8 +196,8 @@ public final class DelayQueueMetrics implements DelayQueueListener, SmartLifecyc
 		});
 	}
 
-	private static String lane(DelayedJob job) {
-		return (job.callback() != null) ? "http" : "local";
+	private static int lane(DelayedJob job) {
+		return (job.callback() != null) ? 1 : 0;
 	}
 
 	@Override
@@ -243,6 +236,59 @@ public final class DelayQueueMetrics implements DelayQueueListener, SmartLifecyc
 
 	/** A meter's name and the tag values that tell it apart. */
 	private record MeterKey(String name, String topic, String tag, String value) {
+	}
+
+	/**
+	 * The timers of one topic tag value, by lane ({@code local}, {@code http}) and outcome, each created on first
+	 * use; two threads racing to create one get the same timer from the registry.
+	 */
+	private final class TopicMeters {
+
+		private static final String[] LANES = { "local", "http" };
+
+		private static final String[] OUTCOMES = { "success", "retry", "dead", "released" };
+
+		private final String topic;
+
+		/** By lane. */
+		private final AtomicReferenceArray<Timer> lateness = new AtomicReferenceArray<>(LANES.length);
+
+		/** By lane times outcome. */
+		private final AtomicReferenceArray<Timer> delivery = new AtomicReferenceArray<>(
+				LANES.length * OUTCOMES.length);
+
+		TopicMeters(String topic) {
+			this.topic = topic;
+		}
+
+		Timer lateness(int lane) {
+			Timer timer = this.lateness.get(lane);
+			if (timer == null) {
+				timer = Timer.builder(LATENESS)
+					.description("Time from a job's due time to the start of its delivery")
+					.tags("topic", this.topic, "lane", LANES[lane])
+					.publishPercentileHistogram()
+					.serviceLevelObjectives(SLO)
+					.maximumExpectedValue(Duration.ofMinutes(10))
+					.register(DelayQueueMetrics.this.registry);
+				this.lateness.set(lane, timer);
+			}
+			return timer;
+		}
+
+		Timer delivery(int lane, DeliveryOutcome outcome) {
+			int index = lane * OUTCOMES.length + outcome.ordinal();
+			Timer timer = this.delivery.get(index);
+			if (timer == null) {
+				timer = Timer.builder(DELIVERY)
+					.description("How long a delivery ran, by outcome")
+					.tags("topic", this.topic, "lane", LANES[lane], "outcome", OUTCOMES[outcome.ordinal()])
+					.register(DelayQueueMetrics.this.registry);
+				this.delivery.set(index, timer);
+			}
+			return timer;
+		}
+
 	}
 
 	/** The last values read for one topic. */
