@@ -19,6 +19,7 @@ import dev.delayqueue.store.DefaultDelayQueue;
 import dev.delayqueue.store.JobStore;
 import dev.delayqueue.store.WakeSource;
 import dev.delayqueue.worker.CallbackDelivery;
+import dev.delayqueue.worker.InstanceHeartbeat;
 import dev.delayqueue.worker.JobWorker;
 
 import org.springframework.beans.factory.ObjectProvider;
@@ -152,6 +153,14 @@ public final class DelayQueueAutoConfiguration {
 					new DelayQueuePropertiesMapper(properties).workerSettings());
 			callbackDelivery.ifAvailable((delivery) -> worker.deliverCallbacks(delivery.handler(), delivery.settings()));
 			return worker;
+		}
+
+		@Bean
+		@ConditionalOnMissingBean
+		InstanceHeartbeat delayQueueInstanceHeartbeat(JobStore store, JobWorker worker,
+				ObjectProvider<CallbackDelivery> callbackDelivery, ObjectProvider<Clock> clock) {
+			return new InstanceHeartbeat(store, clock(clock), InstanceHeartbeat.DEFAULT_INTERVAL, worker::topics,
+					callbackDelivery.getIfAvailable() != null);
 		}
 
 	}

@@ -52,6 +52,8 @@ public class DelayQueueProperties {
 
 	private final Metrics metrics = new Metrics();
 
+	private final Health health = new Health();
+
 	/**
 	 * Per-topic settings, overriding the defaults and the handler's annotation; the same keys as
 	 * {@code delayqueue.defaults}. Write a topic with dots in brackets: {@code delayqueue.topics[order.created].lease}.
@@ -101,6 +103,34 @@ public class DelayQueueProperties {
 
 	public Metrics getMetrics() {
 		return this.metrics;
+	}
+
+	public Health getHealth() {
+		return this.health;
+	}
+
+	/**
+	 * The Actuator health contributor ({@code delayqueue.health.*}).
+	 */
+	public static class Health {
+
+		/** Default {@link #maxOverdue}. */
+		public static final Duration DEFAULT_MAX_OVERDUE = Duration.ofMinutes(1);
+
+		/**
+		 * How long the oldest due job of a topic this instance serves may wait to be claimed before the health
+		 * contributor reports OUT_OF_SERVICE.
+		 */
+		private Duration maxOverdue = DEFAULT_MAX_OVERDUE;
+
+		public Duration getMaxOverdue() {
+			return this.maxOverdue;
+		}
+
+		public void setMaxOverdue(Duration maxOverdue) {
+			this.maxOverdue = maxOverdue;
+		}
+
 	}
 
 	/**

@@ -82,6 +82,19 @@ public record JobKeys(String prefix) {
 	}
 
 	/**
+	 * The index of running instances: a sorted set, id to last heartbeat (ms); one hash tag with the records,
+	 * starting with {@code #}, which no topic may contain, so no topic's keys can meet these.
+	 */
+	String instances() {
+		return this.prefix + ":{#instances}";
+	}
+
+	/** One instance's record, a string that expires unless renewed. */
+	String instance(String id) {
+		return instances() + ":" + id;
+	}
+
+	/**
 	 * Returns the pub/sub channel on which the store announces new earliest due times.
 	 * @return the channel name
 	 */

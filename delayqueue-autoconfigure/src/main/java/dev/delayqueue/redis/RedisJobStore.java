@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -27,6 +28,7 @@ import dev.delayqueue.ScheduleResult;
 import dev.delayqueue.TopicStats;
 import dev.delayqueue.store.ClaimResult;
 import dev.delayqueue.store.ClaimedJob;
+import dev.delayqueue.store.InstanceInfo;
 import dev.delayqueue.store.JobStore;
 import dev.delayqueue.store.Lane;
 import dev.delayqueue.store.Lease;
@@ -70,6 +72,9 @@ public class RedisJobStore implements JobStore {
 	private static final RedisScript<String> RESCHEDULE = LuaScripts.load("reschedule", String.class);
 
 	private static final RedisScript<Long> PURGE = LuaScripts.load("purge", Long.class);
+
+	/** How long past its expiry an instance's index entry may stay before a heartbeat drops it. */
+	private static final Duration STALE_INSTANCE_MARGIN = Duration.ofMinutes(1);
 
 	private final StringRedisTemplate redis;
 
@@ -528,6 +533,53 @@ public class RedisJobStore implements JobStore {
 	private static double firstScore(Object range) {
 		List<?> entries = (List<?>) range;
 		return entries.isEmpty() ? Double.POSITIVE_INFINITY : ((Map.Entry<?, Double>) entries.get(0)).getValue();
+	}
+
+	@Override
+	public void heartbeat(InstanceInfo instance, Duration ttl) {
+		String id = instance.id();
+		long now = instance.heartbeatAt().toEpochMilli();
+		String record = String.join("\n", instance.host(), Long.toString(instance.pid()),
+				instance.callbacks() ? "1" : "0", Long.toString(instance.startedAt().toEpochMilli()),
+				Long.toString(now), String.join(" ", new TreeSet<>(instance.topics())));
+		// the record expires by itself; the index entry is only a pointer, dropped by later heartbeats
+		this.redis.opsForValue().set(this.keys.instance(id), record, ttl);
+		this.redis.opsForZSet().add(this.keys.instances(), id, now);
+		this.redis.opsForZSet().removeRangeByScore(this.keys.instances(), Double.NEGATIVE_INFINITY,
+				now - ttl.toMillis() - STALE_INSTANCE_MARGIN.toMillis());
+		// the index goes too once no instance has renewed it for as long
+		this.redis.expire(this.keys.instances(), ttl.plus(STALE_INSTANCE_MARGIN));
+	}
+
+	@Override
+	public void leave(String id) {
+		this.redis.delete(this.keys.instance(id));
+		this.redis.opsForZSet().remove(this.keys.instances(), id);
+	}
+
+	@Override
+	public List<InstanceInfo> instances() {
+		Set<String> ids = this.redis.opsForZSet().range(this.keys.instances(), 0, -1);
+		if (ids == null || ids.isEmpty()) {
+			return List.of();
+		}
+		List<String> order = new ArrayList<>(new TreeSet<>(ids));
+		List<String> records = this.redis.opsForValue().multiGet(order.stream().map(this.keys::instance).toList());
+		List<InstanceInfo> instances = new ArrayList<>();
+		for (int i = 0; i < order.size(); i++) {
+			String record = (records != null) ? records.get(i) : null;
+			if (record != null) {
+				instances.add(instance(order.get(i), record));
+			}
+		}
+		return instances;
+	}
+
+	private static InstanceInfo instance(String id, String record) {
+		String[] fields = record.split("\n", -1);
+		Set<String> topics = fields[5].isEmpty() ? Set.of() : Set.of(fields[5].split(" "));
+		return new InstanceInfo(id, fields[0], Long.parseLong(fields[1]), topics, fields[2].equals("1"),
+				Instant.ofEpochMilli(Long.parseLong(fields[3])), Instant.ofEpochMilli(Long.parseLong(fields[4])));
 	}
 
 	@Override

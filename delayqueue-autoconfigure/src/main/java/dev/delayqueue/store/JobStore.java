@@ -1,5 +1,6 @@
 package dev.delayqueue.store;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -130,6 +131,25 @@ public interface JobStore {
 	 * @return the snapshot
 	 */
 	TopicSnapshot snapshot(String topic);
+
+	/**
+	 * Announces (or renews) a running instance: its record expires after {@code ttl} unless renewed.
+	 * @param instance the instance, with the heartbeat time
+	 * @param ttl how long the record lives without another heartbeat
+	 */
+	void heartbeat(InstanceInfo instance, Duration ttl);
+
+	/**
+	 * Removes an instance's record at once, when it stops.
+	 * @param id the instance's id
+	 */
+	void leave(String id);
+
+	/**
+	 * Lists the instances whose records have not expired.
+	 * @return the running instances, by id
+	 */
+	List<InstanceInfo> instances();
 
 	/**
 	 * Returns the topics that jobs of a lane were ever scheduled on: every topic for {@link Lane#LOCAL}, topics
