@@ -34,9 +34,10 @@ public final class DelayQueueHealthAutoConfiguration {
 	@ConditionalOnEnabledHealthIndicator("delayqueue")
 	static final class HealthConfiguration {
 
+		/** Bean name {@code delayqueueHealthIndicator}: Spring Boot names the contributor {@code delayqueue}. */
 		@Bean
-		@ConditionalOnMissingBean(name = "delayQueueHealthIndicator")
-		DelayQueueHealthIndicator delayQueueHealthIndicator(JobStore store, ObjectProvider<JobWorker> worker,
+		@ConditionalOnMissingBean(name = "delayqueueHealthIndicator")
+		DelayQueueHealthIndicator delayqueueHealthIndicator(JobStore store, ObjectProvider<JobWorker> worker,
 				ObjectProvider<CallbackDelivery> callbacks, ObjectProvider<Clock> clock,
 				DelayQueueProperties properties) {
 			return new DelayQueueHealthIndicator(store, worker.getIfAvailable(), callbacks.getIfAvailable() != null,

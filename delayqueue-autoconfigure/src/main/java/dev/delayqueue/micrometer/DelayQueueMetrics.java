@@ -111,6 +111,7 @@ public final class DelayQueueMetrics implements DelayQueueListener, SmartLifecyc
 		this.clock = clock;
 		this.refresh = settings.refresh();
 		this.topics = new TopicTags(settings.maxTopics());
+		counter(WORKER_ERRORS, NO_TOPIC, "", "");
 	}
 
 	@Override
@@ -162,6 +163,9 @@ public final class DelayQueueMetrics implements DelayQueueListener, SmartLifecyc
 				continue;
 			}
 			this.gauges.computeIfAbsent(topic, this::register).set(snapshot, this.clock.instant());
+			// counters of rare events show as 0 from the start, so a dashboard need not guess they exist
+			counter(LEASE_EXPIRED, topic, "", "");
+			counter(WORKER_ERRORS, topic, "", "");
 		}
 	}
 

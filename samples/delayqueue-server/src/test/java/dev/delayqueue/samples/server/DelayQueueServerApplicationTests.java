@@ -86,6 +86,20 @@ class DelayQueueServerApplicationTests {
 		assertThat(received).anyMatch((r) -> r.equals("POST /seed2 {\"id\":\"" + id + "\",\"topic\":\"order\",\"content\":\"hello\"}"));
 	}
 
+	@Test
+	void prometheusHealthAndTheDelayQueueEndpointShowTheQueue() throws Exception {
+		String job = "{\"topic\":\"metered\",\"id\":\"m-1\",\"delay\":0,\"callback\":\"" + callback("/seed1")
+				+ "\",\"body\":{}}";
+		assertThat(send("POST", "/job", job)).contains("\"success\":1");
+		await().atMost(Duration.ofSeconds(5)).until(() -> received.stream().anyMatch((r) -> r.startsWith("PUT /seed1")));
+		await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(send("GET", "/actuator/prometheus", null))
+			.contains("delayqueue_delivery_lateness_seconds_bucket{lane=\"http\",topic=\"metered\"")
+			.contains("delayqueue_delivery_seconds_count{lane=\"http\",outcome=\"success\",topic=\"metered\"} 1")
+			.contains("delayqueue_jobs_scheduled_total{result=\"created\",topic=\"metered\"} 1"));
+		assertThat(send("GET", "/actuator/health/readiness", null)).contains("\"delayqueue\"").contains("\"UP\"");
+		assertThat(send("GET", "/actuator/delayqueue", null)).contains("\"metered\"").contains("\"servedBy\"");
+	}
+
 	private String send(String method, String path, String json) throws Exception {
 		HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + this.port + path))
 			.header("Content-Type", "application/json")
