@@ -110,6 +110,24 @@ class DelayQueueMetricsTests {
 	}
 
 	@Test
+	void aPartitionedTopicsGaugesSumItsPartitions() {
+		this.runner.withPropertyValues("delayqueue.topics.spread.partitions=4").run((context) -> {
+			DelayQueue queue = context.getBean(DelayQueue.class);
+			MeterRegistry registry = context.getBean(MeterRegistry.class);
+			for (int i = 0; i < 40; i++) {
+				queue.schedule("spread", "job-" + i, null, (i < 10) ? Instant.now().minusSeconds(20 + i)
+						: Instant.now().plusSeconds(3600));
+			}
+			await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+				assertThat(gauge(registry, "delayqueue.jobs", Map.of("topic", "spread", "state", "pending")))
+					.isEqualTo(40);
+				assertThat(gauge(registry, "delayqueue.jobs.overdue", Map.of("topic", "spread"))).isBetween(29.0,
+						60.0);
+			});
+		});
+	}
+
+	@Test
 	void topicsPastTheLimitShareOneTagValue() {
 		this.runner.withPropertyValues("delayqueue.metrics.max-topics=1").run((context) -> {
 			DelayQueue queue = context.getBean(DelayQueue.class);
