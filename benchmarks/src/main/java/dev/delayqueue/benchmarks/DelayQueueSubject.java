@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.jspecify.annotations.Nullable;
@@ -89,7 +90,7 @@ final class DelayQueueSubject implements Subject {
 		this.store = new RedisJobStore(new StringRedisTemplate(this.connectionFactory), this.keys,
 				(topic) -> partitions);
 		this.metrics = meters ? new DelayQueueMetrics(new SimpleMeterRegistry(), this.store, Clock.systemUTC(),
-				MetricsSettings.DEFAULT) : null;
+				MetricsSettings.DEFAULT, () -> Set.of(TOPIC)) : null;
 		if (this.metrics != null) {
 			this.metrics.start();
 		}

@@ -27,6 +27,7 @@ import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
 import org.springframework.boot.actuate.endpoint.annotation.Selector;
 import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
 import org.springframework.boot.actuate.endpoint.web.WebEndpointResponse;
+import org.springframework.dao.DataAccessException;
 
 /**
  * The {@code delayqueue} Actuator endpoint ({@code /actuator/delayqueue} over HTTP). Reads: every topic with its
@@ -76,7 +77,7 @@ public final class DelayQueueEndpoint {
 			Instant now = this.clock.instant();
 			Map<String, TopicView> topics = new LinkedHashMap<>();
 			for (String topic : all) {
-				topics.put(topic, TopicView.of(this.store.snapshot(topic), now, instances, callbackTopics.contains(topic)));
+				topics.put(topic, TopicView.of(this.store.snapshot(topic), now, instances));
 			}
 			return new Overview(topics, instances);
 		});
@@ -91,13 +92,11 @@ public final class DelayQueueEndpoint {
 	public WebEndpointResponse<Object> topic(@Selector String topic) {
 		return answer(() -> {
 			TopicSnapshot snapshot = this.store.snapshot(topic);
-			boolean callbacks = this.store.topics(Lane.HTTP).contains(topic);
 			List<DeadJob> dead = new ArrayList<>();
 			for (DelayedJob job : this.queue.deadJobs(topic, 0, DEAD_JOBS_SHOWN)) {
 				dead.add(new DeadJob(job.id(), job.attempts(), job.lastError(), job.updatedAt(), job.body()));
 			}
-			return new TopicDetail(topic,
-					TopicView.of(snapshot, this.clock.instant(), this.store.instances(), callbacks), dead);
+			return new TopicDetail(topic, TopicView.of(snapshot, this.clock.instant(), this.store.instances()), dead);
 		});
 	}
 
@@ -133,8 +132,8 @@ public final class DelayQueueEndpoint {
 			return new WebEndpointResponse<>(Map.of("error", String.valueOf(ex.getMessage()), "field", ex.field()),
 					WebEndpointResponse.STATUS_BAD_REQUEST);
 		}
-		catch (DelayQueueUnavailableException ex) {
-			return new WebEndpointResponse<>(Map.of("error", String.valueOf(ex.getMessage())),
+		catch (DelayQueueUnavailableException | DataAccessException ex) {
+			return new WebEndpointResponse<>(Map.of("error", "Redis cannot be reached: " + ex.getMessage()),
 					WebEndpointResponse.STATUS_SERVICE_UNAVAILABLE);
 		}
 	}
@@ -155,24 +154,31 @@ public final class DelayQueueEndpoint {
 	 * @param inFlight jobs being delivered
 	 * @param dead dead jobs
 	 * @param overdueSeconds how long the oldest due job has waited to be claimed
-	 * @param servedBy ids of the running instances that deliver the topic's jobs
-	 * @param unserved whether jobs are pending and no running instance serves the topic
+	 * @param servedBy ids of the running instances that deliver the topic's pending jobs: those with a handler for
+	 * it, and callback dispatchers when it has pending callback jobs
+	 * @param unserved whether jobs of a lane are pending and no running instance delivers that lane
 	 */
 	public record TopicView(long pending, long inFlight, long dead, double overdueSeconds, List<String> servedBy,
 			boolean unserved) {
 
-		static TopicView of(TopicSnapshot snapshot, Instant now, List<InstanceInfo> instances,
-				boolean hasCallbackJobs) {
-			List<String> servedBy = new ArrayList<>();
+		static TopicView of(TopicSnapshot snapshot, Instant now, List<InstanceInfo> instances) {
 			String topic = snapshot.stats().topic();
+			List<String> servedBy = new ArrayList<>();
+			boolean localServed = false;
+			boolean httpServed = false;
 			for (InstanceInfo instance : instances) {
-				if (instance.serves(topic, hasCallbackJobs)) {
+				boolean local = instance.topics().contains(topic);
+				boolean http = instance.callbacks() && snapshot.pending(Lane.HTTP) > 0;
+				localServed |= local;
+				httpServed |= instance.callbacks();
+				if (local || http) {
 					servedBy.add(instance.id());
 				}
 			}
-			long pending = snapshot.stats().pending();
-			return new TopicView(pending, snapshot.stats().inFlight(), snapshot.stats().dead(),
-					snapshot.overdue(now).toMillis() / 1000.0, servedBy, pending > 0 && servedBy.isEmpty());
+			boolean unserved = (snapshot.pending(Lane.LOCAL) > 0 && !localServed)
+					|| (snapshot.pending(Lane.HTTP) > 0 && !httpServed);
+			return new TopicView(snapshot.stats().pending(), snapshot.stats().inFlight(), snapshot.stats().dead(),
+					snapshot.overdue(now).toMillis() / 1000.0, servedBy, unserved);
 		}
 
 	}

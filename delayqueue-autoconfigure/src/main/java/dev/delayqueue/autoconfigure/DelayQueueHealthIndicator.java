@@ -50,6 +50,9 @@ public final class DelayQueueHealthIndicator extends AbstractHealthIndicator {
 	public DelayQueueHealthIndicator(JobStore store, @Nullable JobWorker worker, boolean callbacks, Clock clock,
 			Duration maxOverdue) {
 		super("delayqueue health check failed");
+		if (maxOverdue.isNegative() || maxOverdue.isZero()) {
+			throw new IllegalArgumentException("delayqueue.health.max-overdue must be positive, was " + maxOverdue);
+		}
 		this.store = store;
 		this.worker = worker;
 		this.callbacks = callbacks;
@@ -59,24 +62,29 @@ public final class DelayQueueHealthIndicator extends AbstractHealthIndicator {
 
 	@Override
 	protected void doHealthCheck(Health.Builder builder) {
-		Set<String> served = new TreeSet<>();
-		if (this.worker != null) {
-			served.addAll(this.worker.topics());
-		}
-		if (this.worker != null && this.callbacks) {
-			served.addAll(this.store.topics(Lane.HTTP));
-		}
-		if (served.isEmpty()) {
+		Set<String> local = (this.worker != null) ? new TreeSet<>(this.worker.topics()) : new TreeSet<>();
+		Set<String> http = (this.worker != null && this.callbacks) ? new TreeSet<>(this.store.topics(Lane.HTTP))
+				: new TreeSet<>();
+		if (local.isEmpty() && http.isEmpty()) {
 			this.store.topics(Lane.LOCAL); // Redis answers
 			builder.up().withDetail("topics", Map.of());
 			return;
 		}
+		Set<String> served = new TreeSet<>(local);
+		served.addAll(http);
 		Instant now = this.clock.instant();
 		Map<String, Object> topics = new LinkedHashMap<>();
 		Set<String> overdue = new TreeSet<>();
 		for (String topic : served) {
 			TopicSnapshot snapshot = this.store.snapshot(topic);
-			Duration waited = snapshot.overdue(now);
+			// only the lanes this instance delivers: another application's jobs of the same topic are not its backlog
+			Duration waited = Duration.ZERO;
+			if (local.contains(topic)) {
+				waited = snapshot.overdue(Lane.LOCAL, now);
+			}
+			if (http.contains(topic) && snapshot.overdue(Lane.HTTP, now).compareTo(waited) > 0) {
+				waited = snapshot.overdue(Lane.HTTP, now);
+			}
 			if (waited.compareTo(this.maxOverdue) > 0) {
 				overdue.add(topic);
 			}

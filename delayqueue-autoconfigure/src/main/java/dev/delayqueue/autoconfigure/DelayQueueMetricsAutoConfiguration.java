@@ -1,11 +1,13 @@
 package dev.delayqueue.autoconfigure;
 
 import java.time.Clock;
+import java.util.Set;
 
 import io.micrometer.core.instrument.MeterRegistry;
 
 import dev.delayqueue.micrometer.DelayQueueMetrics;
 import dev.delayqueue.store.JobStore;
+import dev.delayqueue.worker.JobWorker;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -32,9 +34,12 @@ public final class DelayQueueMetricsAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	DelayQueueMetrics delayQueueMetrics(MeterRegistry registry, JobStore store, ObjectProvider<Clock> clock,
-			DelayQueueProperties properties) {
+			DelayQueueProperties properties, ObjectProvider<JobWorker> worker) {
 		return new DelayQueueMetrics(registry, store, DelayQueueAutoConfiguration.clock(clock),
-				new DelayQueuePropertiesMapper(properties).metricsSettings());
+				new DelayQueuePropertiesMapper(properties).metricsSettings(), () -> {
+					JobWorker running = worker.getIfAvailable();
+					return (running != null) ? running.topics() : Set.of();
+				});
 	}
 
 }

@@ -3,13 +3,17 @@ package dev.delayqueue.micrometer;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Arrays;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReferenceArray;
+import java.util.function.Supplier;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
@@ -84,9 +88,12 @@ public final class DelayQueueMetrics implements DelayQueueListener, SmartLifecyc
 
 	private final TopicTags topics;
 
+	/** The topics this instance delivers: they get their tag values before any other topic found in Redis. */
+	private final Supplier<Set<String>> served;
+
 	/**
-	 * Timers by topic tag value, created on first use by whichever thread meets them; a topic past the limit is
-	 * looked up under its own name once, then found under {@link TopicTags#OTHER}.
+	 * Timers by topic tag value, created on first use by whichever thread meets them; a topic past the limit misses
+	 * here and is found under {@link TopicTags#OTHER} (without a lock once the limit is reached).
 	 */
 	private final Map<String, TopicMeters> timers = new ConcurrentHashMap<>();
 
@@ -104,9 +111,12 @@ public final class DelayQueueMetrics implements DelayQueueListener, SmartLifecyc
 	 * @param store where the gauges are read
 	 * @param clock delayqueue's clock, for the overdue age
 	 * @param settings the refresh interval and the cardinality guard
+	 * @param served the topics this instance delivers, which get their own tag values first
 	 */
-	public DelayQueueMetrics(MeterRegistry registry, JobStore store, Clock clock, MetricsSettings settings) {
+	public DelayQueueMetrics(MeterRegistry registry, JobStore store, Clock clock, MetricsSettings settings,
+			Supplier<Set<String>> served) {
 		this.registry = registry;
+		this.served = served;
 		this.store = store;
 		this.clock = clock;
 		this.refresh = settings.refresh();
@@ -148,8 +158,10 @@ public final class DelayQueueMetrics implements DelayQueueListener, SmartLifecyc
 	 * Reads the gauges of every topic with its own tag value now; called on the refresh thread.
 	 */
 	void refresh() {
+		// this instance's own topics first, so that topics of other applications cannot take their tag values
+		TreeSet<String> own = new TreeSet<>(this.served.get());
+		own.forEach(this.topics::of);
 		TreeSet<String> all = new TreeSet<>(this.store.topics(Lane.LOCAL));
-		all.addAll(this.store.topics(Lane.HTTP));
 		for (String topic : all) {
 			if (!this.topics.hasOwn(topic)) {
 				continue;
@@ -206,6 +218,8 @@ public final class DelayQueueMetrics implements DelayQueueListener, SmartLifecyc
 
 	@Override
 	public void start() {
+		// the handlers are registered by now: their topics take their tag values before anything else can
+		this.served.get().forEach(this.topics::of);
 		ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor((task) -> {
 			Thread thread = new Thread(task, "delayqueue-metrics");
 			thread.setDaemon(true);
@@ -250,7 +264,10 @@ public final class DelayQueueMetrics implements DelayQueueListener, SmartLifecyc
 
 		private static final String[] LANES = { "local", "http" };
 
-		private static final String[] OUTCOMES = { "success", "retry", "dead", "released" };
+		/** Tag values by {@link DeliveryOutcome#ordinal()}: {@code success}, {@code retry}, {@code dead}, {@code released}. */
+		private static final String[] OUTCOMES = Arrays.stream(DeliveryOutcome.values())
+			.map((outcome) -> outcome.name().toLowerCase(Locale.ROOT))
+			.toArray(String[]::new);
 
 		private final String topic;
 

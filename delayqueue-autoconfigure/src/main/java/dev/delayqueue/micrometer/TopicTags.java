@@ -17,6 +17,9 @@ final class TopicTags {
 	/** Written by any thread that meets a new topic while there is room; read by every thread. */
 	private final Set<String> own = ConcurrentHashMap.newKeySet();
 
+	/** Set once the limit is reached, so that later topics are answered without taking the lock. */
+	private volatile boolean full;
+
 	TopicTags(int max) {
 		this.max = max;
 	}
@@ -28,11 +31,15 @@ final class TopicTags {
 		if (this.own.contains(topic)) {
 			return topic;
 		}
+		if (this.full) {
+			return OTHER;
+		}
 		synchronized (this.own) {
 			if (this.own.size() < this.max) {
 				this.own.add(topic);
 				return topic;
 			}
+			this.full = true;
 		}
 		return OTHER;
 	}

@@ -517,17 +517,25 @@ public class RedisJobStore implements JobStore {
 		}
 		List<Object> answers = reads.run(this.redis, this.commandTimeout);
 		long pending = 0;
+		long httpPending = 0;
 		long inFlight = 0;
 		long dead = 0;
-		double oldest = Double.POSITIVE_INFINITY;
+		double oldestLocal = Double.POSITIVE_INFINITY;
+		double oldestHttp = Double.POSITIVE_INFINITY;
 		for (int i = 0; i < answers.size(); i += 6) {
 			pending += (Long) answers.get(i) + (Long) answers.get(i + 1);
+			httpPending += (Long) answers.get(i + 1);
 			inFlight += (Long) answers.get(i + 2);
 			dead += (Long) answers.get(i + 3);
-			oldest = Math.min(oldest, Math.min(firstScore(answers.get(i + 4)), firstScore(answers.get(i + 5))));
+			oldestLocal = Math.min(oldestLocal, firstScore(answers.get(i + 4)));
+			oldestHttp = Math.min(oldestHttp, firstScore(answers.get(i + 5)));
 		}
-		Instant oldestDue = Double.isInfinite(oldest) ? null : Instant.ofEpochMilli((long) oldest);
-		return new TopicSnapshot(new TopicStats(topic, pending, inFlight, dead), oldestDue);
+		return new TopicSnapshot(new TopicStats(topic, pending, inFlight, dead), httpPending, instant(oldestLocal),
+				instant(oldestHttp));
+	}
+
+	private static @Nullable Instant instant(double score) {
+		return Double.isInfinite(score) ? null : Instant.ofEpochMilli((long) score);
 	}
 
 	private static double firstScore(Object range) {

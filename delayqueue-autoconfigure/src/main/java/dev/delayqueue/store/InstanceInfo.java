@@ -26,23 +26,4 @@ public record InstanceInfo(String id, String host, long pid, Set<String> topics,
 		topics = Set.copyOf(topics);
 	}
 
-	/**
-	 * Returns whether this instance delivers a topic's jobs of some kind.
-	 * @param topic the topic
-	 * @param hasCallbackJobs whether the topic has jobs with a callback
-	 * @return whether it serves them
-	 */
-	public boolean serves(String topic, boolean hasCallbackJobs) {
-		return this.topics.contains(topic) || (this.callbacks && hasCallbackJobs);
-	}
-
-	/**
-	 * Returns the same instance with a new heartbeat time.
-	 * @param now the time of the heartbeat
-	 * @return the renewed record
-	 */
-	public InstanceInfo renewed(Instant now) {
-		return new InstanceInfo(this.id, this.host, this.pid, this.topics, this.callbacks, this.startedAt, now);
-	}
-
 }

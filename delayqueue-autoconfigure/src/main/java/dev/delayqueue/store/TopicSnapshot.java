@@ -8,25 +8,50 @@ import org.jspecify.annotations.Nullable;
 import dev.delayqueue.TopicStats;
 
 /**
- * A topic's counts and its oldest pending due time, read together: what metrics and health report per topic.
+ * A topic's counts and its oldest pending due time per lane, read together: what metrics, health and the endpoint
+ * report per topic.
  *
- * @param stats the counts per state, summed over the topic's partitions
- * @param oldestDue the earliest due time among the topic's pending jobs (both lanes), or {@code null} when none is
- * pending
+ * @param stats the counts per state, summed over the topic's partitions and both lanes
+ * @param httpPending how many of the pending jobs carry a callback
+ * @param oldestLocalDue the earliest due time among pending jobs for local handlers, or {@code null} when none
+ * @param oldestHttpDue the earliest due time among pending jobs with a callback, or {@code null} when none
  * @since 0.1.0
  */
-public record TopicSnapshot(TopicStats stats, @Nullable Instant oldestDue) {
+public record TopicSnapshot(TopicStats stats, long httpPending, @Nullable Instant oldestLocalDue,
+		@Nullable Instant oldestHttpDue) {
 
 	/**
-	 * Returns how long the oldest due job has been waiting to be claimed.
+	 * Returns how many pending jobs wait in a lane.
+	 * @param lane the lane
+	 * @return the count
+	 */
+	public long pending(Lane lane) {
+		return (lane == Lane.HTTP) ? this.httpPending : this.stats.pending() - this.httpPending;
+	}
+
+	/**
+	 * Returns how long the oldest due job of a lane has been waiting to be claimed.
+	 * @param lane the lane
 	 * @param now the current time
-	 * @return {@code now} minus the oldest due time, or zero when no pending job is due yet
+	 * @return {@code now} minus its due time, or zero when no pending job of the lane is due yet
+	 */
+	public Duration overdue(Lane lane, Instant now) {
+		return waited((lane == Lane.HTTP) ? this.oldestHttpDue : this.oldestLocalDue, now);
+	}
+
+	/**
+	 * Returns how long the oldest due job of either lane has been waiting to be claimed.
+	 * @param now the current time
+	 * @return the longer of the two lanes' waits
 	 */
 	public Duration overdue(Instant now) {
-		if (this.oldestDue == null || !this.oldestDue.isBefore(now)) {
-			return Duration.ZERO;
-		}
-		return Duration.between(this.oldestDue, now);
+		Duration local = overdue(Lane.LOCAL, now);
+		Duration http = overdue(Lane.HTTP, now);
+		return (local.compareTo(http) >= 0) ? local : http;
+	}
+
+	private static Duration waited(@Nullable Instant due, Instant now) {
+		return (due == null || !due.isBefore(now)) ? Duration.ZERO : Duration.between(due, now);
 	}
 
 }

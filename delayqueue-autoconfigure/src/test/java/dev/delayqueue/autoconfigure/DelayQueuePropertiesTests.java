@@ -67,6 +67,8 @@ class DelayQueuePropertiesTests {
 		assertThat(duration(properties, "delayqueue.defaults.retry.max-interval"))
 			.isEqualTo(RetryPolicy.DEFAULT_MAX_INTERVAL);
 		assertThat(duration(properties, "delayqueue.metrics.refresh")).isEqualTo(MetricsSettings.DEFAULT_REFRESH);
+		assertThat(duration(properties, "delayqueue.health.max-overdue"))
+			.isEqualTo(DelayQueueProperties.Health.DEFAULT_MAX_OVERDUE);
 		assertThat(properties.get("delayqueue.metrics.max-topics").get("defaultValue").asInt())
 			.isEqualTo(MetricsSettings.DEFAULT_MAX_TOPICS);
 		assertThat(DataSize.parse(text(properties, "delayqueue.max-body-size")).toBytes())

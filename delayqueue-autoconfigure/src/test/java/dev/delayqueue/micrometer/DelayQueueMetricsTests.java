@@ -61,12 +61,12 @@ class DelayQueueMetricsTests {
 			DelayQueue queue = context.getBean(DelayQueue.class);
 			MeterRegistry registry = context.getBean(MeterRegistry.class);
 			for (int i = 0; i < 5; i++) {
-				queue.schedule("order", "ok-" + i, null, Duration.ofMillis(100));
+				queue.schedule("order", "ok-" + i, null, Duration.ofSeconds(2));
 			}
 			queue.schedule("order", "fail-1", null, Duration.ZERO);
 			queue.schedule("order", "dead-1", null, Duration.ZERO);
-			queue.schedule("order", "ok-0", null, Duration.ofMillis(100));
-			queue.schedule(JobRequest.builder("order", "ok-1").delay(Duration.ofMillis(100))
+			queue.schedule("order", "ok-0", null, Duration.ofSeconds(2));
+			queue.schedule(JobRequest.builder("order", "ok-1").delay(Duration.ofSeconds(2))
 				.ifAbsent().build());
 			await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
 				assertThat(count(registry, "delayqueue.delivery", "outcome", "success")).isEqualTo(5);
@@ -128,13 +128,15 @@ class DelayQueueMetricsTests {
 	}
 
 	@Test
-	void topicsPastTheLimitShareOneTagValue() {
-		this.runner.withPropertyValues("delayqueue.metrics.max-topics=1").run((context) -> {
+	void topicsPastTheLimitShareOneTagValueAndTheServedTopicsKeepTheirs() {
+		this.runner.withPropertyValues("delayqueue.metrics.max-topics=2").run((context) -> {
 			DelayQueue queue = context.getBean(DelayQueue.class);
 			MeterRegistry registry = context.getBean(MeterRegistry.class);
 			queue.schedule("first", "1", null, Duration.ofHours(1));
 			queue.schedule("second", "1", null, Duration.ofHours(1));
 			queue.schedule("third", "1", null, Duration.ofHours(1));
+			queue.schedule("order", "1", null, Duration.ofHours(1));
+			assertThat(registry.get("delayqueue.jobs.scheduled").tag("topic", "order").counter().count()).isEqualTo(1);
 			assertThat(registry.get("delayqueue.jobs.scheduled").tag("topic", "first").counter().count()).isEqualTo(1);
 			assertThat(registry.get("delayqueue.jobs.scheduled").tag("topic", "(other)").counter().count())
 				.isEqualTo(2);

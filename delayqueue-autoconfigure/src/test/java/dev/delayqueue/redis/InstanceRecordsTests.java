@@ -62,20 +62,17 @@ class InstanceRecordsTests {
 		assertThat(read.topics()).containsExactlyInAnyOrder("order", "invoice");
 		assertThat(read.callbacks()).isFalse();
 		assertThat(read.startedAt().toEpochMilli()).isEqualTo(a.startedAt().toEpochMilli());
-		assertThat(read.serves("order", false)).isTrue();
-		assertThat(this.store.instances().get(1).serves("order", true)).isTrue();
-		assertThat(this.store.instances().get(1).serves("order", false)).isFalse();
+		assertThat(this.store.instances().get(1).callbacks()).isTrue();
 		this.store.leave("a");
 		assertThat(this.store.instances()).extracting(InstanceInfo::id).containsExactly("b");
 	}
 
 	@Test
-	void aRecordNotRenewedExpiresAndTheKeysStayOutOfEveryTopicsTag() {
-		this.store.heartbeat(instance("gone", Set.of("order"), false), Duration.ofMillis(300));
+	void aRecordNotRenewedExpires() {
+		this.store.heartbeat(instance("gone", Set.of("order"), false), Duration.ofSeconds(2));
 		assertThat(this.store.instances()).hasSize(1);
 		await().atMost(Duration.ofSeconds(5)).until(() -> this.store.instances().isEmpty());
 		assertThat(this.redis.getExpire(this.prefix + ":{#instances}")).as("the index expires too").isPositive();
-		assertThat(this.redis.keys(this.prefix + ":*")).allMatch((key) -> key.startsWith(this.prefix + ":{#"));
 	}
 
 }

@@ -16,6 +16,8 @@ import com.sun.net.httpserver.HttpServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -96,7 +98,10 @@ class DelayQueueServerApplicationTests {
 			.contains("delayqueue_delivery_lateness_seconds_bucket{lane=\"http\",topic=\"metered\"")
 			.contains("delayqueue_delivery_seconds_count{lane=\"http\",outcome=\"success\",topic=\"metered\"} 1")
 			.contains("delayqueue_jobs_scheduled_total{result=\"created\",topic=\"metered\"} 1"));
-		assertThat(send("GET", "/actuator/health/readiness", null)).contains("\"delayqueue\"").contains("\"UP\"");
+		JsonNode health = JsonMapper.shared().readTree(send("GET", "/actuator/health", null));
+		assertThat(health.at("/components/delayqueue/status").asString()).isEqualTo("UP");
+		assertThat(send("POST", "/actuator/delayqueue/metered", "{}")).isEqualTo("{\"redriven\":0}");
+		assertThat(send("DELETE", "/actuator/delayqueue/metered?id=nope", null)).isEqualTo("{\"purged\":0}");
 		assertThat(send("GET", "/actuator/delayqueue", null)).contains("\"metered\"").contains("\"servedBy\"");
 	}
 
