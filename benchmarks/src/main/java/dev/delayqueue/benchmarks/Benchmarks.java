@@ -312,16 +312,7 @@ public final class Benchmarks {
 
 	private void endToEnd() throws Exception {
 		int n = this.options.size(20_000, 100_000, 200_000);
-		Map<String, List<Double>> throughput = alternate(200, (subject) -> {
-			AtomicLong delivered = new AtomicLong();
-			subject.startConsumers(8, (id, dueAt) -> delivered.incrementAndGet());
-			long start = System.nanoTime();
-			scheduleAllAt(subject, n, System.currentTimeMillis(), SMALL_BODY);
-			awaitCount(() -> (int) delivered.get(), n, System.currentTimeMillis() + 600_000);
-			double rate = n / seconds(start);
-			subject.stopConsumers();
-			return rate;
-		});
+		Map<String, List<Double>> throughput = alternate(200, (subject) -> endToEndRate(subject, n));
 		this.rows.add(Row.higher(String.format(Locale.ROOT, "4. end to end, %,d jobs due now, no-op handler (jobs/s)", n),
 				throughput, Double.NaN, "scheduled in batches of 100 while 8 consumers deliver"));
 		if (this.options.wants(4)) {
@@ -341,13 +332,7 @@ public final class Benchmarks {
 				boolean meters = (rep % 2 == 0) == (k == 0);
 				this.raw.flushAll();
 				try (DelayQueueSubject subject = DelayQueueSubject.withMeters(this.redis.port(), prefix(), 200, meters)) {
-					AtomicLong delivered = new AtomicLong();
-					subject.startConsumers(8, (id, dueAt) -> delivered.incrementAndGet());
-					long start = System.nanoTime();
-					scheduleAllAt(subject, n, System.currentTimeMillis(), SMALL_BODY);
-					awaitCount(() -> (int) delivered.get(), n, System.currentTimeMillis() + 600_000);
-					double rate = n / seconds(start);
-					subject.stopConsumers();
+					double rate = endToEndRate(subject, n);
 					(meters ? on : off).add(rate);
 					System.out.printf(Locale.ROOT, "    meters %s: %,.0f jobs/s%n", meters ? "on " : "off", rate);
 				}
@@ -356,6 +341,18 @@ public final class Benchmarks {
 		this.rows.add(Row.higher(String.format(Locale.ROOT,
 				"4b. end to end, %,d jobs, Micrometer meters on (jobs/s; limit column: meters off)", n),
 				Map.of("delayqueue", on), Stats.median(off), "same run, alternating; on / off in the ratio column"));
+	}
+
+	/** Schedules {@code n} jobs due now in batches of 100 while 8 consumers deliver them; jobs per second. */
+	private static double endToEndRate(Subject subject, int n) throws InterruptedException {
+		AtomicLong delivered = new AtomicLong();
+		subject.startConsumers(8, (id, dueAt) -> delivered.incrementAndGet());
+		long start = System.nanoTime();
+		scheduleAllAt(subject, n, System.currentTimeMillis(), SMALL_BODY);
+		awaitCount(() -> (int) delivered.get(), n, System.currentTimeMillis() + 600_000);
+		double rate = n / seconds(start);
+		subject.stopConsumers();
+		return rate;
 	}
 
 	// 6. memory per pending job
