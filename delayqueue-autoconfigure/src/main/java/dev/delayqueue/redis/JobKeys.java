@@ -18,6 +18,8 @@ import dev.delayqueue.store.TopicPartition;
  * {prefix}:topics             set: every topic ever scheduled (discovery only)
  * {prefix}:topics:http        set: every topic ever given a job with a callback (discovery by dispatchers)
  * {prefix}:partitions         hash: "topic#count" → 1 for each partition count other than 1 a topic was used with
+ * {prefix}:{#instances}       sorted set: running instance id → last heartbeat (ms); expires when none renews it
+ * {prefix}:{#instances}:{id}  string: one instance's record (host, pid, topics, start); expires unless renewed
  * {prefix}:wake               pub/sub channel: "topic dueMillis lane partition" when a job becomes the earliest of
  *                             its lane (on a single Redis, Sentinel, or a cluster before Redis 7); on a cluster of
  *                             Redis 7 only when this instance writes a partition and lane for the first time
