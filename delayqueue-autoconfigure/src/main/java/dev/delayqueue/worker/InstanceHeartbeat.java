@@ -141,7 +141,14 @@ public final class InstanceHeartbeat implements SmartLifecycle {
 		return Integer.MAX_VALUE - 100;
 	}
 
+	/** The host name: from the environment when it says (no DNS lookup at startup), else from the network stack. */
 	private static String host() {
+		for (String variable : new String[] { "HOSTNAME", "COMPUTERNAME" }) {
+			String name = System.getenv(variable);
+			if (name != null && !name.isBlank()) {
+				return name.strip();
+			}
+		}
 		try {
 			return InetAddress.getLocalHost().getHostName();
 		}
