@@ -71,9 +71,8 @@ public final class DelayQueueEndpoint {
 	public WebEndpointResponse<Object> overview() {
 		return answer(() -> {
 			List<InstanceInfo> instances = this.store.instances();
-			Set<String> callbackTopics = this.store.topics(Lane.HTTP);
+			// the registry of every topic holds the callback topics too
 			Set<String> all = new TreeSet<>(this.store.topics(Lane.LOCAL));
-			all.addAll(callbackTopics);
 			Instant now = this.clock.instant();
 			Map<String, TopicView> topics = new LinkedHashMap<>();
 			for (String topic : all) {

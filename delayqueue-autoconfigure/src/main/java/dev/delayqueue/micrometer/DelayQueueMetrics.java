@@ -158,9 +158,6 @@ public final class DelayQueueMetrics implements DelayQueueListener, SmartLifecyc
 	 * Reads the gauges of every topic with its own tag value now; called on the refresh thread.
 	 */
 	void refresh() {
-		// this instance's own topics first, so that topics of other applications cannot take their tag values
-		TreeSet<String> own = new TreeSet<>(this.served.get());
-		own.forEach(this.topics::of);
 		TreeSet<String> all = new TreeSet<>(this.store.topics(Lane.LOCAL));
 		for (String topic : all) {
 			if (!this.topics.hasOwn(topic)) {
@@ -175,13 +172,13 @@ public final class DelayQueueMetrics implements DelayQueueListener, SmartLifecyc
 				continue;
 			}
 			this.gauges.computeIfAbsent(topic, this::register).set(snapshot, this.clock.instant());
-			// counters of rare events show as 0 from the start, so a dashboard need not guess they exist
-			counter(LEASE_EXPIRED, topic, "", "");
-			counter(WORKER_ERRORS, topic, "", "");
 		}
 	}
 
 	private TopicGauges register(String topic) {
+		// counters of rare events show as 0 from the start, so a dashboard need not guess they exist
+		counter(LEASE_EXPIRED, topic, "", "");
+		counter(WORKER_ERRORS, topic, "", "");
 		TopicGauges values = new TopicGauges();
 		Gauge.builder(JOBS, values, (v) -> v.pending)
 			.description("Jobs of the topic in each state, read from Redis")
