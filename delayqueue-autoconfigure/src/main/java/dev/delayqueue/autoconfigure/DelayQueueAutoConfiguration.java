@@ -3,11 +3,13 @@ package dev.delayqueue.autoconfigure;
 import java.time.Clock;
 import java.time.Duration;
 
+import io.micrometer.observation.ObservationRegistry;
 import tools.jackson.databind.json.JsonMapper;
 
 import dev.delayqueue.CallbackValidator;
 import dev.delayqueue.DelayQueue;
 import dev.delayqueue.event.DelayQueueListener;
+import dev.delayqueue.observation.DelayQueueObservations;
 import dev.delayqueue.event.DelayQueueListeners;
 import dev.delayqueue.handler.DelayedJobHandlerBeanPostProcessor;
 import dev.delayqueue.handler.TopicSettingsResolver;
@@ -91,10 +93,13 @@ public final class DelayQueueAutoConfiguration {
 	@ConditionalOnMissingBean
 	DelayQueue delayQueue(JobStore store, ObjectProvider<JsonMapper> jsonMapper,
 			ObjectProvider<DelayQueueListener> listeners, CallbackValidator callbackValidator,
-			DelayQueueProperties properties, ObjectProvider<Clock> clock) {
-		return new DefaultDelayQueue(store, jsonMapper.getIfAvailable(JsonMapper::new), listeners(listeners),
-				clock(clock), Math.toIntExact(properties.getMaxBodySize().toBytes()),
+			DelayQueueProperties properties, ObjectProvider<Clock> clock,
+			ObjectProvider<ObservationRegistry> observationRegistry) {
+		DefaultDelayQueue queue = new DefaultDelayQueue(store, jsonMapper.getIfAvailable(JsonMapper::new),
+				listeners(listeners), clock(clock), Math.toIntExact(properties.getMaxBodySize().toBytes()),
 				properties.getWorker().getBatchSize(), callbackValidator);
+		queue.setObservations(observations(observationRegistry, properties));
+		return queue;
 	}
 
 	@Bean
@@ -127,6 +132,18 @@ public final class DelayQueueAutoConfiguration {
 		return clock.getIfUnique(Clock::systemUTC);
 	}
 
+	/**
+	 * Returns the observations of delayqueue: through the application's {@link ObservationRegistry} when it has
+	 * one, else none.
+	 */
+	static DelayQueueObservations observations(ObjectProvider<ObservationRegistry> registry,
+			DelayQueueProperties properties) {
+		ObservationRegistry observationRegistry = registry.getIfUnique();
+		return (observationRegistry != null)
+				? new DelayQueueObservations(observationRegistry, properties.getTracing().isPropagate())
+				: DelayQueueObservations.NONE;
+	}
+
 	static DelayQueueListener listeners(ObjectProvider<DelayQueueListener> listeners) {
 		return new DelayQueueListeners(listeners.orderedStream().toList());
 	}
@@ -148,9 +165,11 @@ public final class DelayQueueAutoConfiguration {
 		@ConditionalOnMissingBean
 		JobWorker delayQueueJobWorker(JobStore store, WakeSource wakeSource,
 				ObjectProvider<DelayQueueListener> listeners, ObjectProvider<CallbackDelivery> callbackDelivery,
-				DelayQueueProperties properties, ObjectProvider<Clock> clock) {
+				DelayQueueProperties properties, ObjectProvider<Clock> clock,
+				ObjectProvider<ObservationRegistry> observationRegistry) {
 			JobWorker worker = new JobWorker(store, wakeSource, listeners(listeners), clock(clock),
 					new DelayQueuePropertiesMapper(properties).workerSettings());
+			worker.setObservations(observations(observationRegistry, properties));
 			callbackDelivery.ifAvailable((delivery) -> worker.deliverCallbacks(delivery.handler(), delivery.settings()));
 			return worker;
 		}

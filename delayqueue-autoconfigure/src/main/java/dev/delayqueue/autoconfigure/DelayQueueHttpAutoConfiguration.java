@@ -2,6 +2,7 @@ package dev.delayqueue.autoconfigure;
 
 import java.time.Clock;
 
+import io.micrometer.observation.ObservationRegistry;
 import reactor.netty.http.client.HttpClient;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -42,15 +43,18 @@ public final class DelayQueueHttpAutoConfiguration {
 	@ConditionalOnMissingBean
 	CallbackDispatcher delayQueueCallbackDispatcher(ObjectProvider<WebClient.Builder> webClientBuilder,
 			CallbackValidator callbackValidator, ObjectProvider<JsonMapper> jsonMapper,
-			DelayQueueProperties properties, ObjectProvider<Clock> clock) {
+			DelayQueueProperties properties, ObjectProvider<Clock> clock,
+			ObjectProvider<ObservationRegistry> observationRegistry) {
 		CallbackSettings settings = new DelayQueuePropertiesMapper(properties).callbackSettings();
 		// the connect-time address check stays on even when the application replaced the validator
 		HostAllowList allowList = (callbackValidator instanceof HostAllowList list) ? list
 				: new HostAllowList(properties.getHttp().getAllowedHosts());
 		WebClient webClient = CallbackWebClientFactory.create(webClientBuilder.getIfAvailable(WebClient::builder),
 				settings, allowList);
-		return new CallbackDispatcher(webClient, settings, callbackValidator, jsonMapper.getIfAvailable(JsonMapper::new),
-				DelayQueueAutoConfiguration.clock(clock));
+		CallbackDispatcher dispatcher = new CallbackDispatcher(webClient, settings, callbackValidator,
+				jsonMapper.getIfAvailable(JsonMapper::new), DelayQueueAutoConfiguration.clock(clock));
+		observationRegistry.ifUnique(dispatcher::setObservationRegistry);
+		return dispatcher;
 	}
 
 	@Bean

@@ -54,6 +54,8 @@ public class DelayQueueProperties {
 
 	private final Health health = new Health();
 
+	private final Tracing tracing = new Tracing();
+
 	/**
 	 * Per-topic settings, overriding the defaults and the handler's annotation; the same keys as
 	 * {@code delayqueue.defaults}. Write a topic with dots in brackets: {@code delayqueue.topics[order.created].lease}.
@@ -107,6 +109,33 @@ public class DelayQueueProperties {
 
 	public Health getHealth() {
 		return this.health;
+	}
+
+	public Tracing getTracing() {
+		return this.tracing;
+	}
+
+	/**
+	 * Observations and trace propagation ({@code delayqueue.tracing.*}), made when the application has an
+	 * {@code ObservationRegistry}.
+	 */
+	public static class Tracing {
+
+		/**
+		 * Whether each job stores the trace context of its scheduling (W3C traceparent with Boot's default
+		 * propagation; at most 1 KB, else none) so its delivery continues that trace as a child span. Off: each
+		 * delivery starts a trace of its own.
+		 */
+		private boolean propagate = true;
+
+		public boolean isPropagate() {
+			return this.propagate;
+		}
+
+		public void setPropagate(boolean propagate) {
+			this.propagate = propagate;
+		}
+
 	}
 
 	/**

@@ -9,6 +9,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeoutException;
 
+import io.micrometer.observation.Observation;
+import io.micrometer.observation.ObservationRegistry;
 import io.netty.handler.timeout.ReadTimeoutException;
 import org.jspecify.annotations.Nullable;
 import reactor.core.Disposable;
@@ -54,6 +56,12 @@ import org.springframework.web.reactive.function.client.WebClientRequestExceptio
  */
 public class CallbackDispatcher implements AsyncJobHandler {
 
+	/**
+	 * Where WebClient looks for the parent of its request observation in the Reactor context: the key of
+	 * Micrometer's {@code ObservationThreadLocalAccessor}, spelled out so context-propagation need not be present.
+	 */
+	private static final String OBSERVATION_KEY = "micrometer.observation";
+
 	private final WebClient webClient;
 
 	private final CallbackSettings settings;
@@ -67,6 +75,8 @@ public class CallbackDispatcher implements AsyncJobHandler {
 	private final ConcurrencyLimiter limiter;
 
 	private final CallbackResponseJudge judge;
+
+	private ObservationRegistry observationRegistry = ObservationRegistry.NOOP;
 
 	/**
 	 * Creates a dispatcher.
@@ -87,6 +97,15 @@ public class CallbackDispatcher implements AsyncJobHandler {
 		this.limiter = new ConcurrencyLimiter(settings.maxConcurrency(), settings.maxConcurrencyPerHost());
 		this.judge = new CallbackResponseJudge(settings.slowDownDelay(),
 				new RetryAfterParser(settings.maxRetryAfter(), clock), jsonMapper);
+	}
+
+	/**
+	 * Sets the registry whose current observation, when {@link #deliver} is called, becomes the parent of the
+	 * callback's WebClient request observation (a no-op registry by default).
+	 * @param observationRegistry the registry
+	 */
+	public void setObservationRegistry(ObservationRegistry observationRegistry) {
+		this.observationRegistry = observationRegistry;
 	}
 
 	/**
@@ -124,6 +143,7 @@ public class CallbackDispatcher implements AsyncJobHandler {
 			return CompletableFuture.failedFuture(new NonRetryableJobException("Callback refused: " + ex.getMessage()));
 		}
 		URI url = callback.url();
+		@Nullable Observation parent = this.observationRegistry.getCurrentObservation();
 		CompletableFuture<ConcurrencyLimiter.Permit> slot = this.limiter.acquire(hostKey(url));
 		CompletableFuture<Void> result = new CompletableFuture<>();
 		slot.whenComplete((permit, error) -> {
@@ -135,7 +155,12 @@ public class CallbackDispatcher implements AsyncJobHandler {
 				permit.release();
 				return;
 			}
-			Disposable call = call(job, callback).doFinally((signal) -> permit.release())
+			Mono<Void> request = call(job, callback);
+			if (parent != null) {
+				// the WebClient request observation (and the traceparent header tracing adds) takes this as its parent
+				request = request.contextWrite((context) -> context.put(OBSERVATION_KEY, parent));
+			}
+			Disposable call = request.doFinally((signal) -> permit.release())
 				.subscribe(null, result::completeExceptionally, () -> result.complete(null));
 			result.whenComplete((ignored, failure) -> {
 				if (result.isCancelled()) {

@@ -21,7 +21,7 @@ import dev.delayqueue.store.StoredJob;
  * lease, error}; {@code attempts} is absent while 0, {@code updated} while it equals {@code created}, and the id is
  * the end of the key): {@code body}, {@code max}, the callback ({@code cb_url}, {@code cb_method}, {@code cb_ok},
  * {@code cb_headers} as {@code name: value} lines) and the backoff ({@code bo} as
- * {@code initialMillis multiplier maxMillis}). Scripts only test whether {@code cb_url} exists.
+ * {@code initialMillis multiplier maxMillis}) and the trace context of the scheduling ({@code trace}). Scripts only test whether {@code cb_url} exists.
  */
 final class JobFields {
 
@@ -51,6 +51,9 @@ final class JobFields {
 		if (backoff != null) {
 			add(fields, "bo", backoff.initialInterval().toMillis() + " " + backoff.multiplier() + " "
 					+ backoff.maxInterval().toMillis());
+		}
+		if (job.traceContext() != null) {
+			add(fields, "trace", job.traceContext());
 		}
 		return fields;
 	}

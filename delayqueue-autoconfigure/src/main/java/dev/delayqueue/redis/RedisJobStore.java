@@ -311,7 +311,8 @@ public class RedisJobStore implements JobStore {
 		for (int i = 0; i + 1 < rawJobs.size(); i += 2) {
 			Map<String, String> fields = toMap(rawJobs.get(i + 1));
 			DelayedJob job = JobFields.read(partition.topic(), (String) rawJobs.get(i), fields);
-			jobs.add(new ClaimedJob(partition, job, fields.get("token"), Long.parseLong(fields.get("lease"))));
+			jobs.add(new ClaimedJob(partition, job, fields.get("token"), Long.parseLong(fields.get("lease")),
+					fields.get("trace")));
 		}
 	}
 

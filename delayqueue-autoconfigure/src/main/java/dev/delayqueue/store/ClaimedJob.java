@@ -1,5 +1,7 @@
 package dev.delayqueue.store;
 
+import org.jspecify.annotations.Nullable;
+
 import dev.delayqueue.DelayedJob;
 
 /**
@@ -9,9 +11,23 @@ import dev.delayqueue.DelayedJob;
  * @param job the job, in state {@code IN_FLIGHT}, {@code attempts} counting this attempt
  * @param token the lease token
  * @param leaseEnd when the lease ends unless extended (epoch ms)
+ * @param traceContext the trace context stored at scheduling, as {@link dev.delayqueue.observation.TraceContext}
+ * text, or {@code null}
  * @since 0.1.0
  */
-public record ClaimedJob(TopicPartition partition, DelayedJob job, String token, long leaseEnd) {
+public record ClaimedJob(TopicPartition partition, DelayedJob job, String token, long leaseEnd,
+		@Nullable String traceContext) {
+
+	/**
+	 * A claimed job without a trace context.
+	 * @param partition the partition the job was claimed from
+	 * @param job the job
+	 * @param token the lease token
+	 * @param leaseEnd when the lease ends unless extended (epoch ms)
+	 */
+	public ClaimedJob(TopicPartition partition, DelayedJob job, String token, long leaseEnd) {
+		this(partition, job, token, leaseEnd, null);
+	}
 
 	/**
 	 * Returns the claim as the store's other operations take it.

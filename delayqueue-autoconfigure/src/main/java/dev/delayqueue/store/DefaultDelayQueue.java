@@ -13,6 +13,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.function.Supplier;
 
+import io.micrometer.observation.Observation;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.json.JsonMapper;
@@ -30,6 +31,7 @@ import dev.delayqueue.JobTooLargeException;
 import dev.delayqueue.ScheduleResult;
 import dev.delayqueue.TopicStats;
 import dev.delayqueue.event.DelayQueueListener;
+import dev.delayqueue.observation.DelayQueueObservations;
 
 import org.springframework.dao.DataAccessException;
 
@@ -60,6 +62,8 @@ public class DefaultDelayQueue implements DelayQueue {
 
 	private final CallbackValidator callbackValidator;
 
+	private DelayQueueObservations observations = DelayQueueObservations.NONE;
+
 	/**
 	 * Creates a delay queue.
 	 * @param store the store
@@ -79,6 +83,15 @@ public class DefaultDelayQueue implements DelayQueue {
 		this.maxBodyBytes = maxBodyBytes;
 		this.batchSize = batchSize;
 		this.callbackValidator = callbackValidator;
+	}
+
+	/**
+	 * Sets the observations of scheduling, and whether each job stores the trace context of its scheduling; none by
+	 * default.
+	 * @param observations the observations
+	 */
+	public void setObservations(DelayQueueObservations observations) {
+		this.observations = observations;
 	}
 
 	/**
@@ -119,14 +132,29 @@ public class DefaultDelayQueue implements DelayQueue {
 		for (Map.Entry<String, List<Integer>> entry : positionsByTopic.entrySet()) {
 			List<Integer> positions = entry.getValue();
 			JobRequest first = ordered.get(positions.get(0));
-			for (int from = 0; from < positions.size(); from += this.batchSize) {
-				List<Integer> chunk = positions.subList(from, Math.min(positions.size(), from + this.batchSize));
-				List<ScheduleResult> chunkResults = redis("schedule jobs on topic '" + first.topic() + "'",
-						() -> this.store.schedule(first.topic(), chunk.stream().map(stored::get).toList(),
-								first.ifAbsent(), now.toEpochMilli()));
-				for (int k = 0; k < chunk.size(); k++) {
-					results[chunk.get(k)] = chunkResults.get(k);
+			Observation observation = this.observations.schedule(first.topic(), positions.size(),
+					(positions.size() == 1) ? first.id() : null);
+			observation.start();
+			String traceContext = this.observations.traceContext(observation);
+			try (Observation.Scope scope = observation.openScope()) {
+				for (int from = 0; from < positions.size(); from += this.batchSize) {
+					List<Integer> chunk = positions.subList(from, Math.min(positions.size(), from + this.batchSize));
+					List<StoredJob> jobs = chunk.stream()
+						.map((position) -> stored.get(position).withTraceContext(traceContext))
+						.toList();
+					List<ScheduleResult> chunkResults = redis("schedule jobs on topic '" + first.topic() + "'",
+							() -> this.store.schedule(first.topic(), jobs, first.ifAbsent(), now.toEpochMilli()));
+					for (int k = 0; k < chunk.size(); k++) {
+						results[chunk.get(k)] = chunkResults.get(k);
+					}
 				}
+			}
+			catch (RuntimeException ex) {
+				observation.error(ex);
+				throw ex;
+			}
+			finally {
+				observation.stop();
 			}
 		}
 		for (int i = 0; i < results.length; i++) {

@@ -13,8 +13,12 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 
+import io.micrometer.observation.Observation;
+import org.jspecify.annotations.Nullable;
+
 import dev.delayqueue.DelayedJob;
 import dev.delayqueue.event.DelayQueueListener;
+import dev.delayqueue.observation.DelayQueueObservations;
 import dev.delayqueue.store.ClaimedJob;
 import dev.delayqueue.store.Outcome;
 
@@ -39,6 +43,8 @@ final class HandlerInvoker {
 
 	private final BooleanSupplier running;
 
+	private volatile DelayQueueObservations observations = DelayQueueObservations.NONE;
+
 	/**
 	 * Creates an invoker.
 	 * @param clock measures lateness and duration
@@ -54,6 +60,11 @@ final class HandlerInvoker {
 		this.policy = policy;
 		this.finish = finish;
 		this.running = running;
+	}
+
+	/** Sets the observations of deliveries; before the worker starts. */
+	void observations(DelayQueueObservations observations) {
+		this.observations = observations;
 	}
 
 	/** Starts delivering a job just claimed from {@code lane}; its place in the lane is already counted busy. */
@@ -90,9 +101,10 @@ final class HandlerInvoker {
 
 	private void run(TopicLane lane, ClaimedJob claimed) {
 		DelayedJob job = claimed.job();
+		Observation observation = observation(lane, claimed);
 		long start = started(job);
 		Throwable failure = null;
-		try {
+		try (Observation.Scope scope = observation.openScope()) {
 			lane.handler.handle(job);
 		}
 		catch (Throwable ex) {
@@ -100,21 +112,27 @@ final class HandlerInvoker {
 		}
 		long end = this.clock.millis();
 		if (failure == null) {
-			this.finish.accept(new Completion.Succeeded(lane, claimed, Duration.ofMillis(end - start)));
+			end(observation, new Completion.Succeeded(lane, claimed, Duration.ofMillis(end - start)), null);
 		}
 		else if (!this.running.getAsBoolean()
 				&& (failure instanceof InterruptedException || Thread.currentThread().isInterrupted())) {
-			this.finish.accept(new Completion.Released(lane, claimed, Duration.ofMillis(end - start)));
+			end(observation, new Completion.Released(lane, claimed, Duration.ofMillis(end - start)), failure);
 		}
 		else {
-			failed(lane, claimed, failure, start, end);
+			failed(observation, lane, claimed, failure, start, end);
 		}
 	}
 
 	private void startAsync(TopicLane lane, AsyncJobHandler handler, ClaimedJob claimed) {
 		DelayedJob job = claimed.job();
+		Observation observation = observation(lane, claimed);
 		long start = started(job);
-		CompletableFuture<?> future = begin(handler, job);
+		CompletableFuture<?> future;
+		// the handler sees the delivery as the current observation while it starts its work (a callback's
+		// WebClient request takes it as its parent)
+		try (Observation.Scope scope = observation.openScope()) {
+			future = begin(handler, job);
+		}
 		lane.running.put(claimed.token(), future);
 		future.whenComplete((result, error) -> {
 			lane.running.remove(claimed.token());
@@ -122,16 +140,43 @@ final class HandlerInvoker {
 			Throwable failure = (error instanceof CompletionException && error.getCause() != null) ? error.getCause()
 					: error;
 			if (failure == null) {
-				this.finish.accept(new Completion.Succeeded(lane, claimed, Duration.ofMillis(end - start)));
+				end(observation, new Completion.Succeeded(lane, claimed, Duration.ofMillis(end - start)), null);
 			}
 			else if (!this.running.getAsBoolean()
 					&& (failure instanceof CancellationException || failure instanceof InterruptedException)) {
-				this.finish.accept(new Completion.Released(lane, claimed, Duration.ofMillis(end - start)));
+				end(observation, new Completion.Released(lane, claimed, Duration.ofMillis(end - start)), failure);
 			}
 			else {
-				failed(lane, claimed, failure, start, end);
+				failed(observation, lane, claimed, failure, start, end);
 			}
 		});
+	}
+
+	/** Creates and starts the observation of one delivery ({@link Observation#NOOP} without observations). */
+	private Observation observation(TopicLane lane, ClaimedJob claimed) {
+		return this.observations.delivery(claimed.job(), lane.lane.wireName(), claimed.traceContext()).start();
+	}
+
+	/** Stops a delivery's observation with how it ended, then hands the completion on. */
+	private void end(Observation observation, Completion completion, @Nullable Throwable failure) {
+		if (observation != Observation.NOOP) {
+			observation.lowCardinalityKeyValue(DelayQueueObservations.OUTCOME, outcome(completion));
+			if (failure != null) {
+				observation.error(failure);
+			}
+			observation.stop();
+		}
+		this.finish.accept(completion);
+	}
+
+	private static String outcome(Completion completion) {
+		if (completion instanceof Completion.Succeeded) {
+			return "success";
+		}
+		if (completion instanceof Completion.Failed failed) {
+			return (failed.outcome() instanceof Outcome.Dead) ? "dead" : "retry";
+		}
+		return "released";
 	}
 
 	private long started(DelayedJob job) {
@@ -140,9 +185,11 @@ final class HandlerInvoker {
 		return start;
 	}
 
-	private void failed(TopicLane lane, ClaimedJob claimed, Throwable failure, long start, long now) {
-		this.finish.accept(new Completion.Failed(lane, claimed,
-				this.policy.afterFailure(failure, claimed, lane.settings, now), failure, Duration.ofMillis(now - start)));
+	private void failed(Observation observation, TopicLane lane, ClaimedJob claimed, Throwable failure, long start,
+			long now) {
+		end(observation, new Completion.Failed(lane, claimed,
+				this.policy.afterFailure(failure, claimed, lane.settings, now), failure, Duration.ofMillis(now - start)),
+				failure);
 	}
 
 	private static CompletableFuture<?> begin(AsyncJobHandler handler, DelayedJob job) {

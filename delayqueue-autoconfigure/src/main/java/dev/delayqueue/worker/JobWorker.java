@@ -23,6 +23,7 @@ import org.slf4j.LoggerFactory;
 
 import dev.delayqueue.JobNames;
 import dev.delayqueue.event.DelayQueueListener;
+import dev.delayqueue.observation.DelayQueueObservations;
 import dev.delayqueue.store.JobStore;
 import dev.delayqueue.store.Lane;
 import dev.delayqueue.store.TopicPartition;
@@ -137,6 +138,14 @@ public class JobWorker implements SmartLifecycle {
 				this::discover, this.storeThreads);
 		this.leaseKeeper = new LeaseKeeper(store, this.lanes, this.errors, clock, settings.batchSize(),
 				this.storeThreads);
+	}
+
+	/**
+	 * Sets the observations of deliveries (none by default); call before {@link #start()}.
+	 * @param observations the observations
+	 */
+	public void setObservations(DelayQueueObservations observations) {
+		this.invoker.observations(observations);
 	}
 
 	/**
