@@ -139,7 +139,7 @@ public final class DelayQueueAutoConfiguration {
 	static DelayQueueObservations observations(ObjectProvider<ObservationRegistry> registry,
 			DelayQueueProperties properties) {
 		ObservationRegistry observationRegistry = registry.getIfUnique();
-		return (observationRegistry != null)
+		return (observationRegistry != null && properties.getTracing().isEnabled())
 				? new DelayQueueObservations(observationRegistry, properties.getTracing().isPropagate())
 				: DelayQueueObservations.NONE;
 	}

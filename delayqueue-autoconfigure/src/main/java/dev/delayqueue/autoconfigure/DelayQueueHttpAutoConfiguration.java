@@ -53,7 +53,9 @@ public final class DelayQueueHttpAutoConfiguration {
 				settings, allowList);
 		CallbackDispatcher dispatcher = new CallbackDispatcher(webClient, settings, callbackValidator,
 				jsonMapper.getIfAvailable(JsonMapper::new), DelayQueueAutoConfiguration.clock(clock));
-		observationRegistry.ifUnique(dispatcher::setObservationRegistry);
+		if (properties.getTracing().isEnabled()) {
+			observationRegistry.ifUnique(dispatcher::setObservationRegistry);
+		}
 		return dispatcher;
 	}
 

@@ -122,11 +122,25 @@ public class DelayQueueProperties {
 	public static class Tracing {
 
 		/**
+		 * Whether to make the delayqueue.schedule and delayqueue.process observations (spans with Micrometer
+		 * Tracing, timers with Boot's meter handler) when the application has an ObservationRegistry.
+		 */
+		private boolean enabled = true;
+
+		/**
 		 * Whether each job stores the trace context of its scheduling (W3C traceparent with Boot's default
 		 * propagation; at most 1 KB, else none) so its delivery continues that trace as a child span. Off: each
 		 * delivery starts a trace of its own.
 		 */
 		private boolean propagate = true;
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
+		}
 
 		public boolean isPropagate() {
 			return this.propagate;

@@ -5,6 +5,8 @@ import java.util.Map;
 import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationRegistry;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import dev.delayqueue.DelayedJob;
 
@@ -15,9 +17,10 @@ import dev.delayqueue.DelayedJob;
  * off) and the delivery span is its child, in the same trace, however long the job waited; with Boot's meter
  * handler they are also timers of those names.
  * <p>
- * Key values: {@value #LANE} and {@value #OUTCOME} (low cardinality); {@value #TOPIC}, {@value #JOB_ID} and
- * {@value #ATTEMPT} (high cardinality: spans carry them, meters do not, as the number of topics is the
- * application's).
+ * Key values of a delivery: {@value #LANE} and {@value #OUTCOME} (low cardinality); {@value #TOPIC},
+ * {@value #JOB_ID} and {@value #ATTEMPT} (high cardinality: spans carry them, meters do not, as the number of topics
+ * is the application's). A scheduling has {@value #TOPIC} and, for one job, {@value #JOB_ID}. A failure inside an
+ * observation handler is logged at debug level and never reaches the work observed.
  * <p>
  * Threads: safe for concurrent use.
  *
@@ -45,6 +48,8 @@ public final class DelayQueueObservations {
 
 	/** Key of how a delivery ended: {@code success}, {@code retry}, {@code dead} or {@code released}. */
 	public static final String OUTCOME = "delayqueue.outcome";
+
+	private static final Logger logger = LoggerFactory.getLogger(DelayQueueObservations.class);
 
 	/** Nothing observed, nothing stored. */
 	public static final DelayQueueObservations NONE = new DelayQueueObservations(ObservationRegistry.NOOP, false);
@@ -81,6 +86,83 @@ public final class DelayQueueObservations {
 	}
 
 	/**
+	 * Starts an observation; a handler that throws gives {@link Observation#NOOP} instead, so a failure of tracing
+	 * never fails the work observed.
+	 * @param observation the observation, not started
+	 * @return it, started, or {@link Observation#NOOP}
+	 */
+	public static Observation start(Observation observation) {
+		if (observation == Observation.NOOP) {
+			return observation;
+		}
+		try {
+			return observation.start();
+		}
+		catch (RuntimeException ex) {
+			logger.debug("Cannot start observation {}", observation, ex);
+			return Observation.NOOP;
+		}
+	}
+
+	/**
+	 * Opens a scope of an observation on this thread; {@link Observation.Scope#NOOP} when a handler throws.
+	 * @param observation the observation, started
+	 * @return the scope, to {@link #close}
+	 */
+	public static Observation.Scope open(Observation observation) {
+		if (observation == Observation.NOOP) {
+			return Observation.Scope.NOOP;
+		}
+		try {
+			return observation.openScope();
+		}
+		catch (RuntimeException ex) {
+			logger.debug("Cannot open a scope of observation {}", observation, ex);
+			return Observation.Scope.NOOP;
+		}
+	}
+
+	/**
+	 * Closes a scope; a handler that throws is logged, not thrown.
+	 * @param scope the scope from {@link #open}
+	 */
+	public static void close(Observation.Scope scope) {
+		if (scope == Observation.Scope.NOOP) {
+			return;
+		}
+		try {
+			scope.close();
+		}
+		catch (RuntimeException ex) {
+			logger.debug("Cannot close a scope of an observation", ex);
+		}
+	}
+
+	/**
+	 * Stops an observation, with its error and outcome; a handler that throws is logged, not thrown.
+	 * @param observation the observation, started
+	 * @param error what failed the work, or {@code null}
+	 * @param outcome the {@value #OUTCOME} key value, or {@code null} for none
+	 */
+	public static void stop(Observation observation, @Nullable Throwable error, @Nullable String outcome) {
+		if (observation == Observation.NOOP) {
+			return;
+		}
+		try {
+			if (outcome != null) {
+				observation.lowCardinalityKeyValue(OUTCOME, outcome);
+			}
+			if (error != null) {
+				observation.error(error);
+			}
+			observation.stop();
+		}
+		catch (RuntimeException ex) {
+			logger.debug("Cannot stop observation {}", observation, ex);
+		}
+	}
+
+	/**
 	 * Creates, not started, the observation of one scheduling call on a topic.
 	 * @param topic the topic
 	 * @param jobs how many jobs the call writes to it
@@ -91,11 +173,17 @@ public final class DelayQueueObservations {
 		if (!enabled()) {
 			return Observation.NOOP;
 		}
-		ScheduleObservationContext context = new ScheduleObservationContext(topic, jobs);
-		Observation observation = Observation.createNotStarted(SCHEDULE, () -> context, this.registry)
-			.contextualName("schedule " + topic)
-			.highCardinalityKeyValue(TOPIC, topic);
-		return (id != null) ? observation.highCardinalityKeyValue(JOB_ID, id) : observation;
+		try {
+			ScheduleObservationContext context = new ScheduleObservationContext(topic, jobs);
+			Observation observation = Observation.createNotStarted(SCHEDULE, () -> context, this.registry)
+				.contextualName("schedule " + topic)
+				.highCardinalityKeyValue(TOPIC, topic);
+			return (id != null) ? observation.highCardinalityKeyValue(JOB_ID, id) : observation;
+		}
+		catch (RuntimeException ex) {
+			logger.debug("Cannot create observation {}", SCHEDULE, ex);
+			return Observation.NOOP;
+		}
 	}
 
 	/**
@@ -107,8 +195,14 @@ public final class DelayQueueObservations {
 		if (!this.propagate || !(schedule.getContext() instanceof ScheduleObservationContext context)) {
 			return null;
 		}
-		Map<String, String> carrier = context.getCarrier();
-		return (carrier != null) ? TraceContext.encode(carrier) : null;
+		try {
+			Map<String, String> carrier = context.getCarrier();
+			return (carrier != null) ? TraceContext.encode(carrier) : null;
+		}
+		catch (RuntimeException ex) {
+			logger.debug("Cannot read the trace context of {}", schedule, ex);
+			return null;
+		}
 	}
 
 	/**
@@ -122,14 +216,20 @@ public final class DelayQueueObservations {
 		if (!enabled()) {
 			return Observation.NOOP;
 		}
-		DeliveryObservationContext context = new DeliveryObservationContext(job, lane,
-				this.propagate ? TraceContext.decode(traceContext) : Map.of());
-		return Observation.createNotStarted(DELIVERY, () -> context, this.registry)
-			.contextualName("deliver " + job.topic())
-			.lowCardinalityKeyValue(LANE, lane)
-			.highCardinalityKeyValue(TOPIC, job.topic())
-			.highCardinalityKeyValue(JOB_ID, job.id())
-			.highCardinalityKeyValue(ATTEMPT, Integer.toString(job.attempts()));
+		try {
+			DeliveryObservationContext context = new DeliveryObservationContext(job, lane,
+					this.propagate ? TraceContext.decode(traceContext) : Map.of());
+			return Observation.createNotStarted(DELIVERY, () -> context, this.registry)
+				.contextualName("deliver " + job.topic())
+				.lowCardinalityKeyValue(LANE, lane)
+				.highCardinalityKeyValue(TOPIC, job.topic())
+				.highCardinalityKeyValue(JOB_ID, job.id())
+				.highCardinalityKeyValue(ATTEMPT, Integer.toString(job.attempts()));
+		}
+		catch (RuntimeException ex) {
+			logger.debug("Cannot create observation {}", DELIVERY, ex);
+			return Observation.NOOP;
+		}
 	}
 
 }

@@ -132,11 +132,12 @@ public class DefaultDelayQueue implements DelayQueue {
 		for (Map.Entry<String, List<Integer>> entry : positionsByTopic.entrySet()) {
 			List<Integer> positions = entry.getValue();
 			JobRequest first = ordered.get(positions.get(0));
-			Observation observation = this.observations.schedule(first.topic(), positions.size(),
-					(positions.size() == 1) ? first.id() : null);
-			observation.start();
+			Observation observation = DelayQueueObservations.start(this.observations.schedule(first.topic(),
+					positions.size(), (positions.size() == 1) ? first.id() : null));
 			String traceContext = this.observations.traceContext(observation);
-			try (Observation.Scope scope = observation.openScope()) {
+			Observation.Scope scope = DelayQueueObservations.open(observation);
+			RuntimeException failure = null;
+			try {
 				for (int from = 0; from < positions.size(); from += this.batchSize) {
 					List<Integer> chunk = positions.subList(from, Math.min(positions.size(), from + this.batchSize));
 					List<StoredJob> jobs = chunk.stream()
@@ -150,11 +151,12 @@ public class DefaultDelayQueue implements DelayQueue {
 				}
 			}
 			catch (RuntimeException ex) {
-				observation.error(ex);
+				failure = ex;
 				throw ex;
 			}
 			finally {
-				observation.stop();
+				DelayQueueObservations.close(scope);
+				DelayQueueObservations.stop(observation, failure, null);
 			}
 		}
 		for (int i = 0; i < results.length; i++) {

@@ -17,6 +17,7 @@ import io.micrometer.observation.Observation;
 import org.jspecify.annotations.Nullable;
 
 import dev.delayqueue.DelayedJob;
+import dev.delayqueue.RetryJobLaterException;
 import dev.delayqueue.event.DelayQueueListener;
 import dev.delayqueue.observation.DelayQueueObservations;
 import dev.delayqueue.store.ClaimedJob;
@@ -104,11 +105,15 @@ final class HandlerInvoker {
 		Observation observation = observation(lane, claimed);
 		long start = started(job);
 		Throwable failure = null;
-		try (Observation.Scope scope = observation.openScope()) {
+		Observation.Scope scope = DelayQueueObservations.open(observation);
+		try {
 			lane.handler.handle(job);
 		}
 		catch (Throwable ex) {
 			failure = ex;
+		}
+		finally {
+			DelayQueueObservations.close(scope);
 		}
 		long end = this.clock.millis();
 		if (failure == null) {
@@ -130,8 +135,12 @@ final class HandlerInvoker {
 		CompletableFuture<?> future;
 		// the handler sees the delivery as the current observation while it starts its work (a callback's
 		// WebClient request takes it as its parent)
-		try (Observation.Scope scope = observation.openScope()) {
+		Observation.Scope scope = DelayQueueObservations.open(observation);
+		try {
 			future = begin(handler, job);
+		}
+		finally {
+			DelayQueueObservations.close(scope);
 		}
 		lane.running.put(claimed.token(), future);
 		future.whenComplete((result, error) -> {
@@ -154,19 +163,23 @@ final class HandlerInvoker {
 
 	/** Creates and starts the observation of one delivery ({@link Observation#NOOP} without observations). */
 	private Observation observation(TopicLane lane, ClaimedJob claimed) {
-		return this.observations.delivery(claimed.job(), lane.lane.wireName(), claimed.traceContext()).start();
+		return DelayQueueObservations.start(
+				this.observations.delivery(claimed.job(), lane.lane.wireName(), claimed.traceContext()));
 	}
 
-	/** Stops a delivery's observation with how it ended, then hands the completion on. */
+	/**
+	 * Stops a delivery's observation with how it ended, then hands the completion on, whatever the observation
+	 * does. A release at shutdown and a deliberate {@link RetryJobLaterException} are not errors of the span.
+	 */
 	private void end(Observation observation, Completion completion, @Nullable Throwable failure) {
-		if (observation != Observation.NOOP) {
-			observation.lowCardinalityKeyValue(DelayQueueObservations.OUTCOME, outcome(completion));
-			if (failure != null) {
-				observation.error(failure);
-			}
-			observation.stop();
+		try {
+			boolean error = failure != null && !(completion instanceof Completion.Released)
+					&& !(failure instanceof RetryJobLaterException);
+			DelayQueueObservations.stop(observation, error ? failure : null, outcome(completion));
 		}
-		this.finish.accept(completion);
+		finally {
+			this.finish.accept(completion);
+		}
 	}
 
 	private static String outcome(Completion completion) {

@@ -7,12 +7,14 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import brave.Tracing;
 import brave.handler.MutableSpan;
 import brave.handler.SpanHandler;
 import brave.propagation.ThreadLocalCurrentTraceContext;
 import brave.sampler.Sampler;
+import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationHandler;
 import io.micrometer.observation.ObservationRegistry;
 import io.micrometer.tracing.Span;
@@ -232,6 +234,48 @@ class TracingTests {
 			assertThat(seen).isNotNull();
 			assertThat(seen.traceId()).isNotEqualTo(request.context().traceId());
 		});
+	}
+
+	@Test
+	void anObservationHandlerThatThrowsNeverFailsASchedulingOrADelivery() {
+		ObservationRegistry broken = ObservationRegistry.create();
+		AtomicInteger thrown = new AtomicInteger();
+		broken.observationConfig().observationHandler(new ObservationHandler<Observation.Context>() {
+
+			@Override
+			public boolean supportsContext(Observation.Context context) {
+				return true;
+			}
+
+			@Override
+			public void onStart(Observation.Context context) {
+				thrown.incrementAndGet();
+				throw new IllegalStateException("broken handler: start");
+			}
+
+			@Override
+			public void onScopeOpened(Observation.Context context) {
+				throw new IllegalStateException("broken handler: scope");
+			}
+
+			@Override
+			public void onStop(Observation.Context context) {
+				throw new IllegalStateException("broken handler: stop");
+			}
+
+		});
+		this.runner.withBean("brokenObservations", ObservationRegistry.class, () -> broken, (bean) -> bean.setPrimary(true))
+			.run((context) -> {
+				DelayQueue queue = context.getBean(DelayQueue.class);
+				queue.schedule(JobRequest.builder("traced", "order-6").delay(Duration.ofMillis(100)).build());
+				Seen seen = context.getBean(Handler.class).seen.poll(10, TimeUnit.SECONDS);
+				assertThat(seen).isNotNull();
+				assertThat(seen.jobId()).isEqualTo("order-6");
+				await().atMost(Duration.ofSeconds(5)).until(() -> queue.get("traced", "order-6").isEmpty());
+				assertThat(context.getBean(Handler.class).seen.poll(500, TimeUnit.MILLISECONDS)).isNull();
+				// both the scheduling and the delivery observation met the broken handler
+				assertThat(thrown).hasValueGreaterThanOrEqualTo(2);
+			});
 	}
 
 	@Test
