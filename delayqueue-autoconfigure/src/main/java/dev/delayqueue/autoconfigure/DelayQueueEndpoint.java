@@ -161,23 +161,8 @@ public final class DelayQueueEndpoint {
 			boolean unserved) {
 
 		static TopicView of(TopicSnapshot snapshot, Instant now, List<InstanceInfo> instances) {
-			String topic = snapshot.stats().topic();
-			List<String> servedBy = new ArrayList<>();
-			boolean localServed = false;
-			boolean httpServed = false;
-			for (InstanceInfo instance : instances) {
-				boolean local = instance.topics().contains(topic);
-				boolean http = instance.callbacks() && snapshot.pending(Lane.HTTP) > 0;
-				localServed |= local;
-				httpServed |= instance.callbacks();
-				if (local || http) {
-					servedBy.add(instance.id());
-				}
-			}
-			boolean unserved = (snapshot.pending(Lane.LOCAL) > 0 && !localServed)
-					|| (snapshot.pending(Lane.HTTP) > 0 && !httpServed);
 			return new TopicView(snapshot.stats().pending(), snapshot.stats().inFlight(), snapshot.stats().dead(),
-					snapshot.overdue(now).toMillis() / 1000.0, servedBy, unserved);
+					snapshot.overdue(now).toMillis() / 1000.0, snapshot.servedBy(instances), snapshot.unserved(instances));
 		}
 
 	}

@@ -8,6 +8,7 @@ import java.util.Map;
 
 import org.jspecify.annotations.Nullable;
 
+import dev.delayqueue.dashboard.DashboardEndpoint;
 import dev.delayqueue.http.CallbackSettings;
 import dev.delayqueue.micrometer.MetricsSettings;
 import dev.delayqueue.redis.JobKeys;
@@ -55,6 +56,8 @@ public class DelayQueueProperties {
 	private final Health health = new Health();
 
 	private final Tracing tracing = new Tracing();
+
+	private final Dashboard dashboard = new Dashboard();
 
 	/**
 	 * Per-topic settings, overriding the defaults and the handler's annotation; the same keys as
@@ -113,6 +116,79 @@ public class DelayQueueProperties {
 
 	public Tracing getTracing() {
 		return this.tracing;
+	}
+
+	public Dashboard getDashboard() {
+		return this.dashboard;
+	}
+
+	/**
+	 * The dashboard ({@code delayqueue.dashboard.*}): a page in Spring MVC applications, and the per-minute counters
+	 * every instance adds to for its chart.
+	 */
+	public static class Dashboard {
+
+		/** Whether to serve the dashboard (Spring MVC applications). */
+		private boolean enabled;
+
+		/** Path of the page; its JSON is under {path}/api. */
+		private String path = DashboardEndpoint.DEFAULT_PATH;
+
+		/** HTTP Basic user name of the page, when Spring Security is not on the classpath. */
+		private String username = DashboardEndpoint.DEFAULT_USERNAME;
+
+		/**
+		 * HTTP Basic password of the page; required when the dashboard is enabled and Spring Security is not on the
+		 * classpath (with Spring Security, the application's rules guard the page instead).
+		 */
+		private @Nullable String password;
+
+		/**
+		 * Whether this instance adds its deliveries and their lateness to the per-minute counters in Redis that the
+		 * dashboard charts (whether or not it serves the page itself).
+		 */
+		private boolean record = true;
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
+		}
+
+		public String getPath() {
+			return this.path;
+		}
+
+		public void setPath(String path) {
+			this.path = path;
+		}
+
+		public String getUsername() {
+			return this.username;
+		}
+
+		public void setUsername(String username) {
+			this.username = username;
+		}
+
+		public @Nullable String getPassword() {
+			return this.password;
+		}
+
+		public void setPassword(@Nullable String password) {
+			this.password = password;
+		}
+
+		public boolean isRecord() {
+			return this.record;
+		}
+
+		public void setRecord(boolean record) {
+			this.record = record;
+		}
+
 	}
 
 	/**

@@ -20,6 +20,8 @@ import dev.delayqueue.store.TopicPartition;
  * {prefix}:partitions         hash: "topic#count" → 1 for each partition count other than 1 a topic was used with
  * {prefix}:{#instances}       sorted set: running instance id → last heartbeat (ms); expires when none renews it
  * {prefix}:{#instances}:{id}  string: one instance's record (host, pid, topics, start); expires unless renewed
+ * {prefix}:{#minutes}:{n}     hash: the dashboard's counters of minute n (epoch minutes), "topic counter" → count;
+ *                             expires 90 minutes after its last change
  * {prefix}:wake               pub/sub channel: "topic dueMillis lane partition" when a job becomes the earliest of
  *                             its lane (on a single Redis, Sentinel, or a cluster before Redis 7); on a cluster of
  *                             Redis 7 only when this instance writes a partition and lane for the first time
@@ -89,6 +91,14 @@ public record JobKeys(String prefix) {
 	 */
 	String instances() {
 		return this.prefix + ":{#instances}";
+	}
+
+	/**
+	 * The counters of one minute (a hash that expires): deliveries and lateness per topic, added to by every
+	 * instance. Under a hash tag of its own, like {@link #instances()}.
+	 */
+	String minute(long minute) {
+		return this.prefix + ":{#minutes}:" + minute;
 	}
 
 	/** One instance's record, a string that expires unless renewed. */

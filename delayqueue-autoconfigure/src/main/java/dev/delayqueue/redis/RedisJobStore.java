@@ -1,5 +1,6 @@
 package dev.delayqueue.redis;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -39,6 +40,7 @@ import dev.delayqueue.store.TopicSnapshot;
 
 import org.springframework.dao.DataAccessException;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
+import org.springframework.data.redis.core.RedisCallback;
 import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.data.redis.core.script.RedisScript;
 
@@ -589,6 +591,40 @@ public class RedisJobStore implements JobStore {
 		Set<String> topics = fields[5].isEmpty() ? Set.of() : Set.of(fields[5].split(" "));
 		return new InstanceInfo(id, fields[0], Long.parseLong(fields[1]), topics, fields[2].equals("1"),
 				Instant.ofEpochMilli(Long.parseLong(fields[3])), Instant.ofEpochMilli(Long.parseLong(fields[4])));
+	}
+
+	@Override
+	public void addMinuteCounts(long minute, Map<String, Long> increments, Duration ttl) {
+		if (increments.isEmpty()) {
+			return;
+		}
+		byte[] key = this.keys.minute(minute).getBytes(StandardCharsets.UTF_8);
+		this.redis.executePipelined((RedisCallback<Object>) (connection) -> {
+			increments.forEach((field, amount) -> connection.hashCommands()
+				.hIncrBy(key, field.getBytes(StandardCharsets.UTF_8), amount));
+			connection.keyCommands().pExpire(key, ttl.toMillis());
+			return null;
+		});
+	}
+
+	@Override
+	public Map<Long, Map<String, Long>> minuteCounts(long fromMinute, long toMinute) {
+		Reads reads = Reads.of();
+		for (long minute = fromMinute; minute <= toMinute; minute++) {
+			reads.hGetAll(this.keys.minute(minute));
+		}
+		List<Object> answers = reads.run(this.redis, this.commandTimeout);
+		Map<Long, Map<String, Long>> minutes = new LinkedHashMap<>();
+		for (int i = 0; i < answers.size(); i++) {
+			@SuppressWarnings("unchecked")
+			Map<String, String> fields = (Map<String, String>) answers.get(i);
+			if (!fields.isEmpty()) {
+				Map<String, Long> counts = new LinkedHashMap<>();
+				fields.forEach((name, value) -> counts.put(name, Long.parseLong(value)));
+				minutes.put(fromMinute + i, counts);
+			}
+		}
+		return minutes;
 	}
 
 	@Override

@@ -2,6 +2,7 @@ package dev.delayqueue.store;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -150,6 +151,23 @@ public interface JobStore {
 	 * @return the running instances, by id
 	 */
 	List<InstanceInfo> instances();
+
+	/**
+	 * Adds to the counters of one minute, shared by every instance (what the dashboard charts); the minute's
+	 * counters expire {@code ttl} after their last change.
+	 * @param minute the minute (epoch minutes)
+	 * @param increments counter name to amount
+	 * @param ttl how long the minute's counters live
+	 */
+	void addMinuteCounts(long minute, Map<String, Long> increments, Duration ttl);
+
+	/**
+	 * Reads the counters of a range of minutes in one round trip.
+	 * @param fromMinute the first minute (epoch minutes)
+	 * @param toMinute the last minute, inclusive
+	 * @return the counters of each minute that has any, by minute
+	 */
+	Map<Long, Map<String, Long>> minuteCounts(long fromMinute, long toMinute);
 
 	/**
 	 * Returns the topics that jobs of a lane were ever scheduled on: every topic for {@link Lane#LOCAL}, topics

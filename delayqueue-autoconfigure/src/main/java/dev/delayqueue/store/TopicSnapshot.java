@@ -2,6 +2,8 @@ package dev.delayqueue.store;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 
 import org.jspecify.annotations.Nullable;
 
@@ -48,6 +50,34 @@ public record TopicSnapshot(TopicStats stats, long httpPending, @Nullable Instan
 		Duration local = overdue(Lane.LOCAL, now);
 		Duration http = overdue(Lane.HTTP, now);
 		return (local.compareTo(http) >= 0) ? local : http;
+	}
+
+	/**
+	 * Returns the running instances that deliver this topic's pending jobs: those with a handler for it, and
+	 * callback dispatchers when it has pending callback jobs.
+	 * @param instances the running instances
+	 * @return their ids, in the order given
+	 */
+	public List<String> servedBy(List<InstanceInfo> instances) {
+		String topic = this.stats.topic();
+		List<String> servedBy = new ArrayList<>();
+		for (InstanceInfo instance : instances) {
+			if (instance.topics().contains(topic) || (instance.callbacks() && pending(Lane.HTTP) > 0)) {
+				servedBy.add(instance.id());
+			}
+		}
+		return servedBy;
+	}
+
+	/**
+	 * Returns whether jobs of a lane are pending and no running instance delivers that lane.
+	 * @param instances the running instances
+	 * @return {@code true} when pending jobs wait for an instance that is not there
+	 */
+	public boolean unserved(List<InstanceInfo> instances) {
+		boolean localServed = instances.stream().anyMatch((instance) -> instance.topics().contains(this.stats.topic()));
+		boolean httpServed = instances.stream().anyMatch(InstanceInfo::callbacks);
+		return (pending(Lane.LOCAL) > 0 && !localServed) || (pending(Lane.HTTP) > 0 && !httpServed);
 	}
 
 	private static Duration waited(@Nullable Instant due, Instant now) {

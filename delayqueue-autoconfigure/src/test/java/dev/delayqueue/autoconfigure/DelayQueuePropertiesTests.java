@@ -9,6 +9,7 @@ import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
+import dev.delayqueue.dashboard.DashboardEndpoint;
 import dev.delayqueue.http.CallbackSettings;
 import dev.delayqueue.micrometer.MetricsSettings;
 import dev.delayqueue.store.DefaultDelayQueue;
@@ -71,6 +72,8 @@ class DelayQueuePropertiesTests {
 			.isEqualTo(DelayQueueProperties.Health.DEFAULT_MAX_OVERDUE);
 		assertThat(properties.get("delayqueue.metrics.max-topics").get("defaultValue").asInt())
 			.isEqualTo(MetricsSettings.DEFAULT_MAX_TOPICS);
+		assertThat(text(properties, "delayqueue.dashboard.path")).isEqualTo(DashboardEndpoint.DEFAULT_PATH);
+		assertThat(text(properties, "delayqueue.dashboard.username")).isEqualTo(DashboardEndpoint.DEFAULT_USERNAME);
 		assertThat(DataSize.parse(text(properties, "delayqueue.max-body-size")).toBytes())
 			.isEqualTo(DefaultDelayQueue.DEFAULT_MAX_BODY_BYTES);
 	}

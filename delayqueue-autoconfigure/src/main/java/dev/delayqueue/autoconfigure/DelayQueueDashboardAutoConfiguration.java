@@ -1,0 +1,133 @@
+package dev.delayqueue.autoconfigure;
+
+import java.time.Clock;
+
+import org.jspecify.annotations.Nullable;
+
+import dev.delayqueue.DelayQueue;
+import dev.delayqueue.dashboard.DashboardEndpoint;
+import dev.delayqueue.dashboard.DashboardRecorder;
+import dev.delayqueue.store.JobStore;
+import dev.delayqueue.worker.JobWorker;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.web.servlet.function.RouterFunction;
+import org.springframework.web.servlet.function.ServerResponse;
+
+/**
+ * Auto-configuration of the dashboard: the per-minute counters every instance with a worker adds to (unless
+ * {@code delayqueue.dashboard.record=false}), and the page in a Spring MVC application when
+ * {@code delayqueue.dashboard.enabled=true}, guarded by HTTP Basic with {@code delayqueue.dashboard.password}
+ * unless Spring Security is on the classpath (then the application's rules apply).
+ *
+ * @since 0.1.0
+ */
+@AutoConfiguration(after = DelayQueueAutoConfiguration.class)
+@ConditionalOnBean(JobStore.class)
+public final class DelayQueueDashboardAutoConfiguration {
+
+	private static final String SPRING_SECURITY = "org.springframework.security.web.SecurityFilterChain";
+
+	@Bean
+	@ConditionalOnMissingBean
+	@ConditionalOnBean(JobWorker.class)
+	@ConditionalOnBooleanProperty(name = "delayqueue.dashboard.record", matchIfMissing = true)
+	DashboardRecorder delayQueueDashboardRecorder(JobStore store, ObjectProvider<Clock> clock) {
+		return new DashboardRecorder(store, DelayQueueAutoConfiguration.clock(clock));
+	}
+
+	/**
+	 * The page, in a Spring MVC application.
+	 */
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
+	@ConditionalOnClass(RouterFunction.class)
+	@ConditionalOnBean(DelayQueue.class)
+	@ConditionalOnBooleanProperty("delayqueue.dashboard.enabled")
+	static final class PageConfiguration {
+
+		@Bean
+		RouterFunction<ServerResponse> delayQueueDashboardRoutes(DashboardEndpoint dashboard) {
+			return dashboard.routes();
+		}
+
+		/**
+		 * Without Spring Security: HTTP Basic with the configured credentials, which must be given.
+		 */
+		@Configuration(proxyBeanMethods = false)
+		@ConditionalOnMissingClass(SPRING_SECURITY)
+		static final class BasicConfiguration {
+
+			@Bean
+			@ConditionalOnMissingBean
+			DashboardEndpoint delayQueueDashboard(DelayQueue queue, JobStore store, DelayQueueProperties properties,
+					ObjectProvider<Clock> clock) {
+				DelayQueueProperties.Dashboard dashboard = properties.getDashboard();
+				String password = dashboard.getPassword();
+				if (password == null || password.isEmpty()) {
+					throw new InvalidConfigurationPropertyValueException("delayqueue.dashboard.password", null,
+							"delayqueue.dashboard.enabled=true needs a password for HTTP Basic (user '"
+									+ dashboard.getUsername() + "'), or Spring Security on the classpath to guard "
+									+ dashboard.getPath() + " with the application's rules");
+				}
+				DashboardEndpoint.Credentials credentials;
+				try {
+					credentials = new DashboardEndpoint.Credentials(dashboard.getUsername(), password);
+				}
+				catch (IllegalArgumentException ex) {
+					throw new InvalidConfigurationPropertyValueException("delayqueue.dashboard.username",
+							dashboard.getUsername(), ex.getMessage());
+				}
+				return endpoint(queue, store, dashboard, clock, credentials);
+			}
+
+		}
+
+		/**
+		 * With Spring Security: the application's rules guard the page.
+		 */
+		@Configuration(proxyBeanMethods = false)
+		@ConditionalOnClass(name = SPRING_SECURITY)
+		static final class SecuredConfiguration {
+
+			@Bean
+			@ConditionalOnMissingBean
+			DashboardEndpoint delayQueueDashboard(DelayQueue queue, JobStore store, DelayQueueProperties properties,
+					ObjectProvider<Clock> clock) {
+				DelayQueueProperties.Dashboard dashboard = properties.getDashboard();
+				if (dashboard.getPassword() != null && !dashboard.getPassword().isEmpty()) {
+					throw new InvalidConfigurationPropertyValueException("delayqueue.dashboard.password", "<hidden>",
+							"Spring Security is on the classpath: guard " + dashboard.getPath()
+									+ " with your SecurityFilterChain and remove delayqueue.dashboard.password");
+				}
+				return endpoint(queue, store, dashboard, clock, null);
+			}
+
+		}
+
+		private static DashboardEndpoint endpoint(DelayQueue queue, JobStore store,
+				DelayQueueProperties.Dashboard dashboard, ObjectProvider<Clock> clock,
+				DashboardEndpoint.@Nullable Credentials credentials) {
+			try {
+				return new DashboardEndpoint(queue, store, DelayQueueAutoConfiguration.clock(clock), dashboard.getPath(),
+						credentials);
+			}
+			catch (IllegalArgumentException ex) {
+				throw new InvalidConfigurationPropertyValueException("delayqueue.dashboard.path", dashboard.getPath(),
+						ex.getMessage());
+			}
+		}
+
+	}
+
+}
