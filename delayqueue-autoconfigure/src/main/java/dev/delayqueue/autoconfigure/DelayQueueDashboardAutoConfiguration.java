@@ -106,7 +106,7 @@ public final class DelayQueueDashboardAutoConfiguration {
 					ObjectProvider<Clock> clock) {
 				DelayQueueProperties.Dashboard dashboard = properties.getDashboard();
 				if (dashboard.getPassword() != null && !dashboard.getPassword().isEmpty()) {
-					throw new InvalidConfigurationPropertyValueException("delayqueue.dashboard.password", "<hidden>",
+					throw new SecretPropertyException("delayqueue.dashboard.password",
 							"Spring Security is on the classpath: guard " + dashboard.getPath()
 									+ " with your SecurityFilterChain and remove delayqueue.dashboard.password");
 				}

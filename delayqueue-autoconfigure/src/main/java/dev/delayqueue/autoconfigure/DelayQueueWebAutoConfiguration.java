@@ -15,7 +15,6 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProp
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
-import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.context.annotation.Bean;
 import org.springframework.util.ClassUtils;
 import org.springframework.web.servlet.function.RouterFunction;
@@ -75,12 +74,12 @@ public final class DelayQueueWebAutoConfiguration {
 			return null;
 		}
 		if (ClassUtils.isPresent(SPRING_SECURITY, DelayQueueWebAutoConfiguration.class.getClassLoader())) {
-			throw new InvalidConfigurationPropertyValueException("delayqueue.web.token", "<hidden>",
+			throw new SecretPropertyException("delayqueue.web.token",
 					"Spring Security is on the classpath: secure the delayqueue endpoints with your SecurityFilterChain "
 							+ "and remove delayqueue.web.token");
 		}
 		if (token.length() < 16) {
-			throw new InvalidConfigurationPropertyValueException("delayqueue.web.token", "<hidden>",
+			throw new SecretPropertyException("delayqueue.web.token",
 					"the token must be at least 16 characters");
 		}
 		return token;
