@@ -16,7 +16,6 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.context.annotation.Bean;
@@ -28,15 +27,19 @@ import org.springframework.web.servlet.function.ServerResponse;
  * Auto-configuration of the dashboard: the per-minute counters every instance with a worker adds to (unless
  * {@code delayqueue.dashboard.record=false}), and the page in a Spring MVC application when
  * {@code delayqueue.dashboard.enabled=true}, guarded by HTTP Basic with {@code delayqueue.dashboard.password}
- * unless Spring Security is on the classpath (then the application's rules apply).
+ * unless Spring Security's filter chain guards the application (then the application's rules apply, and the page
+ * still refuses a request that reaches it unauthenticated).
  *
  * @since 0.1.0
  */
-@AutoConfiguration(after = DelayQueueAutoConfiguration.class)
+@AutoConfiguration(after = DelayQueueAutoConfiguration.class,
+		afterName = { "org.springframework.boot.security.autoconfigure.web.servlet.ServletWebSecurityAutoConfiguration",
+				"org.springframework.boot.security.autoconfigure.actuate.web.servlet.ManagementWebSecurityAutoConfiguration" })
 @ConditionalOnBean(JobStore.class)
 public final class DelayQueueDashboardAutoConfiguration {
 
-	private static final String SPRING_SECURITY = "org.springframework.security.web.SecurityFilterChain";
+	/** The bean of Spring Security's filter chain proxy: present when web security is on in the application. */
+	private static final String SPRING_SECURITY_FILTER_CHAIN = "springSecurityFilterChain";
 
 	@Bean
 	@ConditionalOnMissingBean
@@ -62,10 +65,10 @@ public final class DelayQueueDashboardAutoConfiguration {
 		}
 
 		/**
-		 * Without Spring Security: HTTP Basic with the configured credentials, which must be given.
+		 * Without Spring Security's filter chain: HTTP Basic with the configured credentials, which must be given.
 		 */
 		@Configuration(proxyBeanMethods = false)
-		@ConditionalOnMissingClass(SPRING_SECURITY)
+		@ConditionalOnMissingBean(name = SPRING_SECURITY_FILTER_CHAIN)
 		static final class BasicConfiguration {
 
 			@Bean
@@ -77,7 +80,7 @@ public final class DelayQueueDashboardAutoConfiguration {
 				if (password == null || password.isEmpty()) {
 					throw new InvalidConfigurationPropertyValueException("delayqueue.dashboard.password", null,
 							"delayqueue.dashboard.enabled=true needs a password for HTTP Basic (user '"
-									+ dashboard.getUsername() + "'), or Spring Security on the classpath to guard "
+									+ dashboard.getUsername() + "'), or Spring Security's filter chain to guard "
 									+ dashboard.getPath() + " with the application's rules");
 				}
 				DashboardEndpoint.Credentials credentials;
@@ -94,10 +97,10 @@ public final class DelayQueueDashboardAutoConfiguration {
 		}
 
 		/**
-		 * With Spring Security: the application's rules guard the page.
+		 * With Spring Security's filter chain: the application's rules guard the page.
 		 */
 		@Configuration(proxyBeanMethods = false)
-		@ConditionalOnClass(name = SPRING_SECURITY)
+		@ConditionalOnBean(name = SPRING_SECURITY_FILTER_CHAIN)
 		static final class SecuredConfiguration {
 
 			@Bean
@@ -107,7 +110,7 @@ public final class DelayQueueDashboardAutoConfiguration {
 				DelayQueueProperties.Dashboard dashboard = properties.getDashboard();
 				if (dashboard.getPassword() != null && !dashboard.getPassword().isEmpty()) {
 					throw new SecretPropertyException("delayqueue.dashboard.password",
-							"Spring Security is on the classpath: guard " + dashboard.getPath()
+							"Spring Security guards the application: guard " + dashboard.getPath()
 									+ " with your SecurityFilterChain and remove delayqueue.dashboard.password");
 				}
 				return endpoint(queue, store, dashboard, clock, null);

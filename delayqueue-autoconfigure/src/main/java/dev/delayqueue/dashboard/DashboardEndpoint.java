@@ -16,17 +16,18 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeSet;
-import java.util.function.Function;
+import java.util.function.BiFunction;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
 
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
+import javax.crypto.SecretKeyFactory;
+import javax.crypto.spec.PBEKeySpec;
 
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.core.JacksonException;
+import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.json.JsonMapper;
 
 import dev.delayqueue.DelayQueue;
@@ -45,6 +46,7 @@ import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.util.ClassUtils;
+import org.springframework.web.util.HtmlUtils;
 import org.springframework.web.servlet.function.HandlerFunction;
 import org.springframework.web.servlet.function.RouterFunction;
 import org.springframework.web.servlet.function.RouterFunctions;
@@ -99,6 +101,12 @@ public final class DashboardEndpoint {
 
 	private static final JsonMapper JSON = JsonMapper.builder().build();
 
+	/** Reads write requests: a misspelt key is an error, never a bulk operation. */
+	private static final JsonMapper STRICT_JSON = JsonMapper.builder()
+		.enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+		.enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+		.build();
+
 	private final DelayQueue queue;
 
 	private final JobStore store;
@@ -137,7 +145,7 @@ public final class DashboardEndpoint {
 		this.clock = clock;
 		this.path = path;
 		this.credentials = credentials;
-		this.page = new String(resource("index.html"), StandardCharsets.UTF_8).replace("{{base}}", path);
+		this.page = new String(resource("index.html"), StandardCharsets.UTF_8);
 		this.script = resource("dashboard.js");
 		this.style = resource("dashboard.css");
 	}
@@ -149,8 +157,8 @@ public final class DashboardEndpoint {
 	public RouterFunction<ServerResponse> routes() {
 		String api = this.path + "/api";
 		RouterFunction<ServerResponse> routes = RouterFunctions.route()
-			.GET(this.path, (request) -> page())
-			.GET(this.path + "/", (request) -> page())
+			.GET(this.path, this::page)
+			.GET(this.path + "/", this::page)
 			.GET(this.path + "/dashboard.js", (request) -> asset(this.script, "text/javascript;charset=UTF-8"))
 			.GET(this.path + "/dashboard.css", (request) -> asset(this.style, "text/css;charset=UTF-8"))
 			.GET(api + "/overview", (request) -> answer(() -> overview(request)))
@@ -159,14 +167,17 @@ public final class DashboardEndpoint {
 			.POST(api + "/redrive", (request) -> write(request, this::redrive))
 			.POST(api + "/purge", (request) -> write(request, this::purge))
 			.build();
-		return (this.credentials != null) ? routes.filter(this.credentials::check) : routes;
+		return (this.credentials != null) ? routes.filter(this.credentials::check)
+				: routes.filter(DashboardEndpoint::authenticated);
 	}
 
-	private ServerResponse page() {
+	/** The page, its links under the servlet context path the request came through. */
+	private ServerResponse page(ServerRequest request) {
+		String base = HtmlUtils.htmlEscape(request.requestPath().contextPath().value() + this.path);
 		return ServerResponse.ok()
 			.headers(DashboardEndpoint::secure)
 			.contentType(new MediaType("text", "html", StandardCharsets.UTF_8))
-			.body(this.page);
+			.body(this.page.replace("{{base}}", base));
 	}
 
 	private static ServerResponse asset(byte[] content, String type) {
@@ -174,6 +185,19 @@ public final class DashboardEndpoint {
 			.headers(DashboardEndpoint::secure)
 			.contentType(MediaType.parseMediaType(type))
 			.body(content);
+	}
+
+	/**
+	 * Without credentials of its own (Spring Security guards the application), the page still refuses a request
+	 * that reaches it unauthenticated: the application's rules let it through, and the page fails closed.
+	 */
+	private static ServerResponse authenticated(ServerRequest request, HandlerFunction<ServerResponse> next)
+			throws Exception {
+		if (request.principal().isEmpty()) {
+			return json(HttpStatus.UNAUTHORIZED, Map.of("error", "the dashboard needs an authenticated user, and the "
+					+ "application's security rules let this request reach it without one"));
+		}
+		return next.handle(request);
 	}
 
 	/** Headers on every answer: nothing inline runs, nothing is framed or sniffed, nothing is cached. */
@@ -190,11 +214,11 @@ public final class DashboardEndpoint {
 		long thisMinute = Math.floorDiv(now.toEpochMilli(), 60_000L);
 		Map<Long, Map<String, Long>> minutes = this.store.minuteCounts(thisMinute - 59, thisMinute);
 		List<InstanceInfo> instances = this.store.instances();
+		Map<String, MinuteCounters.Tally> hourByTopic = MinuteCounters.Tally.byTopic(minutes.values());
 		List<TopicRow> topics = new ArrayList<>();
 		for (String topic : new TreeSet<>(this.store.topics(Lane.LOCAL))) {
 			TopicSnapshot snapshot = this.store.snapshot(topic);
-			MinuteCounters.Tally hour = new MinuteCounters.Tally();
-			minutes.values().forEach((counters) -> hour.add(counters, topic));
+			MinuteCounters.Tally hour = hourByTopic.getOrDefault(topic, new MinuteCounters.Tally());
 			topics.add(new TopicRow(topic, snapshot.stats().pending(), snapshot.stats().inFlight(),
 					snapshot.stats().dead(), snapshot.overdue(now).toMillis() / 1000.0, snapshot.servedBy(instances),
 					snapshot.unserved(instances), hour.delivered(), hour.latenessQuantile(0.99)));
@@ -235,19 +259,15 @@ public final class DashboardEndpoint {
 		return this.queue.deadJobs(topic, offset, limit).stream().map(JobView::of).toList();
 	}
 
-	private Object redrive(Target target) {
-		return Map.of("redriven",
-				(target.id() != null) ? (this.queue.redrive(target.topic(), target.id()) ? 1L : 0L)
-						: this.queue.redriveAll(target.topic()));
+	private Object redrive(String topic, @Nullable String id) {
+		return Map.of("redriven", (id != null) ? (this.queue.redrive(topic, id) ? 1L : 0L) : this.queue.redriveAll(topic));
 	}
 
-	private Object purge(Target target) {
-		return Map.of("purged",
-				(target.id() != null) ? (this.queue.purge(target.topic(), target.id()) ? 1L : 0L)
-						: this.queue.purgeAll(target.topic()));
+	private Object purge(String topic, @Nullable String id) {
+		return Map.of("purged", (id != null) ? (this.queue.purge(topic, id) ? 1L : 0L) : this.queue.purgeAll(topic));
 	}
 
-	private ServerResponse write(ServerRequest request, Function<Target, Object> action) {
+	private ServerResponse write(ServerRequest request, BiFunction<String, @Nullable String, Object> action) {
 		String refusal = csrfRefusal(request);
 		if (refusal != null) {
 			return json(HttpStatus.FORBIDDEN, Map.of("error", refusal));
@@ -259,19 +279,22 @@ public final class DashboardEndpoint {
 				if (body.length > MAX_REQUEST_BYTES) {
 					throw new InvalidJobException("request", "must be at most " + MAX_REQUEST_BYTES + " bytes");
 				}
-				target = JSON.readValue(body, Target.class);
+				target = STRICT_JSON.readValue(body, Target.class);
 			}
 			catch (IOException | JacksonException ex) {
-				throw new InvalidJobException("request", "must be a JSON object {\"topic\": ..., \"id\": ...}");
+				throw new InvalidJobException("request",
+						"must be a JSON object {\"topic\": \"...\", \"id\": \"...\"} or {\"topic\": \"...\", \"all\": true}, "
+								+ "with no other keys");
 			}
 			if (target == null || target.topic() == null) {
 				throw new InvalidJobException("topic", "must be given");
 			}
-			JobNames.checkTopic(target.topic());
-			if (target.id() != null) {
-				JobNames.checkId(target.id());
+			String topic = JobNames.checkTopic(target.topic());
+			boolean all = Boolean.TRUE.equals(target.all());
+			if ((target.id() == null) == !all) {
+				throw new InvalidJobException("id", "give either an id, or \"all\": true for every dead job of the topic");
 			}
-			return action.apply(target);
+			return action.apply(topic, all ? null : JobNames.checkId(target.id()));
 		});
 	}
 
@@ -292,15 +315,28 @@ public final class DashboardEndpoint {
 		return null;
 	}
 
+	/**
+	 * Whether an {@code Origin} is the dashboard's own: same scheme, host and port as the request as the application
+	 * sees it (behind a proxy, with {@code server.forward-headers-strategy} set, the address the browser used).
+	 */
 	private static boolean sameOrigin(String origin, ServerRequest request) {
 		try {
 			URI from = URI.create(origin);
-			String host = request.headers().firstHeader(HttpHeaders.HOST);
-			return host != null && from.getRawAuthority() != null && from.getRawAuthority().equalsIgnoreCase(host);
+			URI own = request.uri();
+			return from.getScheme() != null && from.getHost() != null && own.getHost() != null
+					&& from.getScheme().equalsIgnoreCase(own.getScheme()) && from.getHost().equalsIgnoreCase(own.getHost())
+					&& port(from) == port(own);
 		}
 		catch (IllegalArgumentException ex) {
 			return false;
 		}
+	}
+
+	private static int port(URI uri) {
+		if (uri.getPort() != -1) {
+			return uri.getPort();
+		}
+		return "https".equalsIgnoreCase(uri.getScheme()) ? 443 : 80;
 	}
 
 	private static ServerResponse answer(Supplier<Object> body) {
@@ -364,48 +400,74 @@ public final class DashboardEndpoint {
 	}
 
 	/**
-	 * The HTTP Basic credentials every request of the dashboard needs when Spring Security is absent.
-	 *
-	 * @param username the user name
-	 * @param password the password
+	 * The HTTP Basic credentials every request of the dashboard needs when Spring Security does not guard it.
 	 */
-	public record Credentials(String username, String password) {
+	public static final class Credentials {
+
+		private final String username;
+
+		private final String password;
+
+		private final byte[] expected;
+
+		private volatile @Nullable String token;
 
 		/**
-		 * Checks the credentials.
+		 * Creates the credentials.
+		 * @param username the user name
+		 * @param password the password
 		 * @throws IllegalArgumentException when the user name is empty or contains {@code :}, or the password is
 		 * empty
 		 */
-		public Credentials {
+		public Credentials(String username, String password) {
 			if (username.isEmpty() || username.indexOf(':') >= 0) {
 				throw new IllegalArgumentException("username must not be empty nor contain ':'");
 			}
 			if (password.isEmpty()) {
 				throw new IllegalArgumentException("password must not be empty");
 			}
+			this.username = username;
+			this.password = password;
+			this.expected = Base64.getEncoder()
+				.encodeToString((username + ':' + password).getBytes(StandardCharsets.UTF_8))
+				.getBytes(StandardCharsets.UTF_8);
 		}
 
-		/** The write token: derived from the credentials, so every instance with them hands out the same one. */
+		/**
+		 * Returns the user name.
+		 * @return the user name
+		 */
+		public String username() {
+			return this.username;
+		}
+
+		/**
+		 * The write token: derived from the credentials (so every instance with them hands out the same one) through
+		 * PBKDF2, so a token that leaks into a log is no shortcut to guessing the password.
+		 */
 		String csrfToken() {
-			try {
-				Mac mac = Mac.getInstance("HmacSHA256");
-				mac.init(new SecretKeySpec(this.password.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
-				return HexFormat.of()
-					.formatHex(mac.doFinal(("delayqueue-dashboard-csrf\n" + this.username)
-						.getBytes(StandardCharsets.UTF_8)));
+			String token = this.token;
+			if (token == null) {
+				try {
+					PBEKeySpec spec = new PBEKeySpec(this.password.toCharArray(),
+							("delayqueue-dashboard-csrf\n" + this.username).getBytes(StandardCharsets.UTF_8), 210_000,
+							256);
+					token = HexFormat.of()
+						.formatHex(SecretKeyFactory.getInstance("PBKDF2WithHmacSHA256").generateSecret(spec).getEncoded());
+				}
+				catch (GeneralSecurityException ex) {
+					throw new IllegalStateException("PBKDF2WithHmacSHA256 is not available", ex);
+				}
+				this.token = token;
 			}
-			catch (GeneralSecurityException ex) {
-				throw new IllegalStateException("HmacSHA256 is not available", ex);
-			}
+			return token;
 		}
 
 		ServerResponse check(ServerRequest request, HandlerFunction<ServerResponse> next) throws Exception {
 			String authorization = request.headers().firstHeader(HttpHeaders.AUTHORIZATION);
-			byte[] expected = ("Basic " + Base64.getEncoder()
-				.encodeToString((this.username + ':' + this.password).getBytes(StandardCharsets.UTF_8)))
-				.getBytes(StandardCharsets.UTF_8);
-			if (authorization == null
-					|| !MessageDigest.isEqual(authorization.getBytes(StandardCharsets.UTF_8), expected)) {
+			byte[] given = (authorization != null && authorization.regionMatches(true, 0, "Basic ", 0, 6))
+					? authorization.substring(6).trim().getBytes(StandardCharsets.UTF_8) : new byte[0];
+			if (!MessageDigest.isEqual(given, this.expected)) {
 				return ServerResponse.status(HttpStatus.UNAUTHORIZED)
 					.headers(DashboardEndpoint::secure)
 					.header(HttpHeaders.WWW_AUTHENTICATE, "Basic realm=\"delayqueue\", charset=\"UTF-8\"")
@@ -461,9 +523,10 @@ public final class DashboardEndpoint {
 	 * What a write acts on.
 	 *
 	 * @param topic the topic
-	 * @param id one job, or {@code null} for every dead job of the topic
+	 * @param id one job
+	 * @param all {@code true} instead of an id, for every dead job of the topic
 	 */
-	record Target(@Nullable String topic, @Nullable String id) {
+	record Target(@Nullable String topic, @Nullable String id, @Nullable Boolean all) {
 	}
 
 	/**

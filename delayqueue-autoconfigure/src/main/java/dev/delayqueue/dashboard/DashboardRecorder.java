@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.Executors;
@@ -26,8 +27,9 @@ import org.springframework.context.SmartLifecycle;
 /**
  * Counts this instance's deliveries per minute and topic (by outcome, and lateness in buckets) and adds them to the
  * minute's counters in Redis every {@link #FLUSH_INTERVAL}, so the dashboard of any instance charts the work of all.
- * One write per minute with counts, never per job. Counts that cannot be written are kept and written with the next
- * flush, unless their minute has left the charted hour meanwhile.
+ * One write per minute with counts, never per job, each one atomic script call. Counts that cannot be written are
+ * kept and written with the next flush, unless their minute has left the charted hour meanwhile. At most
+ * {@value #MAX_TOPICS} topics get counters of their own on an instance.
  * <p>
  * Threads: the listener methods run on the worker's threads; flushes on a thread of its own.
  *
@@ -110,14 +112,25 @@ public final class DashboardRecorder implements DelayQueueListener, SmartLifecyc
 
 	/**
 	 * Writes the counts gathered so far now, as the recorder does every {@link #FLUSH_INTERVAL}; those that cannot
-	 * be written stay for the next flush.
+	 * be written stay for the next flush. A round stops at its first failure (Redis is away: the next round tries
+	 * again), so a flush never waits more than one command timeout.
 	 */
-	public void flush() {
-		long oldest = Math.floorDiv(this.clock.millis(), 60_000L) - 60;
-		for (Long minute : this.unwritten.keySet()) {
-			ConcurrentMap<String, LongAdder> counters = this.unwritten.remove(minute);
-			if (counters == null || minute < oldest) {
+	public synchronized void flush() {
+		long current = Math.floorDiv(this.clock.millis(), 60_000L);
+		for (Long minute : new TreeSet<>(this.unwritten.keySet())) {
+			ConcurrentMap<String, LongAdder> counters = this.unwritten.get(minute);
+			if (counters == null) {
 				continue;
+			}
+			if (minute < current - 60) {
+				// out of the charted hour: not worth writing any more
+				this.unwritten.remove(minute);
+				continue;
+			}
+			// the minutes a worker thread may still add to stay in place: sumThenReset loses no concurrent add
+			boolean finished = minute < current - 1;
+			if (finished) {
+				this.unwritten.remove(minute);
 			}
 			Map<String, Long> increments = new HashMap<>();
 			counters.forEach((name, adder) -> {
@@ -134,6 +147,7 @@ public final class DashboardRecorder implements DelayQueueListener, SmartLifecyc
 				ConcurrentMap<String, LongAdder> kept = this.unwritten.computeIfAbsent(minute,
 						(m) -> new ConcurrentHashMap<>());
 				increments.forEach((name, count) -> kept.computeIfAbsent(name, (c) -> new LongAdder()).add(count));
+				return;
 			}
 		}
 	}
@@ -145,7 +159,7 @@ public final class DashboardRecorder implements DelayQueueListener, SmartLifecyc
 			thread.setDaemon(true);
 			return thread;
 		});
-		executor.scheduleWithFixedDelay(this::flush, FLUSH_INTERVAL.toMillis(), FLUSH_INTERVAL.toMillis(),
+		executor.scheduleWithFixedDelay(this::flushQuietly, FLUSH_INTERVAL.toMillis(), FLUSH_INTERVAL.toMillis(),
 				TimeUnit.MILLISECONDS);
 		this.flusher = executor;
 	}
@@ -154,14 +168,26 @@ public final class DashboardRecorder implements DelayQueueListener, SmartLifecyc
 	public void stop() {
 		ScheduledExecutorService executor = this.flusher;
 		if (executor != null) {
-			executor.shutdownNow();
+			executor.shutdown();
 			this.flusher = null;
 			try {
-				flush();
+				// a round under way ends first; the last round is one more at most
+				executor.awaitTermination(FLUSH_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
 			}
-			catch (RuntimeException ex) {
-				logger.debug("Cannot write the dashboard's last counters", ex);
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				return;
 			}
+			flush();
+		}
+	}
+
+	private void flushQuietly() {
+		try {
+			flush();
+		}
+		catch (RuntimeException ex) {
+			logger.debug("Cannot write the dashboard's counters now", ex);
 		}
 	}
 

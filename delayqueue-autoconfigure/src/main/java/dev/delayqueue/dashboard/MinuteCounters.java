@@ -1,6 +1,8 @@
 package dev.delayqueue.dashboard;
 
 import java.util.Arrays;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.Map;
 
 import org.jspecify.annotations.Nullable;
@@ -60,24 +62,41 @@ final class MinuteCounters {
 		void add(Map<String, Long> counters, @Nullable String topic) {
 			counters.forEach((name, count) -> {
 				int space = name.lastIndexOf(' ');
-				if (space <= 0 || (topic != null && (space != topic.length() || !name.startsWith(topic)))) {
-					return;
+				if (space > 0 && (topic == null || (space == topic.length() && name.startsWith(topic)))) {
+					count(name.substring(space + 1), count);
 				}
-				String counter = name.substring(space + 1);
-				switch (counter) {
-					case SUCCEEDED -> this.succeeded += count;
-					case RETRIED -> this.retried += count;
-					case DEAD -> this.dead += count;
-					default -> {
-						if (counter.startsWith("l")) {
-							int bucket = parseBucket(counter);
-							if (bucket >= 0) {
-								this.lateness[bucket] += count;
-							}
+			});
+		}
+
+		private void count(String counter, long count) {
+			switch (counter) {
+				case SUCCEEDED -> this.succeeded += count;
+				case RETRIED -> this.retried += count;
+				case DEAD -> this.dead += count;
+				default -> {
+					if (counter.startsWith("l")) {
+						int bucket = parseBucket(counter);
+						if (bucket >= 0) {
+							this.lateness[bucket] += count;
 						}
 					}
 				}
-			});
+			}
+		}
+
+		/** Tallies minutes per topic, reading each counter once. */
+		static Map<String, Tally> byTopic(Collection<Map<String, Long>> minutes) {
+			Map<String, Tally> tallies = new HashMap<>();
+			for (Map<String, Long> counters : minutes) {
+				counters.forEach((name, count) -> {
+					int space = name.lastIndexOf(' ');
+					if (space > 0) {
+						tallies.computeIfAbsent(name.substring(0, space), (topic) -> new Tally())
+							.count(name.substring(space + 1), count);
+					}
+				});
+			}
+			return tallies;
 		}
 
 		long delivered() {

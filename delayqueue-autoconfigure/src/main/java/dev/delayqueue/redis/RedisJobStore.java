@@ -1,6 +1,5 @@
 package dev.delayqueue.redis;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -40,7 +39,6 @@ import dev.delayqueue.store.TopicSnapshot;
 
 import org.springframework.dao.DataAccessException;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
-import org.springframework.data.redis.core.RedisCallback;
 import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.data.redis.core.script.RedisScript;
 
@@ -74,6 +72,19 @@ public class RedisJobStore implements JobStore {
 	private static final RedisScript<String> RESCHEDULE = LuaScripts.load("reschedule", String.class);
 
 	private static final RedisScript<Long> PURGE = LuaScripts.load("purge", Long.class);
+
+	/**
+	 * Adds to the dashboard's counters of one minute and renews their expiry: KEYS[1] the minute's hash, ARGV[1] time
+	 * to live (ms), then counter name and amount pairs. Statistics, not job state: it lives here, not among the job
+	 * scripts.
+	 */
+	private static final RedisScript<Long> ADD_MINUTE_COUNTS = RedisScript.of("""
+			for i = 2, #ARGV, 2 do
+			  redis.call('HINCRBY', KEYS[1], ARGV[i], ARGV[i + 1])
+			end
+			redis.call('PEXPIRE', KEYS[1], ARGV[1])
+			return 1
+			""", Long.class);
 
 	/** How long past its expiry an instance's index entry may stay before a heartbeat drops it. */
 	private static final Duration STALE_INSTANCE_MARGIN = Duration.ofMinutes(1);
@@ -598,13 +609,14 @@ public class RedisJobStore implements JobStore {
 		if (increments.isEmpty()) {
 			return;
 		}
-		byte[] key = this.keys.minute(minute).getBytes(StandardCharsets.UTF_8);
-		this.redis.executePipelined((RedisCallback<Object>) (connection) -> {
-			increments.forEach((field, amount) -> connection.hashCommands()
-				.hIncrBy(key, field.getBytes(StandardCharsets.UTF_8), amount));
-			connection.keyCommands().pExpire(key, ttl.toMillis());
-			return null;
+		List<String> args = new ArrayList<>(1 + increments.size() * 2);
+		args.add(Long.toString(ttl.toMillis()));
+		increments.forEach((field, amount) -> {
+			args.add(field);
+			args.add(Long.toString(amount));
 		});
+		// one atomic call on the shared connection: all of a flush's counts land, or none do
+		this.redis.execute(ADD_MINUTE_COUNTS, List.of(this.keys.minute(minute)), args.toArray());
 	}
 
 	@Override

@@ -19,7 +19,13 @@
     }
     return fetch(url, options).then(function (response) {
       return response.text().then(function (text) {
-        var body = text ? JSON.parse(text) : null;
+        var body = null;
+        try {
+          body = text ? JSON.parse(text) : null;
+        } catch (notJson) {
+          // an answer from something in front of the dashboard (a login page, a proxy's error page)
+          throw new Error('HTTP ' + response.status + ', not an answer of the dashboard (a login page or a proxy?)');
+        }
         if (!response.ok) {
           var error = new Error((body && body.error) || ('HTTP ' + response.status));
           error.status = response.status;
@@ -255,10 +261,7 @@
     if (!window.confirm(question)) {
       return;
     }
-    var target = { topic: topic };
-    if (id) {
-      target.id = id;
-    }
+    var target = id ? { topic: topic, id: id } : { topic: topic, all: true };
     api(action, { method: 'POST', body: JSON.stringify(target) }).then(function (answer) {
       var count = action === 'redrive' ? answer.redriven : answer.purged;
       say((action === 'redrive' ? 'Redriven: ' : 'Purged: ') + count + ' of ' + what + '.', false);

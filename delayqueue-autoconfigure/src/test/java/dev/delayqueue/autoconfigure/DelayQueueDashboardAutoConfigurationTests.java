@@ -46,8 +46,8 @@ class DelayQueueDashboardAutoConfigurationTests {
 				.getFailure()
 				.rootCause()
 				.hasMessageContaining("delayqueue.dashboard.password")
-				.hasMessageContaining("needs a password for HTTP Basic (user 'admin'), or Spring Security on the "
-						+ "classpath to guard /delayqueue"));
+				.hasMessageContaining("needs a password for HTTP Basic (user 'admin'), or Spring Security's filter "
+						+ "chain to guard /delayqueue"));
 	}
 
 	@Test

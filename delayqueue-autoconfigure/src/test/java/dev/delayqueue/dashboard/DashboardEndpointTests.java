@@ -158,9 +158,10 @@ class DashboardEndpointTests {
 		assertThat(json(noToken).get("error").asString()).contains(DashboardEndpoint.CSRF_HEADER);
 		assertThat(post("/delayqueue/api/redrive", target, Map.of(DashboardEndpoint.CSRF_HEADER, "forged"))
 			.statusCode()).isEqualTo(403);
-		assertThat(post("/delayqueue/api/redrive", target,
-				Map.of(DashboardEndpoint.CSRF_HEADER, token, "Origin", "http://evil.example")).statusCode())
-			.isEqualTo(403);
+		for (String origin : new String[] { "http://evil.example", "https://localhost:" + this.port, "null" }) {
+			assertThat(post("/delayqueue/api/redrive", target, Map.of(DashboardEndpoint.CSRF_HEADER, token, "Origin",
+					origin)).statusCode()).as(origin).isEqualTo(403);
+		}
 		assertThat(this.queue.get("dash-fail", "d1")).hasValueSatisfying(
 				(job) -> assertThat(job.state()).isEqualTo(JobState.DEAD));
 
@@ -172,7 +173,15 @@ class DashboardEndpointTests {
 		await().atMost(Duration.ofSeconds(10)).until(() -> this.handler.failures.stream()
 			.filter("d1"::equals).count() == 2);
 
-		HttpResponse<String> purged = post("/delayqueue/api/purge", "{\"topic\":\"dash-fail\"}",
+		// a misspelt key or a missing id is an error, never a bulk operation
+		for (String wrong : new String[] { "{\"topic\":\"dash-fail\"}", "{\"topic\":\"dash-fail\",\"ID\":\"d2\"}",
+				"{\"topic\":\"dash-fail\",\"id\":null}", "{\"topic\":\"dash-fail\",\"id\":\"d2\",\"all\":true}",
+				"{\"topic\":\"dash-fail\",\"all\":false}" }) {
+			HttpResponse<String> refused = post("/delayqueue/api/purge", wrong, Map.of(DashboardEndpoint.CSRF_HEADER, token));
+			assertThat(refused.statusCode()).as(wrong).isEqualTo(400);
+		}
+		assertThat(this.queue.deadJobs("dash-fail", 0, 10)).isNotEmpty();
+		HttpResponse<String> purged = post("/delayqueue/api/purge", "{\"topic\":\"dash-fail\",\"all\":true}",
 				Map.of(DashboardEndpoint.CSRF_HEADER, token));
 		assertThat(purged.statusCode()).isEqualTo(200);
 		await().atMost(Duration.ofSeconds(10)).until(() -> this.queue.deadJobs("dash-fail", 0, 10).isEmpty());

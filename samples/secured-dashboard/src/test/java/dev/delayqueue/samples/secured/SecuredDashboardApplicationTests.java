@@ -19,13 +19,17 @@ import tools.jackson.databind.json.JsonMapper;
 
 import dev.delayqueue.DelayQueue;
 import dev.delayqueue.JobRequest;
+import dev.delayqueue.samples.permit.PermitDashboard;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.SpringApplication;
+import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.boot.web.server.context.WebServerApplicationContext;
+import org.springframework.context.ConfigurableApplicationContext;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -98,10 +102,23 @@ class SecuredDashboardApplicationTests {
 			.isThrownBy(() -> SpringApplication.run(SecuredDashboardApplication.class, "--server.port=0",
 					"--delayqueue.dashboard.password=do-not-print-me"))
 			.satisfies((ex) -> assertThat(rootCause(ex).getMessage()).contains("delayqueue.dashboard.password")
-				.contains("Spring Security is on the classpath"));
+				.contains("Spring Security guards the application"));
 		assertThat(output.getOut() + output.getErr())
 			.contains("The configuration property 'delayqueue.dashboard.password' cannot be used")
 			.doesNotContain("do-not-print-me");
+	}
+
+	@Test
+	void aChainThatLetsTheDashboardThroughUnauthenticatedStillFindsItClosed() throws Exception {
+		try (ConfigurableApplicationContext open = new SpringApplicationBuilder(SecuredDashboardApplication.class,
+				PermitDashboard.class).run("--server.port=0", "--delayqueue.redis.key-prefix=secured-dashboard-open")) {
+			int openPort = ((WebServerApplicationContext) open).getWebServer().getPort();
+			HttpResponse<String> overview = HttpClient.newHttpClient()
+				.send(HttpRequest.newBuilder(URI.create("http://localhost:" + openPort + "/delayqueue/api/overview"))
+					.build(), HttpResponse.BodyHandlers.ofString());
+			assertThat(overview.statusCode()).isEqualTo(401);
+			assertThat(overview.body()).contains("needs an authenticated user");
+		}
 	}
 
 	private static Throwable rootCause(Throwable ex) {
