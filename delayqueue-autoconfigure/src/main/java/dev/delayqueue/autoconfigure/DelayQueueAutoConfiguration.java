@@ -16,6 +16,7 @@ import dev.delayqueue.handler.TopicSettingsResolver;
 import dev.delayqueue.http.HostAllowList;
 import dev.delayqueue.redis.JobKeys;
 import dev.delayqueue.redis.RedisJobStore;
+import dev.delayqueue.redis.RedisTimeClock;
 import dev.delayqueue.redis.WakeSubscriber;
 import dev.delayqueue.store.DefaultDelayQueue;
 import dev.delayqueue.store.JobStore;
@@ -62,8 +63,8 @@ import org.springframework.data.redis.core.StringRedisTemplate;
 public final class DelayQueueAutoConfiguration {
 
 	/**
-	 * The clock every part of delayqueue reads (due times, leases, lateness): the system clock in UTC unless the
-	 * application has a {@link Clock} bean, which then applies to delayqueue too (see {@link #clock}).
+	 * The application's clock when it has none: the system clock in UTC. delayqueue reads Redis's time on it (see
+	 * {@link #delayQueueTime}).
 	 */
 	@Bean
 	@ConditionalOnMissingBean
@@ -93,10 +94,10 @@ public final class DelayQueueAutoConfiguration {
 	@ConditionalOnMissingBean
 	DelayQueue delayQueue(JobStore store, ObjectProvider<JsonMapper> jsonMapper,
 			ObjectProvider<DelayQueueListener> listeners, CallbackValidator callbackValidator,
-			DelayQueueProperties properties, ObjectProvider<Clock> clock,
+			DelayQueueProperties properties, DelayQueueClock clock,
 			ObjectProvider<ObservationRegistry> observationRegistry) {
 		DefaultDelayQueue queue = new DefaultDelayQueue(store, jsonMapper.getIfAvailable(JsonMapper::new),
-				listeners(listeners), clock(clock), Math.toIntExact(properties.getMaxBodySize().toBytes()),
+				listeners(listeners), clock.clock(), Math.toIntExact(properties.getMaxBodySize().toBytes()),
 				properties.getWorker().getBatchSize(), callbackValidator);
 		queue.setObservations(observations(observationRegistry, properties));
 		return queue;
@@ -125,11 +126,19 @@ public final class DelayQueueAutoConfiguration {
 	}
 
 	/**
-	 * Returns the clock of delayqueue: the application's single (or primary) {@link Clock} bean, else the system
-	 * clock in UTC (also when the application has several clocks and none is primary).
+	 * The clock delayqueue reads: Redis's time on the application's single (or primary) {@link Clock} bean, else on
+	 * the system clock in UTC (also when the application has several clocks and none is primary); that clock as it
+	 * is when it is not the system clock (a test moving time) or with {@code delayqueue.clock.redis-time=false}.
 	 */
-	static Clock clock(ObjectProvider<Clock> clock) {
-		return clock.getIfUnique(Clock::systemUTC);
+	@Bean
+	@ConditionalOnMissingBean
+	DelayQueueClock delayQueueTime(ObjectProvider<Clock> clock, RedisConnectionFactory connectionFactory, JobKeys keys,
+			DelayQueueProperties properties) {
+		Clock base = clock.getIfUnique(Clock::systemUTC);
+		if (properties.getClock().isRedisTime() && DelayQueueClock.isSystemClock(base)) {
+			return DelayQueueClock.redisTime(new RedisTimeClock(base, new StringRedisTemplate(connectionFactory), keys));
+		}
+		return DelayQueueClock.of(base);
 	}
 
 	/**
@@ -165,9 +174,9 @@ public final class DelayQueueAutoConfiguration {
 		@ConditionalOnMissingBean
 		JobWorker delayQueueJobWorker(JobStore store, WakeSource wakeSource,
 				ObjectProvider<DelayQueueListener> listeners, ObjectProvider<CallbackDelivery> callbackDelivery,
-				DelayQueueProperties properties, ObjectProvider<Clock> clock,
+				DelayQueueProperties properties, DelayQueueClock clock,
 				ObjectProvider<ObservationRegistry> observationRegistry) {
-			JobWorker worker = new JobWorker(store, wakeSource, listeners(listeners), clock(clock),
+			JobWorker worker = new JobWorker(store, wakeSource, listeners(listeners), clock.clock(),
 					new DelayQueuePropertiesMapper(properties).workerSettings());
 			worker.setObservations(observations(observationRegistry, properties));
 			callbackDelivery.ifAvailable((delivery) -> worker.deliverCallbacks(delivery.handler(), delivery.settings()));
@@ -177,8 +186,8 @@ public final class DelayQueueAutoConfiguration {
 		@Bean
 		@ConditionalOnMissingBean
 		InstanceHeartbeat delayQueueInstanceHeartbeat(JobStore store, JobWorker worker,
-				ObjectProvider<CallbackDelivery> callbackDelivery, ObjectProvider<Clock> clock) {
-			return new InstanceHeartbeat(store, clock(clock), InstanceHeartbeat.DEFAULT_INTERVAL, worker::topics,
+				ObjectProvider<CallbackDelivery> callbackDelivery, DelayQueueClock clock) {
+			return new InstanceHeartbeat(store, clock.clock(), InstanceHeartbeat.DEFAULT_INTERVAL, worker::topics,
 					callbackDelivery.getIfAvailable() != null);
 		}
 

@@ -38,10 +38,10 @@ public final class DelayQueueHealthAutoConfiguration {
 		@Bean
 		@ConditionalOnMissingBean(name = "delayqueueHealthIndicator")
 		DelayQueueHealthIndicator delayqueueHealthIndicator(JobStore store, ObjectProvider<JobWorker> worker,
-				ObjectProvider<CallbackDelivery> callbacks, ObjectProvider<Clock> clock,
+				ObjectProvider<CallbackDelivery> callbacks, DelayQueueClock clock,
 				DelayQueueProperties properties) {
 			return new DelayQueueHealthIndicator(store, worker.getIfAvailable(), callbacks.getIfAvailable() != null,
-					DelayQueueAutoConfiguration.clock(clock), properties.getHealth().getMaxOverdue());
+					clock.clock(), properties.getHealth().getMaxOverdue());
 		}
 
 	}

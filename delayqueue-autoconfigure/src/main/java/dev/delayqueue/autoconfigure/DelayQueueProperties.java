@@ -59,6 +59,8 @@ public class DelayQueueProperties {
 
 	private final Dashboard dashboard = new Dashboard();
 
+	private final ClockSettings clock = new ClockSettings();
+
 	/**
 	 * Per-topic settings, overriding the defaults and the handler's annotation; the same keys as
 	 * {@code delayqueue.defaults}. Write a topic with dots in brackets: {@code delayqueue.topics[order.created].lease}.
@@ -120,6 +122,33 @@ public class DelayQueueProperties {
 
 	public Dashboard getDashboard() {
 		return this.dashboard;
+	}
+
+	public ClockSettings getClock() {
+		return this.clock;
+	}
+
+	/**
+	 * The time base of every decision ({@code delayqueue.clock.*}).
+	 */
+	public static class ClockSettings {
+
+		/**
+		 * Whether delayqueue takes its times from Redis (the system clock plus an offset measured against Redis's
+		 * TIME every 30 s), so instances whose clocks disagree still agree on when a job is due and when a lease has
+		 * run out. An application Clock bean that is not the system clock (a test moving time) is always used as
+		 * it is.
+		 */
+		private boolean redisTime = true;
+
+		public boolean isRedisTime() {
+			return this.redisTime;
+		}
+
+		public void setRedisTime(boolean redisTime) {
+			this.redisTime = redisTime;
+		}
+
 	}
 
 	/**

@@ -44,6 +44,28 @@ class DelayQueueAutoConfigurationTests {
 		.withPropertyValues("spring.data.redis.port=" + TestRedis.port());
 
 	@Test
+	void delayqueueReadsRedisTimeUnlessTheApplicationsClockIsNotTheSystemClock() {
+		this.runner.run((context) -> {
+			DelayQueueClock clock = context.getBean(DelayQueueClock.class);
+			assertThat(clock.redisTime()).isNotNull();
+			assertThat(clock.redisTime().synced()).as("synced when the context started").isTrue();
+			assertThat(clock.isRunning()).isTrue();
+			assertThat(context.getBean(Clock.class)).isEqualTo(Clock.systemUTC());
+		});
+		Clock fixed = Clock.fixed(Instant.parse("2030-01-01T00:00:00Z"), ZoneOffset.UTC);
+		this.runner.withBean(Clock.class, () -> fixed).run((context) -> {
+			assertThat(context.getBean(DelayQueueClock.class).redisTime()).isNull();
+			assertThat(context.getBean(DelayQueueClock.class).clock()).isSameAs(fixed);
+		});
+		this.runner.withBean(Clock.class, Clock::systemDefaultZone)
+			.run((context) -> assertThat(context.getBean(DelayQueueClock.class).redisTime()).isNotNull());
+		this.runner.withPropertyValues("delayqueue.clock.redis-time=false").run((context) -> {
+			assertThat(context.getBean(DelayQueueClock.class).redisTime()).isNull();
+			assertThat(context.getBean(DelayQueueClock.class).clock()).isEqualTo(Clock.systemUTC());
+		});
+	}
+
+	@Test
 	void defaultsCreateEveryBean() {
 		this.runner.run((context) -> {
 			assertThat(context).hasSingleBean(DelayQueue.class)

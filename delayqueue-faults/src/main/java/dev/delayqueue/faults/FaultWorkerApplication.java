@@ -8,9 +8,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
+import org.jspecify.annotations.Nullable;
+
 import dev.delayqueue.DelayedJob;
+import dev.delayqueue.autoconfigure.DelayQueueClock;
 import dev.delayqueue.handler.DelayedJobHandler;
 import dev.delayqueue.handler.TopicSettingsResolver;
+import dev.delayqueue.redis.RedisTimeClock;
 import dev.delayqueue.worker.JobWorker;
 
 import org.springframework.beans.factory.SmartInitializingSingleton;
@@ -21,6 +25,8 @@ import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.event.EventListener;
+import org.springframework.data.redis.core.RedisCallback;
+import org.springframework.data.redis.core.StringRedisTemplate;
 
 /**
  * A worker as an application would run it: a {@code @DelayedJobHandler} for topic {@code faults}, and the same
@@ -28,7 +34,8 @@ import org.springframework.context.event.EventListener;
  * by default), with the settings the {@link TopicSettingsResolver} gives the topic. The handler takes
  * {@code faults.handler-millis} and then appends {@code id attempt dueMillis startedMillis instance topic} to
  * {@code faults.log} with one unbuffered write (it survives a SIGKILL of this process). Writes
- * {@code faults.log}{@code .ready} once started. With {@code faults.log-starts=true} it also writes {@code S id} when a
+ * {@code faults.log}{@code .ready} once started, with the offset its clock found to Redis's time
+ * ({@code ready offset=<ms>}). With {@code faults.redis-time=true} the start is read from Redis's {@code TIME}. With {@code faults.log-starts=true} it also writes {@code S id} when a
  * handler starts. It halts when the JVM that started it exits.
  */
 @SpringBootApplication
@@ -44,10 +51,17 @@ public class FaultWorkerApplication {
 
 	private final boolean logStarts;
 
+	private final @Nullable StringRedisTemplate redisTime;
+
+	private final DelayQueueClock clock;
+
 	FaultWorkerApplication(@Value("${faults.log}") String log, @Value("${faults.instance}") String instance,
-			@Value("${faults.handler-millis:0}") long handlerMillis, @Value("${faults.log-starts:false}") boolean logStarts)
+			@Value("${faults.handler-millis:0}") long handlerMillis, @Value("${faults.log-starts:false}") boolean logStarts,
+			@Value("${faults.redis-time:false}") boolean redisTime, StringRedisTemplate redis, DelayQueueClock clock)
 			throws IOException {
 		this.logStarts = logStarts;
+		this.redisTime = redisTime ? redis : null;
+		this.clock = clock;
 		this.log = new FileOutputStream(log, true);
 		this.instance = instance;
 		this.handlerMillis = handlerMillis;
@@ -79,7 +93,7 @@ public class FaultWorkerApplication {
 
 	@DelayedJobHandler(topic = "faults")
 	void handle(DelayedJob job) throws InterruptedException {
-		long started = System.currentTimeMillis();
+		long started = started();
 		if (this.logStarts) {
 			write("S " + job.id() + "\n");
 		}
@@ -88,6 +102,19 @@ public class FaultWorkerApplication {
 		}
 		write(job.id() + " " + job.attempts() + " " + job.dueAt().toEpochMilli() + " " + started + " " + this.instance
 				+ " " + job.topic() + "\n");
+	}
+
+	/**
+	 * When the handler started: by this host's clock, or with {@code faults.redis-time=true} by Redis's (one
+	 * {@code TIME} per job), the time base a test with skewed clocks measures in.
+	 */
+	private long started() {
+		StringRedisTemplate redis = this.redisTime;
+		if (redis == null) {
+			return System.currentTimeMillis();
+		}
+		Long time = redis.execute((RedisCallback<Long>) (connection) -> connection.serverCommands().time());
+		return (time != null) ? time : System.currentTimeMillis();
 	}
 
 	private void write(String line) {
@@ -103,7 +130,8 @@ public class FaultWorkerApplication {
 
 	@EventListener(ApplicationReadyEvent.class)
 	void ready() throws IOException {
-		Files.writeString(this.ready, "ready");
+		RedisTimeClock redisTime = this.clock.redisTime();
+		Files.writeString(this.ready, "ready offset=" + ((redisTime != null) ? redisTime.offsetMillis() : "none"));
 	}
 
 }

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.stream.Stream;
 
 /**
@@ -24,6 +25,9 @@ final class Ledger {
 
 	private long lines;
 
+	/** Runs per worker instance. */
+	private final Map<String, Long> byInstance = new TreeMap<>();
+
 	static Ledger read(Path dir) {
 		Ledger ledger = new Ledger();
 		try (Stream<Path> files = Files.list(dir)) {
@@ -34,6 +38,7 @@ final class Ledger {
 						continue; // "S id" start lines
 					}
 					ledger.lines++;
+					ledger.byInstance.merge(parts[4], 1L, Long::sum);
 					ledger.runs.computeIfAbsent(parts[0], (id) -> new Runs())
 						.add(Integer.parseInt(parts[1]), Long.parseLong(parts[2]), Long.parseLong(parts[3]));
 				}
@@ -43,6 +48,14 @@ final class Ledger {
 			throw new UncheckedIOException(ex);
 		}
 		return ledger;
+	}
+
+	/**
+	 * Returns how many runs each worker instance logged.
+	 * @return runs by instance name
+	 */
+	Map<String, Long> deliveriesByInstance() {
+		return this.byInstance;
 	}
 
 	int delivered() {

@@ -4,8 +4,10 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -36,6 +38,14 @@ final class WorkerProcess implements AutoCloseable {
 	}
 
 	static WorkerProcess start(Path dir, String instance, RedisConnection redis, String prefix, String... properties) {
+		return start(dir, instance, Map.of(), redis, prefix, properties);
+	}
+
+	/**
+	 * Starts a worker JVM with extra environment variables, for example libfaketime's ({@link #faketime}).
+	 */
+	static WorkerProcess start(Path dir, String instance, Map<String, String> environment, RedisConnection redis,
+			String prefix, String... properties) {
 		Path log = dir.resolve(instance + ".log");
 		List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
 				"-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xshare:auto", "-cp",
@@ -48,7 +58,9 @@ final class WorkerProcess implements AutoCloseable {
 			command.add("--" + property);
 		}
 		try {
-			Process process = new ProcessBuilder(command).redirectErrorStream(true)
+			ProcessBuilder builder = new ProcessBuilder(command);
+			builder.environment().putAll(environment);
+			Process process = builder.redirectErrorStream(true)
 				.redirectOutput(dir.resolve(instance + ".out").toFile())
 				.start();
 			return new WorkerProcess(process, instance, log);
@@ -72,6 +84,31 @@ final class WorkerProcess implements AutoCloseable {
 			sleep(50);
 		}
 		return this;
+	}
+
+	/** Debian's libfaketime, which the clock scenarios preload into worker JVMs. */
+	static final Path LIBFAKETIME = Path.of("/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1");
+
+	/**
+	 * The environment that runs a JVM with its wall clock moved by {@code offset} (libfaketime, preloaded; the
+	 * monotonic clock, which the JVM's {@code nanoTime} and its timed waits read, left alone). Without
+	 * {@code FAKETIME_FORCE_MONOTONIC_FIX=0}, Debian's libfaketime 0.9.10 makes every timed wait of the JVM
+	 * ({@code Object.wait}, {@code LockSupport.parkNanos}) return at once, so the JVM spins on both cores.
+	 */
+	static Map<String, String> faketime(Duration offset) {
+		return Map.of("LD_PRELOAD", LIBFAKETIME.toString(), "FAKETIME",
+				((offset.isNegative()) ? "-" : "+") + Math.abs(offset.toSeconds()) + "s", "FAKETIME_DONT_FAKE_MONOTONIC",
+				"1", "FAKETIME_FORCE_MONOTONIC_FIX", "0", "FAKETIME_DONT_RESET", "1");
+	}
+
+	/** The offset to Redis's time the worker's clock measured at startup, from its ready file. */
+	String readyLine() {
+		try {
+			return Files.readString(Path.of(this.log + ".ready")).trim();
+		}
+		catch (IOException ex) {
+			return "(not ready: " + ex + ")";
+		}
 	}
 
 	String instance() {

@@ -1,0 +1,175 @@
+package dev.delayqueue.autoconfigure;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import dev.delayqueue.redis.RedisTimeClock;
+
+import org.springframework.context.SmartLifecycle;
+
+/**
+ * The clock every part of delayqueue reads: Redis's time (a {@link RedisTimeClock} on the system clock, synced when
+ * the application starts and every {@link #SYNC_INTERVAL}), so every instance decides "due" and "lease expired" in
+ * one time base; or, when the application's {@link Clock} bean is not the system clock (a test moving time) or
+ * {@code delayqueue.clock.redis-time=false}, that clock as it is.
+ *
+ * @since 0.1.0
+ */
+public final class DelayQueueClock implements SmartLifecycle {
+
+	/** How often the offset to Redis's time is measured again. */
+	public static final Duration SYNC_INTERVAL = Duration.ofSeconds(30);
+
+	/** Until the first sync succeeds, it is tried again this often. */
+	static final Duration RETRY_INTERVAL = Duration.ofSeconds(1);
+
+	/** An offset beyond this is worth a warning: the host's clock is wrong for everything else it does. */
+	static final long WARN_OFFSET_MILLIS = 1000;
+
+	private static final Logger logger = LoggerFactory.getLogger(DelayQueueClock.class);
+
+	private final Clock clock;
+
+	private final @Nullable RedisTimeClock synced;
+
+	private volatile @Nullable ScheduledExecutorService syncer;
+
+	private volatile boolean warned;
+
+	private volatile boolean warnedUnreachable;
+
+	private DelayQueueClock(Clock clock, @Nullable RedisTimeClock synced) {
+		this.clock = clock;
+		this.synced = synced;
+	}
+
+	/**
+	 * The application's clock as it is.
+	 * @param clock the clock
+	 * @return a holder that never syncs
+	 */
+	public static DelayQueueClock of(Clock clock) {
+		return new DelayQueueClock(clock, null);
+	}
+
+	/**
+	 * Redis's time, on the given local clock.
+	 * @param synced the clock to sync
+	 * @return a holder that syncs it while running
+	 */
+	public static DelayQueueClock redisTime(RedisTimeClock synced) {
+		return new DelayQueueClock(synced, synced);
+	}
+
+	/**
+	 * Returns whether a clock is the system clock (of any zone), the only kind that is synced to Redis's time: any
+	 * other was chosen on purpose (a test moving time) and is used as it is.
+	 * @param clock the clock
+	 * @return {@code true} for {@code Clock.systemUTC()}, {@code Clock.systemDefaultZone()} and their like
+	 */
+	public static boolean isSystemClock(Clock clock) {
+		return Clock.system(clock.getZone()).equals(clock);
+	}
+
+	/**
+	 * Returns the clock delayqueue reads.
+	 * @return the clock
+	 */
+	public Clock clock() {
+		return this.clock;
+	}
+
+	/**
+	 * Returns the Redis-time clock, when delayqueue reads Redis's time.
+	 * @return the clock, or {@code null} when the application's clock is used as it is
+	 */
+	public @Nullable RedisTimeClock redisTime() {
+		return this.synced;
+	}
+
+	@Override
+	public void start() {
+		RedisTimeClock redisTime = this.synced;
+		if (redisTime == null || this.syncer != null) {
+			return;
+		}
+		// the first sync before the worker starts (it starts in a later phase), so its first claim is in Redis time
+		boolean first = syncQuietly(redisTime);
+		ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor((task) -> {
+			Thread thread = new Thread(task, "delayqueue-clock");
+			thread.setDaemon(true);
+			return thread;
+		});
+		this.syncer = executor;
+		schedule(executor, redisTime, first ? SYNC_INTERVAL : RETRY_INTERVAL);
+	}
+
+	private void schedule(ScheduledExecutorService executor, RedisTimeClock redisTime, Duration delay) {
+		try {
+			executor.schedule(() -> schedule(executor, redisTime,
+					syncQuietly(redisTime) ? SYNC_INTERVAL : (redisTime.synced() ? SYNC_INTERVAL : RETRY_INTERVAL)),
+					delay.toMillis(), TimeUnit.MILLISECONDS);
+		}
+		catch (RejectedExecutionException ex) {
+			// stopping
+		}
+	}
+
+	private boolean syncQuietly(RedisTimeClock redisTime) {
+		try {
+			long offset = redisTime.sync();
+			if (Math.abs(offset) > WARN_OFFSET_MILLIS && !this.warned) {
+				this.warned = true;
+				logger.warn("This host's clock is {} ms {} Redis's; delayqueue takes its times from Redis "
+						+ "(offset measured to within {} ms), but fix the host's clock (NTP) for everything else",
+						Math.abs(offset), (offset > 0) ? "behind" : "ahead of", redisTime.uncertaintyMillis());
+			}
+			return true;
+		}
+		catch (RuntimeException ex) {
+			if (!redisTime.synced() && !this.warnedUnreachable) {
+				this.warnedUnreachable = true;
+				logger.warn("Cannot read Redis's time yet ({}); delayqueue uses this host's clock until it can",
+						ex.toString());
+			}
+			else {
+				logger.debug("Cannot read Redis's time now; keeping the offset of {} ms", redisTime.offsetMillis(), ex);
+			}
+			return false;
+		}
+	}
+
+	@Override
+	public void stop() {
+		ScheduledExecutorService executor = this.syncer;
+		if (executor != null) {
+			executor.shutdownNow();
+			this.syncer = null;
+		}
+	}
+
+	@Override
+	public boolean isRunning() {
+		return this.syncer != null;
+	}
+
+	/** Starts before the worker, the heartbeat and the recorder, and stops after them. */
+	@Override
+	public int getPhase() {
+		return Integer.MAX_VALUE - 300;
+	}
+
+	@Override
+	public String toString() {
+		return "DelayQueueClock[" + this.clock + "]";
+	}
+
+}
