@@ -2,19 +2,24 @@ package dev.delayqueue.autoconfigure;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Set;
+import java.util.TreeSet;
 
 import io.micrometer.observation.ObservationRegistry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import tools.jackson.databind.json.JsonMapper;
 
 import dev.delayqueue.CallbackValidator;
 import dev.delayqueue.DelayQueue;
 import dev.delayqueue.event.DelayQueueListener;
-import dev.delayqueue.observation.DelayQueueObservations;
 import dev.delayqueue.event.DelayQueueListeners;
 import dev.delayqueue.handler.DelayedJobHandlerBeanPostProcessor;
 import dev.delayqueue.handler.TopicSettingsResolver;
 import dev.delayqueue.http.HostAllowList;
+import dev.delayqueue.observation.DelayQueueObservations;
 import dev.delayqueue.redis.JobKeys;
+import dev.delayqueue.redis.MemoryPolicy;
 import dev.delayqueue.redis.RedisJobStore;
 import dev.delayqueue.redis.RedisTimeClock;
 import dev.delayqueue.redis.WakeSubscriber;
@@ -26,6 +31,7 @@ import dev.delayqueue.worker.InstanceHeartbeat;
 import dev.delayqueue.worker.JobWorker;
 
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.beans.factory.config.BeanDefinition;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
@@ -62,6 +68,8 @@ import org.springframework.data.redis.core.StringRedisTemplate;
 @Import(DelayQueueLettuceConfiguration.class)
 public final class DelayQueueAutoConfiguration {
 
+	private static final Logger logger = LoggerFactory.getLogger(DelayQueueAutoConfiguration.class);
+
 	/**
 	 * The application's clock when it has none: the system clock in UTC. delayqueue reads Redis's time on it (see
 	 * {@link #delayQueueTime}).
@@ -70,6 +78,38 @@ public final class DelayQueueAutoConfiguration {
 	@ConditionalOnMissingBean
 	Clock delayQueueClock() {
 		return Clock.systemUTC();
+	}
+
+	/**
+	 * Checks at startup that Redis never evicts jobs: a {@code maxmemory-policy} other than {@code noeviction} is a
+	 * warning, or with {@code delayqueue.redis.require-noeviction=true} a failed startup. Skipped, with a note in the
+	 * debug log, when Redis cannot be read at startup.
+	 */
+	@Bean
+	SmartInitializingSingleton delayQueueMemoryPolicyCheck(RedisConnectionFactory connectionFactory,
+			DelayQueueProperties properties) {
+		return () -> {
+			Set<String> policies;
+			try {
+				policies = MemoryPolicy.read(new StringRedisTemplate(connectionFactory));
+			}
+			catch (RuntimeException ex) {
+				logger.debug("Cannot read Redis's maxmemory-policy at startup", ex);
+				return;
+			}
+			Set<String> evicting = new TreeSet<>(policies);
+			evicting.remove(MemoryPolicy.NO_EVICTION);
+			if (evicting.isEmpty()) {
+				return;
+			}
+			String problem = "Redis's maxmemory-policy is " + String.join(", ", evicting) + ": when its memory is full, "
+					+ "Redis deletes keys to make room, and delayqueue's jobs with them, without a trace; set "
+					+ "maxmemory-policy noeviction (then a full Redis refuses new jobs and delivers the others)";
+			if (properties.getRedis().isRequireNoeviction()) {
+				throw new IllegalStateException(problem + " (delayqueue.redis.require-noeviction=true)");
+			}
+			logger.warn("{}. delayqueue.redis.require-noeviction=true makes this a failed startup.", problem);
+		};
 	}
 
 	@Bean
@@ -151,6 +191,15 @@ public final class DelayQueueAutoConfiguration {
 		return (observationRegistry != null && properties.getTracing().isEnabled())
 				? new DelayQueueObservations(observationRegistry, properties.getTracing().isPropagate())
 				: DelayQueueObservations.NONE;
+	}
+
+	/**
+	 * Returns the clock delayqueue reads, for the auto-configurations that follow this one: the
+	 * {@link DelayQueueClock} bean's, or the system clock when the application made its own store and this
+	 * auto-configuration made no such bean.
+	 */
+	static Clock clock(ObjectProvider<DelayQueueClock> clock) {
+		return clock.getIfAvailable(DelayQueueClock::fallback).clock();
 	}
 
 	static DelayQueueListener listeners(ObjectProvider<DelayQueueListener> listeners) {

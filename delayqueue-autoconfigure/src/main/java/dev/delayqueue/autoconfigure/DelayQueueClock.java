@@ -29,7 +29,10 @@ public final class DelayQueueClock implements SmartLifecycle {
 	public static final Duration SYNC_INTERVAL = Duration.ofSeconds(30);
 
 	/** Until the first sync succeeds, it is tried again this often. */
-	static final Duration RETRY_INTERVAL = Duration.ofSeconds(1);
+	static final Duration RETRY_INTERVAL = Duration.ofMillis(200);
+
+	/** While no sync has succeeded, the warning is repeated this often. */
+	static final Duration WARN_INTERVAL = Duration.ofMinutes(5);
 
 	/** An offset beyond this is worth a warning: the host's clock is wrong for everything else it does. */
 	static final long WARN_OFFSET_MILLIS = 1000;
@@ -44,7 +47,8 @@ public final class DelayQueueClock implements SmartLifecycle {
 
 	private volatile boolean warned;
 
-	private volatile boolean warnedUnreachable;
+	/** When the last warning that Redis's time cannot be read was logged ({@link System#nanoTime()}), or 0. */
+	private volatile long warnedUnreachable;
 
 	private DelayQueueClock(Clock clock, @Nullable RedisTimeClock synced) {
 		this.clock = clock;
@@ -58,6 +62,15 @@ public final class DelayQueueClock implements SmartLifecycle {
 	 */
 	public static DelayQueueClock of(Clock clock) {
 		return new DelayQueueClock(clock, null);
+	}
+
+	/**
+	 * The holder when delayqueue's auto-configuration made none (the application built its own store): the system
+	 * clock, not synced.
+	 * @return a holder of {@code Clock.systemUTC()}
+	 */
+	static DelayQueueClock fallback() {
+		return of(Clock.systemUTC());
 	}
 
 	/**
@@ -98,7 +111,14 @@ public final class DelayQueueClock implements SmartLifecycle {
 	@Override
 	public void start() {
 		RedisTimeClock redisTime = this.synced;
-		if (redisTime == null || this.syncer != null) {
+		if (redisTime == null) {
+			if (this.syncer == null && !isSystemClock(this.clock)) {
+				logger.info("delayqueue takes its time from the application's clock as it is ({}), not from Redis: it "
+						+ "is not the system clock", this.clock);
+			}
+			return;
+		}
+		if (this.syncer != null) {
 			return;
 		}
 		// the first sync before the worker starts (it starts in a later phase), so its first claim is in Redis time
@@ -124,24 +144,29 @@ public final class DelayQueueClock implements SmartLifecycle {
 	}
 
 	private boolean syncQuietly(RedisTimeClock redisTime) {
+		boolean first = !redisTime.synced();
 		try {
 			long offset = redisTime.sync();
+			if (first) {
+				logger.info("delayqueue takes its time from Redis: this host's clock is {} ms {} it (to within {} ms)",
+						Math.abs(offset), (offset >= 0) ? "behind" : "ahead of", redisTime.uncertaintyMillis());
+			}
 			if (Math.abs(offset) > WARN_OFFSET_MILLIS && !this.warned) {
 				this.warned = true;
-				logger.warn("This host's clock is {} ms {} Redis's; delayqueue takes its times from Redis "
-						+ "(offset measured to within {} ms), but fix the host's clock (NTP) for everything else",
-						Math.abs(offset), (offset > 0) ? "behind" : "ahead of", redisTime.uncertaintyMillis());
+				logger.warn("This host's clock is {} ms {} Redis's; delayqueue takes its times from Redis, but fix the "
+						+ "host's clock (NTP) for everything else", Math.abs(offset), (offset > 0) ? "behind" : "ahead of");
 			}
 			return true;
 		}
 		catch (RuntimeException ex) {
-			if (!redisTime.synced() && !this.warnedUnreachable) {
-				this.warnedUnreachable = true;
-				logger.warn("Cannot read Redis's time yet ({}); delayqueue uses this host's clock until it can",
-						ex.toString());
+			long now = System.nanoTime();
+			if (first && (this.warnedUnreachable == 0 || now - this.warnedUnreachable > WARN_INTERVAL.toNanos())) {
+				this.warnedUnreachable = now;
+				logger.warn("Cannot read Redis's time ({}); delayqueue uses this host's clock until it can (if Redis "
+						+ "answers other commands, check that its ACL allows TIME in scripts)", ex.toString());
 			}
 			else {
-				logger.debug("Cannot read Redis's time now; keeping the offset of {} ms", redisTime.offsetMillis(), ex);
+				logger.debug("Cannot read Redis's time now; keeping the last reading", ex);
 			}
 			return false;
 		}

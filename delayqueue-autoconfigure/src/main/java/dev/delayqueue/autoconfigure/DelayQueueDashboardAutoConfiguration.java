@@ -45,8 +45,8 @@ public final class DelayQueueDashboardAutoConfiguration {
 	@ConditionalOnMissingBean
 	@ConditionalOnBean(JobWorker.class)
 	@ConditionalOnBooleanProperty(name = "delayqueue.dashboard.record", matchIfMissing = true)
-	DashboardRecorder delayQueueDashboardRecorder(JobStore store, DelayQueueClock clock) {
-		return new DashboardRecorder(store, clock.clock());
+	DashboardRecorder delayQueueDashboardRecorder(JobStore store, ObjectProvider<DelayQueueClock> clock) {
+		return new DashboardRecorder(store, DelayQueueAutoConfiguration.clock(clock));
 	}
 
 	/**
@@ -74,7 +74,7 @@ public final class DelayQueueDashboardAutoConfiguration {
 			@Bean
 			@ConditionalOnMissingBean
 			DashboardEndpoint delayQueueDashboard(DelayQueue queue, JobStore store, DelayQueueProperties properties,
-					DelayQueueClock clock) {
+					ObjectProvider<DelayQueueClock> clock) {
 				DelayQueueProperties.Dashboard dashboard = properties.getDashboard();
 				String password = dashboard.getPassword();
 				if (password == null || password.isEmpty()) {
@@ -106,7 +106,7 @@ public final class DelayQueueDashboardAutoConfiguration {
 			@Bean
 			@ConditionalOnMissingBean
 			DashboardEndpoint delayQueueDashboard(DelayQueue queue, JobStore store, DelayQueueProperties properties,
-					DelayQueueClock clock) {
+					ObjectProvider<DelayQueueClock> clock) {
 				DelayQueueProperties.Dashboard dashboard = properties.getDashboard();
 				if (dashboard.getPassword() != null && !dashboard.getPassword().isEmpty()) {
 					throw new SecretPropertyException("delayqueue.dashboard.password",
@@ -119,10 +119,10 @@ public final class DelayQueueDashboardAutoConfiguration {
 		}
 
 		private static DashboardEndpoint endpoint(DelayQueue queue, JobStore store,
-				DelayQueueProperties.Dashboard dashboard, DelayQueueClock clock,
+				DelayQueueProperties.Dashboard dashboard, ObjectProvider<DelayQueueClock> clock,
 				DashboardEndpoint.@Nullable Credentials credentials) {
 			try {
-				return new DashboardEndpoint(queue, store, clock.clock(), dashboard.getPath(),
+				return new DashboardEndpoint(queue, store, DelayQueueAutoConfiguration.clock(clock), dashboard.getPath(),
 						credentials);
 			}
 			catch (IllegalArgumentException ex) {

@@ -36,8 +36,8 @@ public final class DelayQueueEndpointAutoConfiguration {
 
 		@Bean
 		@ConditionalOnMissingBean
-		DelayQueueEndpoint delayQueueEndpoint(DelayQueue queue, JobStore store, DelayQueueClock clock) {
-			return new DelayQueueEndpoint(queue, store, clock.clock());
+		DelayQueueEndpoint delayQueueEndpoint(DelayQueue queue, JobStore store, ObjectProvider<DelayQueueClock> clock) {
+			return new DelayQueueEndpoint(queue, store, DelayQueueAutoConfiguration.clock(clock));
 		}
 
 	}

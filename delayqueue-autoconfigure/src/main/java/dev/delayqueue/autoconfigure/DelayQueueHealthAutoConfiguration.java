@@ -38,10 +38,10 @@ public final class DelayQueueHealthAutoConfiguration {
 		@Bean
 		@ConditionalOnMissingBean(name = "delayqueueHealthIndicator")
 		DelayQueueHealthIndicator delayqueueHealthIndicator(JobStore store, ObjectProvider<JobWorker> worker,
-				ObjectProvider<CallbackDelivery> callbacks, DelayQueueClock clock,
+				ObjectProvider<CallbackDelivery> callbacks, ObjectProvider<DelayQueueClock> clock,
 				DelayQueueProperties properties) {
 			return new DelayQueueHealthIndicator(store, worker.getIfAvailable(), callbacks.getIfAvailable() != null,
-					clock.clock(), properties.getHealth().getMaxOverdue());
+					DelayQueueAutoConfiguration.clock(clock), properties.getHealth().getMaxOverdue());
 		}
 
 	}

@@ -43,7 +43,7 @@ public final class DelayQueueHttpAutoConfiguration {
 	@ConditionalOnMissingBean
 	CallbackDispatcher delayQueueCallbackDispatcher(ObjectProvider<WebClient.Builder> webClientBuilder,
 			CallbackValidator callbackValidator, ObjectProvider<JsonMapper> jsonMapper,
-			DelayQueueProperties properties, DelayQueueClock clock,
+			DelayQueueProperties properties, ObjectProvider<DelayQueueClock> clock,
 			ObjectProvider<ObservationRegistry> observationRegistry) {
 		CallbackSettings settings = new DelayQueuePropertiesMapper(properties).callbackSettings();
 		// the connect-time address check stays on even when the application replaced the validator
@@ -52,7 +52,7 @@ public final class DelayQueueHttpAutoConfiguration {
 		WebClient webClient = CallbackWebClientFactory.create(webClientBuilder.getIfAvailable(WebClient::builder),
 				settings, allowList);
 		CallbackDispatcher dispatcher = new CallbackDispatcher(webClient, settings, callbackValidator,
-				jsonMapper.getIfAvailable(JsonMapper::new), clock.clock());
+				jsonMapper.getIfAvailable(JsonMapper::new), DelayQueueAutoConfiguration.clock(clock));
 		if (properties.getTracing().isEnabled()) {
 			observationRegistry.ifUnique(dispatcher::setObservationRegistry);
 		}

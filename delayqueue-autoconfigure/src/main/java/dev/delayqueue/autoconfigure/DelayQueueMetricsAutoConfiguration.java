@@ -33,9 +33,9 @@ public final class DelayQueueMetricsAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	DelayQueueMetrics delayQueueMetrics(MeterRegistry registry, JobStore store, DelayQueueClock clock,
+	DelayQueueMetrics delayQueueMetrics(MeterRegistry registry, JobStore store, ObjectProvider<DelayQueueClock> clock,
 			DelayQueueProperties properties, ObjectProvider<JobWorker> worker) {
-		return new DelayQueueMetrics(registry, store, clock.clock(),
+		return new DelayQueueMetrics(registry, store, DelayQueueAutoConfiguration.clock(clock),
 				new DelayQueuePropertiesMapper(properties).metricsSettings(), () -> {
 					JobWorker running = worker.getIfAvailable();
 					return (running != null) ? running.topics() : Set.of();

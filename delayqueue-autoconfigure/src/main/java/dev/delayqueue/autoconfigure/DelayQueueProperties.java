@@ -134,10 +134,10 @@ public class DelayQueueProperties {
 	public static class ClockSettings {
 
 		/**
-		 * Whether delayqueue takes its times from Redis (the system clock plus an offset measured against Redis's
-		 * TIME every 30 s), so instances whose clocks disagree still agree on when a job is due and when a lease has
-		 * run out. An application Clock bean that is not the system clock (a test moving time) is always used as
-		 * it is.
+		 * Whether delayqueue takes its times from Redis (Redis's TIME, read at startup and every 30 s, counted on
+		 * with the monotonic clock), so instances whose clocks disagree still agree on when a job is due and when a
+		 * lease has run out. An application Clock bean that is not the system clock (a test moving time) is always
+		 * used as it is.
 		 */
 		private boolean redisTime = true;
 
@@ -627,6 +627,20 @@ public class DelayQueueProperties {
 		 * ClientResourcesBuilderCustomizer beans are applied after it.
 		 */
 		private Duration reconnectMaxDelay = Duration.ofSeconds(2);
+
+		/**
+		 * Whether a maxmemory-policy other than noeviction fails the startup instead of logging a warning: any other
+		 * policy lets a full Redis delete jobs without a trace.
+		 */
+		private boolean requireNoeviction;
+
+		public boolean isRequireNoeviction() {
+			return this.requireNoeviction;
+		}
+
+		public void setRequireNoeviction(boolean requireNoeviction) {
+			this.requireNoeviction = requireNoeviction;
+		}
 
 		public String getKeyPrefix() {
 			return this.keyPrefix;

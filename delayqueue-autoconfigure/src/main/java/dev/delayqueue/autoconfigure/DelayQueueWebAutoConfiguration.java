@@ -39,10 +39,10 @@ public final class DelayQueueWebAutoConfiguration {
 	@ConditionalOnMissingBean
 	@ConditionalOnBooleanProperty("delayqueue.web.enabled")
 	JobEndpoint delayQueueJobEndpoint(DelayQueue queue, DelayQueueProperties properties,
-			DelayQueueClock clock) {
+			ObjectProvider<DelayQueueClock> clock) {
 		DelayQueueProperties.Web web = properties.getWeb();
 		return new JobEndpoint(queue, web.getPath(), Math.toIntExact(web.getMaxRequestSize().toBytes()), token(web),
-				clock.clock());
+				DelayQueueAutoConfiguration.clock(clock));
 	}
 
 	@Bean
@@ -55,11 +55,11 @@ public final class DelayQueueWebAutoConfiguration {
 	@ConditionalOnMissingBean
 	@ConditionalOnBooleanProperty("delayqueue.web.httpqueue.enabled")
 	HttpQueueEndpoint delayQueueHttpQueueEndpoint(DelayQueue queue, DelayQueueProperties properties,
-			DelayQueueClock clock) {
+			ObjectProvider<DelayQueueClock> clock) {
 		DelayQueueProperties.Web web = properties.getWeb();
 		return new HttpQueueEndpoint(queue, web.getHttpqueue().getPathPrefix(), web.getHttpqueue().getTopic(),
 				Math.toIntExact(web.getMaxRequestSize().toBytes()), token(web),
-				clock.clock());
+				DelayQueueAutoConfiguration.clock(clock));
 	}
 
 	@Bean

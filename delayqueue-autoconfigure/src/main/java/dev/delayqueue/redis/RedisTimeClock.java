@@ -11,12 +11,14 @@ import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.data.redis.core.script.RedisScript;
 
 /**
- * A clock that reads Redis's time: the local clock plus an offset measured against Redis's {@code TIME}, corrected
- * for the round trip, and measured again on every {@link #sync()}. The offset errs late by its uncertainty (half the
- * round trip, plus a millisecond for rounding), so this clock never reads ahead of Redis's: a job is due by it no
- * sooner than by Redis's own time. Every instance that syncs against the same Redis
- * (on a cluster, the node holding {@code {#clock}}, the same for all) decides "due" and "lease expired" in the same
- * time base, whatever its own clock says; between two syncs it follows the local clock's rate.
+ * A clock that reads Redis's time: at each {@link #sync()} it reads Redis's {@code TIME} (the shortest of
+ * {@value #PROBES} round trips, taken at its midpoint) and from then on counts from that reading with the monotonic
+ * clock ({@link System#nanoTime()}), so a step of the host's wall clock (NTP, a resumed VM) changes nothing. The
+ * reading errs late by its uncertainty (half the round trip, plus a millisecond for rounding), and a later sync is
+ * taken whenever it reads earlier, so this clock never reads ahead of Redis's: a job is due by it no sooner than by
+ * Redis's own time. Every instance that syncs against the same Redis (on a cluster, the node holding
+ * {@code {#clock}}, the same for all) decides "due" and "lease expired" in the same time base. Before its first
+ * sync it reads the local clock.
  * <p>
  * Threads: safe for concurrent use; {@link #sync()} is meant for one thread at a time.
  *
@@ -36,13 +38,14 @@ public final class RedisTimeClock extends Clock {
 
 	private final String key;
 
-	private volatile long offsetMillis;
+	/** Redis's time (ms, erring late) at {@link Anchor#nanos}; {@code null} before the first sync. */
+	private volatile @Nullable Anchor anchor;
 
 	private volatile long uncertaintyMillis = -1;
 
 	/**
 	 * Creates a clock, not synced yet (it reads the local clock until the first {@link #sync()}).
-	 * @param local the local clock it corrects
+	 * @param local the local clock, read until the first sync (and for its zone)
 	 * @param redis the Redis whose time it reads
 	 * @param keys the key layout ({@code <prefix>:{#clock}} routes the reads)
 	 */
@@ -53,54 +56,59 @@ public final class RedisTimeClock extends Clock {
 	}
 
 	/**
-	 * Measures the offset again: {@value #PROBES} round trips to Redis, the shortest one kept. The offset changes
-	 * only when the new measurement differs by more than its uncertainty, so time does not wobble back and forth
-	 * by a millisecond on every sync.
+	 * Reads Redis's time again: {@value #PROBES} round trips, the shortest one kept. The new reading replaces the
+	 * current one when it reads earlier (this clock was ahead) or later by more than its uncertainty, so time does
+	 * not wobble forward and back by a millisecond on every sync.
 	 * @return the offset now in use, ms (Redis's time minus the local clock's)
-	 * @throws org.springframework.dao.DataAccessException when Redis cannot be read (the offset is kept)
+	 * @throws org.springframework.dao.DataAccessException when Redis cannot be read (the reading in use is kept)
 	 */
 	public long sync() {
 		long bestRoundTrip = Long.MAX_VALUE;
-		long bestOffset = 0;
+		long bestMillis = 0;
+		long bestNanos = 0;
 		for (int i = 0; i < PROBES; i++) {
-			long before = this.local.millis();
 			long start = System.nanoTime();
 			List<?> time = this.redis.execute(TIME, List.of(this.key));
-			long roundTripNanos = System.nanoTime() - start;
-			long after = this.local.millis();
+			long end = System.nanoTime();
 			if (time == null || time.size() < 2) {
 				throw new IllegalStateException("Redis answered TIME with " + time);
 			}
-			long redisMillis = Long.parseLong(String.valueOf(time.get(0))) * 1000
-					+ Long.parseLong(String.valueOf(time.get(1))) / 1000;
-			if (roundTripNanos < bestRoundTrip) {
-				bestRoundTrip = roundTripNanos;
+			if (end - start < bestRoundTrip) {
+				bestRoundTrip = end - start;
+				bestMillis = Long.parseLong(String.valueOf(time.get(0))) * 1000
+						+ Long.parseLong(String.valueOf(time.get(1))) / 1000;
 				// the server read its time somewhere in the round trip: the midpoint is off by half of it at most
-				bestOffset = redisMillis - (before + after) / 2;
+				bestNanos = start + (end - start) / 2;
 			}
 		}
-		// TIME and the local clock are both truncated to the millisecond: one more for that
+		// TIME is truncated to the millisecond: one more for that
 		long uncertainty = (bestRoundTrip + 1_999_999) / 2_000_000 + 1;
-		// never ahead of Redis: a job is claimed at most this late, never early
-		long offset = bestOffset - uncertainty;
-		if (this.uncertaintyMillis < 0 || Math.abs(offset - this.offsetMillis) > uncertainty) {
-			this.offsetMillis = offset;
+		Anchor reading = new Anchor(bestMillis - uncertainty, bestNanos);
+		Anchor current = this.anchor;
+		if (current == null) {
+			this.anchor = reading;
+		}
+		else {
+			long difference = reading.millisAt(bestNanos) - current.millisAt(bestNanos);
+			if (difference < 0 || difference > uncertainty) {
+				this.anchor = reading;
+			}
 		}
 		this.uncertaintyMillis = uncertainty;
-		return this.offsetMillis;
+		return offsetMillis();
 	}
 
 	/**
-	 * Returns the offset in use.
-	 * @return Redis's time minus the local clock's, ms; 0 before the first sync
+	 * Returns the offset between Redis's time, as this clock reads it, and the local clock.
+	 * @return ms, positive when the local clock is behind; 0 before the first sync
 	 */
 	public long offsetMillis() {
-		return this.offsetMillis;
+		return (this.anchor != null) ? millis() - this.local.millis() : 0;
 	}
 
 	/**
-	 * Returns how far off the measured offset may be: half the shortest round trip of the last sync, rounded up, plus
-	 * a millisecond for rounding; the offset in use is that much below the measurement.
+	 * Returns how far off the last reading may be: half the shortest round trip of the last sync, rounded up, plus
+	 * a millisecond for rounding; the reading in use is that much below what Redis said.
 	 * @return ms, or {@code -1} before the first sync
 	 */
 	public long uncertaintyMillis() {
@@ -112,12 +120,13 @@ public final class RedisTimeClock extends Clock {
 	 * @return {@code true} once the clock reads Redis's time
 	 */
 	public boolean synced() {
-		return this.uncertaintyMillis >= 0;
+		return this.anchor != null;
 	}
 
 	@Override
 	public long millis() {
-		return this.local.millis() + this.offsetMillis;
+		Anchor current = this.anchor;
+		return (current != null) ? current.millisAt(System.nanoTime()) : this.local.millis();
 	}
 
 	@Override
@@ -171,8 +180,17 @@ public final class RedisTimeClock extends Clock {
 
 	@Override
 	public String toString() {
-		return "RedisTimeClock[offset=" + this.offsetMillis + " ms, uncertainty=" + this.uncertaintyMillis + " ms, "
+		return "RedisTimeClock[offset=" + offsetMillis() + " ms, uncertainty=" + this.uncertaintyMillis + " ms, "
 				+ this.local + "]";
+	}
+
+	/** Redis's time at a reading of the monotonic clock. */
+	private record Anchor(long millis, long nanos) {
+
+		long millisAt(long nanoTime) {
+			return this.millis + Math.floorDiv(nanoTime - this.nanos, 1_000_000L);
+		}
+
 	}
 
 }

@@ -20,6 +20,7 @@ import tools.jackson.databind.json.JsonMapper;
 
 import dev.delayqueue.CallbackValidator;
 import dev.delayqueue.DelayQueue;
+import dev.delayqueue.DelayQueueFullException;
 import dev.delayqueue.DelayQueueUnavailableException;
 import dev.delayqueue.DelayedJob;
 import dev.delayqueue.DueTime;
@@ -297,8 +298,13 @@ public class DefaultDelayQueue implements DelayQueue {
 			return call.get();
 		}
 		catch (DataAccessException ex) {
-			throw new DelayQueueUnavailableException("Could not " + action + ": Redis is unavailable ("
-					+ ex.getMostSpecificCause().getMessage() + ")", ex);
+			String cause = String.valueOf(ex.getMostSpecificCause().getMessage());
+			if (cause.contains("OOM command not allowed")) {
+				throw new DelayQueueFullException("Could not " + action + ": Redis is full (" + cause.trim()
+						+ "); it refuses new jobs until memory is freed, while deliveries, cancels and purges go on", ex);
+			}
+			throw new DelayQueueUnavailableException("Could not " + action + ": Redis is unavailable (" + cause + ")",
+					ex);
 		}
 	}
 

@@ -14,6 +14,10 @@ for n = 1, (#ARGV - 1) / 2 do
   local id, token = ARGV[2 * n], ARGV[2 * n + 1]
   local key = jobKey(n)
   if redis.call('HGET', key, 'token') == token and redis.call('ZSCORE', inflightKey, id) then
+    -- HDEL first: Redis refuses a script on a full Redis (maxmemory, noeviction) only at its first write, and only
+    -- when that write may grow memory, so a heartbeat that drops and rewrites one field keeps leases alive on a full
+    -- Redis (a refused heartbeat would let every lease run out and every running job be delivered twice)
+    redis.call('HDEL', key, 'lease')
     redis.call('ZADD', inflightKey, deadline, id)
     redis.call('HSET', key, 'lease', deadline)
   else
