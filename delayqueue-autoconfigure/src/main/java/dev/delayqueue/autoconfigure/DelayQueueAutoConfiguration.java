@@ -6,6 +6,7 @@ import java.util.Set;
 import java.util.TreeSet;
 
 import io.micrometer.observation.ObservationRegistry;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.databind.json.JsonMapper;
@@ -94,6 +95,10 @@ public final class DelayQueueAutoConfiguration {
 				policies = MemoryPolicy.read(new StringRedisTemplate(connectionFactory));
 			}
 			catch (RuntimeException ex) {
+				RuntimeException refused = permissionProblem(ex);
+				if (refused != null) {
+					throw refused;
+				}
 				logger.debug("Cannot read Redis's maxmemory-policy at startup", ex);
 				return;
 			}
@@ -191,6 +196,23 @@ public final class DelayQueueAutoConfiguration {
 		return (observationRegistry != null && properties.getTracing().isEnabled())
 				? new DelayQueueObservations(observationRegistry, properties.getTracing().isPropagate())
 				: DelayQueueObservations.NONE;
+	}
+
+	/**
+	 * Turns a Redis ACL refusal ({@code NOPERM}) met at startup into a failed startup that says what to grant.
+	 * @param ex what Redis answered
+	 * @return the failure to throw, or {@code null} when {@code ex} is not a permission error
+	 */
+	static @Nullable RuntimeException permissionProblem(RuntimeException ex) {
+		for (Throwable cause = ex; cause != null; cause = (cause.getCause() != cause) ? cause.getCause() : null) {
+			String message = cause.getMessage();
+			if (message != null && (message.contains("NOPERM") || message.contains("can't run this command"))) {
+				return new IllegalStateException("delayqueue's Redis user lacks a permission it needs (" + message.trim()
+						+ "); grant the commands, keys and channels docs/redis.md lists under 'A Redis user for "
+						+ "delayqueue'", ex);
+			}
+		}
+		return null;
 	}
 
 	/**

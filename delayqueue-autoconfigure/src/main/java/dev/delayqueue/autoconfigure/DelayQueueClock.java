@@ -121,8 +121,21 @@ public final class DelayQueueClock implements SmartLifecycle {
 		if (this.syncer != null) {
 			return;
 		}
-		// the first sync before the worker starts (it starts in a later phase), so its first claim is in Redis time
-		boolean first = syncQuietly(redisTime);
+		// the first sync before the worker starts (it starts in a later phase), so its first claim is in Redis time;
+		// a Redis that refuses delayqueue's user is a failed startup, not a clock left on this host
+		try {
+			redisTime.sync();
+		}
+		catch (RuntimeException ex) {
+			RuntimeException refused = DelayQueueAutoConfiguration.permissionProblem(ex);
+			if (refused != null) {
+				throw refused;
+			}
+		}
+		boolean first = redisTime.synced() || syncQuietly(redisTime);
+		if (redisTime.synced()) {
+			logFirst(redisTime, redisTime.offsetMillis());
+		}
 		ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor((task) -> {
 			Thread thread = new Thread(task, "delayqueue-clock");
 			thread.setDaemon(true);
@@ -148,13 +161,7 @@ public final class DelayQueueClock implements SmartLifecycle {
 		try {
 			long offset = redisTime.sync();
 			if (first) {
-				logger.info("delayqueue takes its time from Redis: this host's clock is {} ms {} it (to within {} ms)",
-						Math.abs(offset), (offset >= 0) ? "behind" : "ahead of", redisTime.uncertaintyMillis());
-			}
-			if (Math.abs(offset) > WARN_OFFSET_MILLIS && !this.warned) {
-				this.warned = true;
-				logger.warn("This host's clock is {} ms {} Redis's; delayqueue takes its times from Redis, but fix the "
-						+ "host's clock (NTP) for everything else", Math.abs(offset), (offset > 0) ? "behind" : "ahead of");
+				logFirst(redisTime, offset);
 			}
 			return true;
 		}
@@ -169,6 +176,16 @@ public final class DelayQueueClock implements SmartLifecycle {
 				logger.debug("Cannot read Redis's time now; keeping the last reading", ex);
 			}
 			return false;
+		}
+	}
+
+	private void logFirst(RedisTimeClock redisTime, long offset) {
+		logger.info("delayqueue takes its time from Redis: this host's clock is {} ms {} it (to within {} ms)",
+				Math.abs(offset), (offset >= 0) ? "behind" : "ahead of", redisTime.uncertaintyMillis());
+		if (Math.abs(offset) > WARN_OFFSET_MILLIS && !this.warned) {
+			this.warned = true;
+			logger.warn("This host's clock is {} ms {} Redis's; delayqueue takes its times from Redis, but fix the "
+					+ "host's clock (NTP) for everything else", Math.abs(offset), (offset > 0) ? "behind" : "ahead of");
 		}
 	}
 

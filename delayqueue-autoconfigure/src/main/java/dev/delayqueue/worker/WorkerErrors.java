@@ -36,14 +36,32 @@ final class WorkerErrors {
 	}
 
 	void report(@Nullable String topic, String action, int streak, RuntimeException ex, long backoffMillis) {
-		if (streak == 1) {
+		String cause = describe(ex);
+		if (cause.contains("NOPERM") || cause.contains("can't run this command")) {
+			// a refusal by the Redis ACL does not heal by itself: said loudly, and again every 50 failures
+			if (streak % 50 == 1) {
+				logger.error("delayqueue could not {}{}: {}; its Redis user lacks a permission: grant what docs/redis.md "
+						+ "lists under 'A Redis user for delayqueue'", action,
+						(topic != null) ? " of topic '" + topic + "'" : "", cause);
+			}
+		}
+		else if (streak == 1) {
 			logger.warn("delayqueue could not {}{}: {}; retrying in {} ms", action,
-					(topic != null) ? " of topic '" + topic + "'" : "", ex.toString(), backoffMillis);
+					(topic != null) ? " of topic '" + topic + "'" : "", cause, backoffMillis);
 		}
 		else {
 			logger.debug("delayqueue could not {} (failure {} in a row)", action, streak, ex);
 		}
 		this.listener.onWorkerError(topic, ex, Duration.ofMillis(backoffMillis));
+	}
+
+	/** The exception and, when it wraps one that says more (Redis's own error), that one's message. */
+	private static String describe(RuntimeException ex) {
+		Throwable root = ex;
+		while (root.getCause() != null && root.getCause() != root) {
+			root = root.getCause();
+		}
+		return (root == ex || root.getMessage() == null) ? ex.toString() : ex + " (" + root.getMessage().trim() + ")";
 	}
 
 }
