@@ -180,8 +180,8 @@ public final class DelayQueueClock implements SmartLifecycle {
 	}
 
 	private void logFirst(RedisTimeClock redisTime, long offset) {
-		logger.info("delayqueue takes its time from Redis: this host's clock is {} ms {} it (to within {} ms)",
-				Math.abs(offset), (offset >= 0) ? "behind" : "ahead of", redisTime.uncertaintyMillis());
+		logger.info("delayqueue takes its time from Redis: {} ms from this host's clock (read up to {} ms late, "
+				+ "never early)", offset, redisTime.uncertaintyMillis());
 		if (Math.abs(offset) > WARN_OFFSET_MILLIS && !this.warned) {
 			this.warned = true;
 			logger.warn("This host's clock is {} ms {} Redis's; delayqueue takes its times from Redis, but fix the "
