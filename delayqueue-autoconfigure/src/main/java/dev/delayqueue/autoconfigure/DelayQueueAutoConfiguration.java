@@ -151,7 +151,7 @@ public final class DelayQueueAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	CallbackValidator delayQueueCallbackValidator(DelayQueueProperties properties) {
-		return new HostAllowList(properties.getHttp().getAllowedHosts());
+		return allowList(properties);
 	}
 
 	@Bean
@@ -222,6 +222,13 @@ public final class DelayQueueAutoConfiguration {
 	 */
 	static Clock clock(ObjectProvider<DelayQueueClock> clock) {
 		return clock.getIfAvailable(DelayQueueClock::fallback).clock();
+	}
+
+	/** The allow-list the properties describe ({@code delayqueue.http.allowed-hosts}, {@code .deny-private-networks}). */
+	static HostAllowList allowList(DelayQueueProperties properties) {
+		DelayQueueProperties.Http http = properties.getHttp();
+		return http.isDenyPrivateNetworks() ? HostAllowList.denyingPrivateNetworks(http.getAllowedHosts())
+				: new HostAllowList(http.getAllowedHosts());
 	}
 
 	static DelayQueueListener listeners(ObjectProvider<DelayQueueListener> listeners) {

@@ -48,7 +48,7 @@ public final class DelayQueueHttpAutoConfiguration {
 		CallbackSettings settings = new DelayQueuePropertiesMapper(properties).callbackSettings();
 		// the connect-time address check stays on even when the application replaced the validator
 		HostAllowList allowList = (callbackValidator instanceof HostAllowList list) ? list
-				: new HostAllowList(properties.getHttp().getAllowedHosts());
+				: DelayQueueAutoConfiguration.allowList(properties);
 		WebClient webClient = CallbackWebClientFactory.create(webClientBuilder.getIfAvailable(WebClient::builder),
 				settings, allowList);
 		CallbackDispatcher dispatcher = new CallbackDispatcher(webClient, settings, callbackValidator,

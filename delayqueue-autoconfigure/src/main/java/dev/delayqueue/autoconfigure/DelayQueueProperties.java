@@ -338,6 +338,14 @@ public class DelayQueueProperties {
 		private boolean enabled = true;
 
 		/**
+		 * Whether callbacks to loopback, private (10/8, 172.16/12, 192.168/16), carrier-grade NAT and unique-local
+		 * addresses are refused unless allowed-hosts lists them explicitly (link-local and cloud metadata addresses
+		 * always are). Turn it on for a delay-queue server other services reach: without it, anyone who can
+		 * schedule a job can make this service call any internal address, Redis's own port included.
+		 */
+		private boolean denyPrivateNetworks;
+
+		/**
 		 * Hosts callbacks may go to: host names, *.domain wildcards, IP addresses, CIDR ranges or *. Empty allows
 		 * every host except link-local and cloud metadata addresses, which must be listed explicitly.
 		 */
@@ -396,6 +404,14 @@ public class DelayQueueProperties {
 
 		public void setEnabled(boolean enabled) {
 			this.enabled = enabled;
+		}
+
+		public boolean isDenyPrivateNetworks() {
+			return this.denyPrivateNetworks;
+		}
+
+		public void setDenyPrivateNetworks(boolean denyPrivateNetworks) {
+			this.denyPrivateNetworks = denyPrivateNetworks;
 		}
 
 		public List<String> getAllowedHosts() {

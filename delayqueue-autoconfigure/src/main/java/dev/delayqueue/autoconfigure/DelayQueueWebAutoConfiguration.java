@@ -3,16 +3,20 @@ package dev.delayqueue.autoconfigure;
 import java.time.Clock;
 
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import dev.delayqueue.DelayQueue;
 import dev.delayqueue.web.HttpQueueEndpoint;
 import dev.delayqueue.web.JobEndpoint;
 
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnExpression;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.context.annotation.Bean;
@@ -32,6 +36,8 @@ import org.springframework.web.servlet.function.ServerResponse;
 @ConditionalOnClass(RouterFunction.class)
 @ConditionalOnBean(DelayQueue.class)
 public final class DelayQueueWebAutoConfiguration {
+
+	private static final Logger logger = LoggerFactory.getLogger(DelayQueueWebAutoConfiguration.class);
 
 	private static final String SPRING_SECURITY = "org.springframework.security.web.SecurityFilterChain";
 
@@ -66,6 +72,28 @@ public final class DelayQueueWebAutoConfiguration {
 	@ConditionalOnBooleanProperty("delayqueue.web.httpqueue.enabled")
 	RouterFunction<ServerResponse> delayQueueHttpQueueRoutes(HttpQueueEndpoint endpoint) {
 		return endpoint.routes();
+	}
+
+	/**
+	 * Warns once at startup when an endpoint family is on and nothing limits who may schedule or where callbacks go:
+	 * no token, no Spring Security, no allow-list, private networks allowed.
+	 */
+	@Bean
+	@ConditionalOnExpression("${delayqueue.web.enabled:false} or ${delayqueue.web.httpqueue.enabled:false}")
+	SmartInitializingSingleton delayQueueOpenServerWarning(DelayQueueProperties properties) {
+		return () -> {
+			DelayQueueProperties.Http http = properties.getHttp();
+			String token = properties.getWeb().getToken();
+			boolean secured = (token != null && !token.isEmpty())
+					|| ClassUtils.isPresent(SPRING_SECURITY, DelayQueueWebAutoConfiguration.class.getClassLoader());
+			if (!secured && http.getAllowedHosts().isEmpty() && !http.isDenyPrivateNetworks()) {
+				logger.warn("delayqueue's HTTP endpoints are open: with no token (delayqueue.web.token), no Spring "
+						+ "Security and no allow-list (delayqueue.http.allowed-hosts), anyone who can reach them can "
+						+ "make this service call any address it can reach, loopback and private networks included "
+						+ "(Redis's own port too); set delayqueue.http.deny-private-networks=true and a token, or "
+						+ "an allow-list (docs/http-endpoints.md#security)");
+			}
+		};
 	}
 
 	private static @Nullable String token(DelayQueueProperties.Web web) {

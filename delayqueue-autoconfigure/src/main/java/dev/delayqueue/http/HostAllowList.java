@@ -36,6 +36,14 @@ public final class HostAllowList implements CallbackValidator {
 	private static final List<Cidr> FORBIDDEN = List.of(Cidr.parse("169.254.0.0/16"), Cidr.parse("fe80::/10"),
 			Cidr.parse("fd00:ec2::254/128"), Cidr.parse("100.100.100.200/32"));
 
+	/**
+	 * Loopback, private (RFC 1918), carrier-grade NAT, "this network", unspecified and unique-local ranges: what
+	 * {@link #denyingPrivateNetworks} refuses besides link-local and metadata addresses.
+	 */
+	private static final List<Cidr> PRIVATE = List.of(Cidr.parse("127.0.0.0/8"), Cidr.parse("::1/128"),
+			Cidr.parse("10.0.0.0/8"), Cidr.parse("172.16.0.0/12"), Cidr.parse("192.168.0.0/16"),
+			Cidr.parse("100.64.0.0/10"), Cidr.parse("0.0.0.0/8"), Cidr.parse("::/128"), Cidr.parse("fc00::/7"));
+
 	private static final Pattern NUMERIC_HOST = Pattern.compile("(0x[0-9a-f]*|[0-9]+)(\\.(0x[0-9a-f]*|[0-9]+))*");
 
 	private static final Pattern CANONICAL_IPV4 = Pattern
@@ -53,6 +61,8 @@ public final class HostAllowList implements CallbackValidator {
 
 	private final List<Cidr> forbidden;
 
+	private final boolean denyPrivate;
+
 	/**
 	 * Creates an allow-list.
 	 * @param entries host names, {@code *.domain} wildcards, IP addresses, CIDR ranges or {@code *}; empty allows
@@ -63,7 +73,26 @@ public final class HostAllowList implements CallbackValidator {
 		this(entries, FORBIDDEN);
 	}
 
+	/**
+	 * Creates an allow-list that also refuses loopback, private, carrier-grade NAT and unique-local addresses
+	 * ({@code 127.0.0.0/8}, {@code ::1}, {@code 10.0.0.0/8}, {@code 172.16.0.0/12}, {@code 192.168.0.0/16},
+	 * {@code 100.64.0.0/10}, {@code fc00::/7}, ...) unless an entry names them explicitly: what a delay-queue
+	 * server reachable by other services wants, so no job can make it call an internal address.
+	 * @param entries as for {@link #HostAllowList(List)}
+	 * @return the allow-list
+	 */
+	public static HostAllowList denyingPrivateNetworks(List<String> entries) {
+		List<Cidr> forbidden = new ArrayList<>(FORBIDDEN);
+		forbidden.addAll(PRIVATE);
+		return new HostAllowList(entries, List.copyOf(forbidden), true);
+	}
+
 	HostAllowList(List<String> entries, List<Cidr> forbidden) {
+		this(entries, forbidden, false);
+	}
+
+	private HostAllowList(List<String> entries, List<Cidr> forbidden, boolean denyPrivate) {
+		this.denyPrivate = denyPrivate;
 		this.entries = List.copyOf(entries);
 		this.forbidden = forbidden;
 		boolean any = entries.isEmpty();
@@ -111,8 +140,8 @@ public final class HostAllowList implements CallbackValidator {
 		InetAddress literal = literalAddress(host);
 		boolean explicit = this.hosts.contains(host) || (literal != null && inRanges(literal));
 		if (!explicit && (METADATA_HOSTS.contains(host) || (literal != null && isForbidden(literal)))) {
-			throw new InvalidJobException("callback", "must not call a link-local or cloud metadata address ('"
-					+ host + "') unless delayqueue.http.allowed-hosts lists it explicitly");
+			throw new InvalidJobException("callback", "must not call " + forbiddenKinds() + " address ('" + host
+					+ "') unless delayqueue.http.allowed-hosts lists it explicitly");
 		}
 		if (!explicit && !this.anyHost && this.suffixes.stream().noneMatch(host::endsWith)) {
 			throw new InvalidJobException("callback", "host '" + host
@@ -131,8 +160,20 @@ public final class HostAllowList implements CallbackValidator {
 		if (isForbidden(address) && !inRanges(address)
 				&& !this.hosts.contains(stripBrackets(host.toLowerCase(Locale.ROOT)))) {
 			throw new ForbiddenAddressException("Callback host '" + host + "' resolved to " + address.getHostAddress()
-					+ ", a link-local or cloud metadata address; list it in delayqueue.http.allowed-hosts to allow it");
+					+ ", " + forbiddenKinds() + " address; list it in delayqueue.http.allowed-hosts to allow it");
 		}
+	}
+
+	/**
+	 * Returns whether loopback and private addresses are refused too.
+	 * @return {@code true} for {@link #denyingPrivateNetworks}
+	 */
+	public boolean deniesPrivateNetworks() {
+		return this.denyPrivate;
+	}
+
+	private String forbiddenKinds() {
+		return this.denyPrivate ? "a loopback, private, link-local or cloud metadata" : "a link-local or cloud metadata";
 	}
 
 	private boolean isForbidden(InetAddress address) {

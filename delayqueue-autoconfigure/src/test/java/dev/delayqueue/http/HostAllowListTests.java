@@ -50,6 +50,33 @@ class HostAllowListTests {
 	}
 
 	@Test
+	void denyingPrivateNetworksRefusesLoopbackPrivateAndUniqueLocalUnlessListed() throws Exception {
+		HostAllowList list = HostAllowList.denyingPrivateNetworks(List.of());
+		assertThat(list.deniesPrivateNetworks()).isTrue();
+		allowed(list, "https://example.com/x");
+		allowed(list, "http://93.184.216.34/x");
+		for (String url : List.of("http://127.0.0.1:6379/", "http://[::1]/x", "http://10.1.2.3/x", "http://172.20.0.1/x",
+				"http://192.168.1.1/x", "http://100.64.0.1/x", "http://0.0.0.0/x", "http://[fd12::1]/x",
+				"http://169.254.169.254/latest")) {
+			refused(list, url, "must not call a loopback, private, link-local or cloud metadata address");
+		}
+		// a name that resolves to a private address is refused when the callback connects
+		assertThatExceptionOfType(HostAllowList.ForbiddenAddressException.class)
+			.isThrownBy(() -> list.checkAddress("localhost", InetAddress.getByName("127.0.0.1")))
+			.withMessageContaining("a loopback, private, link-local or cloud metadata address");
+		HostAllowList listed = HostAllowList.denyingPrivateNetworks(List.of("*", "10.0.0.0/8", "hooks.internal"));
+		allowed(listed, "http://10.1.2.3/x");
+		allowed(listed, "http://hooks.internal/x");
+		refused(listed, "http://192.168.1.1/x", "must not call a loopback, private");
+		assertThatCode(() -> listed.checkAddress("hooks.internal", InetAddress.getByName("192.168.1.1")))
+			.doesNotThrowAnyException();
+		assertThatExceptionOfType(HostAllowList.ForbiddenAddressException.class)
+			.isThrownBy(() -> listed.checkAddress("other.example.com", InetAddress.getByName("192.168.1.1")));
+		assertThat(new HostAllowList(List.of()).deniesPrivateNetworks()).isFalse();
+		allowed(new HostAllowList(List.of()), "http://127.0.0.1:6379/");
+	}
+
+	@Test
 	void entriesAreHostsWildcardsAddressesAndRanges() {
 		HostAllowList list = new HostAllowList(List.of("api.example.com", "*.hooks.example.org", "10.0.0.0/8", "::1"));
 		allowed(list, "https://API.example.com/x");
