@@ -2,7 +2,6 @@ package dev.delayqueue.autoconfigure;
 
 import java.time.Clock;
 import java.time.Duration;
-import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -12,6 +11,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import dev.delayqueue.redis.RedisTimeClock;
+import dev.delayqueue.store.DaemonThreads;
 
 import org.springframework.context.SmartLifecycle;
 
@@ -136,11 +136,7 @@ public final class DelayQueueClock implements SmartLifecycle {
 		if (redisTime.synced()) {
 			logFirst(redisTime, redisTime.offsetMillis());
 		}
-		ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor((task) -> {
-			Thread thread = new Thread(task, "delayqueue-clock");
-			thread.setDaemon(true);
-			return thread;
-		});
+		ScheduledExecutorService executor = DaemonThreads.scheduler("delayqueue-clock");
 		this.syncer = executor;
 		schedule(executor, redisTime, first ? SYNC_INTERVAL : RETRY_INTERVAL);
 	}

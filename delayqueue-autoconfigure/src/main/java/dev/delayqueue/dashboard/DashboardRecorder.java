@@ -8,7 +8,6 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
@@ -20,6 +19,7 @@ import org.slf4j.LoggerFactory;
 import dev.delayqueue.DelayedJob;
 import dev.delayqueue.event.DelayQueueListener;
 import dev.delayqueue.event.DeliveryOutcome;
+import dev.delayqueue.store.DaemonThreads;
 import dev.delayqueue.store.JobStore;
 
 import org.springframework.context.SmartLifecycle;
@@ -154,11 +154,7 @@ public final class DashboardRecorder implements DelayQueueListener, SmartLifecyc
 
 	@Override
 	public void start() {
-		ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor((task) -> {
-			Thread thread = new Thread(task, "delayqueue-dashboard");
-			thread.setDaemon(true);
-			return thread;
-		});
+		ScheduledExecutorService executor = DaemonThreads.scheduler("delayqueue-dashboard");
 		executor.scheduleWithFixedDelay(this::flushQuietly, FLUSH_INTERVAL.toMillis(), FLUSH_INTERVAL.toMillis(),
 				TimeUnit.MILLISECONDS);
 		this.flusher = executor;

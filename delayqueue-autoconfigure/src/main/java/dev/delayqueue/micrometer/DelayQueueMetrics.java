@@ -9,7 +9,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReferenceArray;
@@ -27,6 +26,7 @@ import dev.delayqueue.DelayedJob;
 import dev.delayqueue.ScheduleResult;
 import dev.delayqueue.event.DelayQueueListener;
 import dev.delayqueue.event.DeliveryOutcome;
+import dev.delayqueue.store.DaemonThreads;
 import dev.delayqueue.store.JobStore;
 import dev.delayqueue.store.Lane;
 import dev.delayqueue.store.TopicSnapshot;
@@ -217,11 +217,7 @@ public final class DelayQueueMetrics implements DelayQueueListener, SmartLifecyc
 	public void start() {
 		// the handlers are registered by now: their topics take their tag values before anything else can
 		this.served.get().forEach(this.topics::of);
-		ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor((task) -> {
-			Thread thread = new Thread(task, "delayqueue-metrics");
-			thread.setDaemon(true);
-			return thread;
-		});
+		ScheduledExecutorService executor = DaemonThreads.scheduler("delayqueue-metrics");
 		executor.scheduleWithFixedDelay(this::refreshQuietly, 0, this.refresh.toMillis(), TimeUnit.MILLISECONDS);
 		this.refresher = executor;
 	}

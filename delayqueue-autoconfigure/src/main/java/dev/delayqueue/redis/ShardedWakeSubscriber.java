@@ -5,7 +5,6 @@ import java.net.SocketAddress;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -23,6 +22,7 @@ import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.delayqueue.store.DaemonThreads;
 import dev.delayqueue.store.TopicPartition;
 import dev.delayqueue.store.WakeSource;
 
@@ -67,11 +67,7 @@ public class ShardedWakeSubscriber implements WakeSource {
 	/** Node id each shard channel is subscribed on; subscribing thread only. */
 	private final Map<String, String> subscribedAt = new ConcurrentHashMap<>();
 
-	private final ScheduledExecutorService thread = Executors.newSingleThreadScheduledExecutor((task) -> {
-		Thread subscriber = new Thread(task, "delayqueue-wake-shards");
-		subscriber.setDaemon(true);
-		return subscriber;
-	});
+	private final ScheduledExecutorService thread = DaemonThreads.scheduler("delayqueue-wake-shards");
 
 	/** Whether the cluster has sharded pub/sub; asked on the subscribing thread ({@code null} before). */
 	private volatile @Nullable Boolean sharded;

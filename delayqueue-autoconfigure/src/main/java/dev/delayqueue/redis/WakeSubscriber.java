@@ -2,7 +2,6 @@ package dev.delayqueue.redis;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
@@ -10,6 +9,7 @@ import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.delayqueue.store.DaemonThreads;
 import dev.delayqueue.store.Lane;
 import dev.delayqueue.store.TopicPartition;
 import dev.delayqueue.store.WakeSource;
@@ -97,11 +97,7 @@ public class WakeSubscriber implements WakeSource {
 		}
 		this.listener = onWake;
 		if (!trySubscribe()) {
-			ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor((task) -> {
-				Thread thread = new Thread(task, "delayqueue-subscribe");
-				thread.setDaemon(true);
-				return thread;
-			});
+			ScheduledExecutorService executor = DaemonThreads.scheduler("delayqueue-subscribe");
 			long period = this.retryInterval.toMillis();
 			executor.scheduleWithFixedDelay(this::retry, period, period, TimeUnit.MILLISECONDS);
 			this.retries = executor;

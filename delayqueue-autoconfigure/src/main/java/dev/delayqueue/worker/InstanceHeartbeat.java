@@ -7,7 +7,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
@@ -16,6 +15,7 @@ import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.delayqueue.store.DaemonThreads;
 import dev.delayqueue.store.InstanceInfo;
 import dev.delayqueue.store.JobStore;
 
@@ -101,11 +101,7 @@ public final class InstanceHeartbeat implements SmartLifecycle {
 
 	@Override
 	public void start() {
-		ScheduledExecutorService started = Executors.newSingleThreadScheduledExecutor((task) -> {
-			Thread thread = new Thread(task, "delayqueue-heartbeat");
-			thread.setDaemon(true);
-			return thread;
-		});
+		ScheduledExecutorService started = DaemonThreads.scheduler("delayqueue-instance");
 		started.scheduleWithFixedDelay(this::beatQuietly, 0, this.interval.toMillis(), TimeUnit.MILLISECONDS);
 		this.executor = started;
 	}

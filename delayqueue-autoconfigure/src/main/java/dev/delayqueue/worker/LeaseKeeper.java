@@ -3,11 +3,11 @@ package dev.delayqueue.worker;
 import java.time.Clock;
 import java.util.List;
 import java.util.concurrent.Executor;
-import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
+import dev.delayqueue.store.DaemonThreads;
 import dev.delayqueue.store.JobStore;
 import dev.delayqueue.store.Lease;
 
@@ -41,11 +41,7 @@ final class LeaseKeeper {
 
 	private final Executor storeThreads;
 
-	private final ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor((task) -> {
-		Thread thread = new Thread(task, "delayqueue-heartbeat");
-		thread.setDaemon(true);
-		return thread;
-	});
+	private final ScheduledExecutorService executor = DaemonThreads.scheduler("delayqueue-heartbeat");
 
 	LeaseKeeper(JobStore store, List<TopicLane> lanes, WorkerErrors errors, Clock clock, int batchSize,
 			Executor storeThreads) {
