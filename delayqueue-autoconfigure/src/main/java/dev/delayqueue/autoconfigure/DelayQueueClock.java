@@ -26,7 +26,7 @@ import org.springframework.context.SmartLifecycle;
 public final class DelayQueueClock implements SmartLifecycle {
 
 	/** How often the offset to Redis's time is measured again. */
-	public static final Duration SYNC_INTERVAL = Duration.ofSeconds(30);
+	public static final Duration SYNC_INTERVAL = Duration.ofSeconds(10);
 
 	/** Until the first sync succeeds, it is tried again this often. */
 	static final Duration RETRY_INTERVAL = Duration.ofMillis(200);
@@ -123,18 +123,18 @@ public final class DelayQueueClock implements SmartLifecycle {
 		}
 		// the first sync before the worker starts (it starts in a later phase), so its first claim is in Redis time;
 		// a Redis that refuses delayqueue's user is a failed startup, not a clock left on this host
+		boolean first;
 		try {
-			redisTime.sync();
+			logFirst(redisTime, redisTime.sync());
+			first = true;
 		}
 		catch (RuntimeException ex) {
 			RuntimeException refused = DelayQueueAutoConfiguration.permissionProblem(ex);
 			if (refused != null) {
 				throw refused;
 			}
-		}
-		boolean first = redisTime.synced() || syncQuietly(redisTime);
-		if (redisTime.synced()) {
-			logFirst(redisTime, redisTime.offsetMillis());
+			warnUnsynced(ex);
+			first = false;
 		}
 		ScheduledExecutorService executor = DaemonThreads.scheduler("delayqueue-clock");
 		this.syncer = executor;
@@ -162,16 +162,24 @@ public final class DelayQueueClock implements SmartLifecycle {
 			return true;
 		}
 		catch (RuntimeException ex) {
-			long now = System.nanoTime();
-			if (first && (this.warnedUnreachable == 0 || now - this.warnedUnreachable > WARN_INTERVAL.toNanos())) {
-				this.warnedUnreachable = now;
-				logger.warn("Cannot read Redis's time ({}); delayqueue uses this host's clock until it can (if Redis "
-						+ "answers other commands, check that its ACL allows TIME in scripts)", ex.toString());
+			if (first) {
+				warnUnsynced(ex);
 			}
 			else {
 				logger.debug("Cannot read Redis's time now; keeping the last reading", ex);
 			}
 			return false;
+		}
+	}
+
+	private void warnUnsynced(RuntimeException ex) {
+		long now = System.nanoTime();
+		if (this.warnedUnreachable == 0 || now - this.warnedUnreachable > WARN_INTERVAL.toNanos()) {
+			this.warnedUnreachable = now;
+			logger.warn("Cannot read Redis's time ({}); delayqueue uses this host's clock until it can", ex.toString());
+		}
+		else {
+			logger.debug("Cannot read Redis's time yet", ex);
 		}
 	}
 

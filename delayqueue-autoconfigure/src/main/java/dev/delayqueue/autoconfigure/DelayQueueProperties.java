@@ -134,7 +134,7 @@ public class DelayQueueProperties {
 	public static class ClockSettings {
 
 		/**
-		 * Whether delayqueue takes its times from Redis (Redis's TIME, read at startup and every 30 s, counted on
+		 * Whether delayqueue takes its times from Redis (Redis's TIME, read at startup and every 10 s, counted on
 		 * with the monotonic clock), so instances whose clocks disagree still agree on when a job is due and when a
 		 * lease has run out. An application Clock bean that is not the system clock (a test moving time) is always
 		 * used as it is.

@@ -10,6 +10,7 @@ import dev.delayqueue.DelayQueue;
 import dev.delayqueue.web.HttpQueueEndpoint;
 import dev.delayqueue.web.JobEndpoint;
 
+import org.springframework.beans.factory.BeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -80,13 +81,15 @@ public final class DelayQueueWebAutoConfiguration {
 	 */
 	@Bean
 	@ConditionalOnExpression("${delayqueue.web.enabled:false} or ${delayqueue.web.httpqueue.enabled:false}")
-	SmartInitializingSingleton delayQueueOpenServerWarning(DelayQueueProperties properties) {
+	SmartInitializingSingleton delayQueueOpenServerWarning(DelayQueueProperties properties, BeanFactory beans) {
 		return () -> {
 			DelayQueueProperties.Http http = properties.getHttp();
 			String token = properties.getWeb().getToken();
-			boolean secured = (token != null && !token.isEmpty())
-					|| ClassUtils.isPresent(SPRING_SECURITY, DelayQueueWebAutoConfiguration.class.getClassLoader());
-			if (!secured && http.getAllowedHosts().isEmpty() && !http.isDenyPrivateNetworks()) {
+			// Spring Security guards only when its filter chain runs, not because its classes are there
+			boolean secured = (token != null && !token.isEmpty()) || beans.containsBean("springSecurityFilterChain");
+			boolean limited = http.isDenyPrivateNetworks()
+					|| http.getAllowedHosts().stream().anyMatch((entry) -> !entry.trim().equals("*"));
+			if (!secured && !limited) {
 				logger.warn("delayqueue's HTTP endpoints are open: with no token (delayqueue.web.token), no Spring "
 						+ "Security and no allow-list (delayqueue.http.allowed-hosts), anyone who can reach them can "
 						+ "make this service call any address it can reach, loopback and private networks included "

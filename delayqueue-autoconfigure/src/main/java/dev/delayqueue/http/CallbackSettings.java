@@ -82,6 +82,16 @@ public record CallbackSettings(Duration timeout, Duration connectTimeout, int ma
 				this.maxConcurrencyPerHost, this.maxResponseSize, this.slowDownDelay, this.maxRetryAfter, secret);
 	}
 
+	/** Without the signing secret, which must never reach a log. */
+	@Override
+	public String toString() {
+		return "CallbackSettings[timeout=" + this.timeout + ", connectTimeout=" + this.connectTimeout
+				+ ", maxConnections=" + this.maxConnections + ", maxConcurrency=" + this.maxConcurrency
+				+ ", maxConcurrencyPerHost=" + this.maxConcurrencyPerHost + ", maxResponseSize=" + this.maxResponseSize
+				+ ", slowDownDelay=" + this.slowDownDelay + ", maxRetryAfter=" + this.maxRetryAfter + ", signingSecret="
+				+ ((this.signingSecret != null) ? "<hidden>" : "none") + "]";
+	}
+
 	private static void positive(String name, Duration value) {
 		if (value.isNegative() || value.isZero()) {
 			throw new IllegalArgumentException("delayqueue.http." + name + " must be positive, was " + value);

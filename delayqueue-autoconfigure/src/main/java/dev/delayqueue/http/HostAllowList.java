@@ -37,12 +37,15 @@ public final class HostAllowList implements CallbackValidator {
 			Cidr.parse("fd00:ec2::254/128"), Cidr.parse("100.100.100.200/32"));
 
 	/**
-	 * Loopback, private (RFC 1918), carrier-grade NAT, "this network", unspecified and unique-local ranges: what
+	 * Loopback, private (RFC 1918), carrier-grade NAT, "this network", unspecified and unique-local ranges, and the
+	 * IPv6 ranges that embed an IPv4 address (NAT64, 6to4, IPv4-compatible): what
 	 * {@link #denyingPrivateNetworks} refuses besides link-local and metadata addresses.
 	 */
 	private static final List<Cidr> PRIVATE = List.of(Cidr.parse("127.0.0.0/8"), Cidr.parse("::1/128"),
 			Cidr.parse("10.0.0.0/8"), Cidr.parse("172.16.0.0/12"), Cidr.parse("192.168.0.0/16"),
-			Cidr.parse("100.64.0.0/10"), Cidr.parse("0.0.0.0/8"), Cidr.parse("::/128"), Cidr.parse("fc00::/7"));
+			Cidr.parse("100.64.0.0/10"), Cidr.parse("0.0.0.0/8"), Cidr.parse("::/128"), Cidr.parse("fc00::/7"),
+			// IPv6 addresses that carry an IPv4 one a gateway reaches (NAT64, 6to4, IPv4-compatible): refused whole
+			Cidr.parse("64:ff9b::/96"), Cidr.parse("64:ff9b:1::/48"), Cidr.parse("2002::/16"), Cidr.parse("::/96"));
 
 	private static final Pattern NUMERIC_HOST = Pattern.compile("(0x[0-9a-f]*|[0-9]+)(\\.(0x[0-9a-f]*|[0-9]+))*");
 

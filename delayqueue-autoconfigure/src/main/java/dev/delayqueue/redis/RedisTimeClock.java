@@ -14,8 +14,9 @@ import org.springframework.data.redis.core.script.RedisScript;
  * A clock that reads Redis's time: at each {@link #sync()} it reads Redis's {@code TIME} (the shortest of
  * {@value #PROBES} round trips, taken at its midpoint) and from then on counts from that reading with the monotonic
  * clock ({@link System#nanoTime()}), so a step of the host's wall clock (NTP, a resumed VM) changes nothing. The
- * reading errs late by its uncertainty (half the round trip, plus a millisecond for rounding), and a later sync is
- * taken whenever it reads earlier, so this clock never reads ahead of Redis's: a job is due by it no sooner than by
+ * reading errs late by its uncertainty (half the round trip, plus a millisecond for rounding), counting on from it
+ * gives up {@value #MAX_DRIFT_PPM} ppm for drift, and a later sync is taken whenever it reads earlier, so this clock
+ * does not read ahead of Redis's: a job is due by it no sooner than by
  * Redis's own time. Every instance that syncs against the same Redis (on a cluster, the node holding
  * {@code {#clock}}, the same for all) decides "due" and "lease expired" in the same time base. Before its first
  * sync it reads the local clock.
@@ -25,6 +26,12 @@ import org.springframework.data.redis.core.script.RedisScript;
  * @since 0.1.0
  */
 public final class RedisTimeClock extends Clock {
+
+	/**
+	 * How fast the two clocks may drift apart between syncs, in parts per million: NTP slews a clock by at most
+	 * 500 ppm.
+	 */
+	static final long MAX_DRIFT_PPM = 500;
 
 	/** Round trips measured per sync; the shortest one wins, as its midpoint is the least uncertain. */
 	static final int PROBES = 5;
@@ -94,7 +101,9 @@ public final class RedisTimeClock extends Clock {
 				this.anchor = reading;
 			}
 		}
-		this.uncertaintyMillis = uncertainty;
+		if (this.anchor == reading) {
+			this.uncertaintyMillis = uncertainty;
+		}
 		return offsetMillis();
 	}
 
@@ -184,11 +193,15 @@ public final class RedisTimeClock extends Clock {
 				+ this.local + "]";
 	}
 
-	/** Redis's time at a reading of the monotonic clock. */
+	/**
+	 * Redis's time at a reading of the monotonic clock. Counting on from it, the clock gives up {@link #MAX_DRIFT_PPM}
+	 * of the time elapsed, so it stays behind Redis's even while one of the two clocks slews at NTP's limit.
+	 */
 	private record Anchor(long millis, long nanos) {
 
 		long millisAt(long nanoTime) {
-			return this.millis + Math.floorDiv(nanoTime - this.nanos, 1_000_000L);
+			long elapsedNanos = nanoTime - this.nanos;
+			return this.millis + Math.floorDiv(elapsedNanos - elapsedNanos / 1_000_000 * MAX_DRIFT_PPM, 1_000_000L);
 		}
 
 	}

@@ -34,6 +34,9 @@ class DelayQueueWebAutoConfigurationTests {
 		this.runner.withPropertyValues("delayqueue.web.enabled=true")
 			.run((context) -> assertThat(output.getOut()).contains(warning)
 				.contains("delayqueue.http.deny-private-networks=true"));
+		int open = count(output.getOut(), warning);
+		this.runner.withPropertyValues("delayqueue.web.enabled=true", "delayqueue.http.allowed-hosts=*")
+			.run((context) -> assertThat(count(output.getOut(), warning)).as("* limits nothing").isEqualTo(open + 1));
 		for (String closing : List.of("delayqueue.web.token=0123456789abcdef0", "delayqueue.http.allowed-hosts=*.example.com",
 				"delayqueue.http.deny-private-networks=true")) {
 			int before = count(output.getOut(), warning);

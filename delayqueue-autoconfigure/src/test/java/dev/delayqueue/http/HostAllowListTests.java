@@ -57,7 +57,8 @@ class HostAllowListTests {
 		allowed(list, "http://93.184.216.34/x");
 		for (String url : List.of("http://127.0.0.1:6379/", "http://[::1]/x", "http://10.1.2.3/x", "http://172.20.0.1/x",
 				"http://192.168.1.1/x", "http://100.64.0.1/x", "http://0.0.0.0/x", "http://[fd12::1]/x",
-				"http://169.254.169.254/latest")) {
+				"http://169.254.169.254/latest", "http://[64:ff9b::a00:5]/x", "http://[2002:a00:5::1]/x",
+				"http://[::a00:5]/x")) {
 			refused(list, url, "must not call a loopback, private, link-local or cloud metadata address");
 		}
 		// a name that resolves to a private address is refused when the callback connects

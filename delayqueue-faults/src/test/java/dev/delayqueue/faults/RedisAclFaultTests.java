@@ -19,6 +19,7 @@ import dev.delayqueue.dashboard.DashboardRecorder;
 import dev.delayqueue.embedded.RedisServerProcess;
 import dev.delayqueue.embedded.RespClient;
 import dev.delayqueue.handler.DelayedJobHandler;
+import dev.delayqueue.store.JobStore;
 
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.SpringBootConfiguration;
@@ -80,6 +81,11 @@ class RedisAclFaultTests {
 				assertThat(Handler.runs("long")).as("its lease kept alive by heartbeats").isEqualTo(1);
 				context.getBean(DashboardRecorder.class).flush();
 				assertThat(queue.topics()).contains("acl");
+				// the writes that fail quietly (at debug) when refused: the instance record and the minute counters
+				JobStore store = context.getBean(JobStore.class);
+				assertThat(store.instances()).as("the instance record").isNotEmpty();
+				long minute = Math.floorDiv(System.currentTimeMillis(), 60_000L);
+				assertThat(store.minuteCounts(minute - 2, minute + 1)).as("the dashboard's counters").isNotEmpty();
 			}
 			assertThat(output.getOut() + output.getErr()).doesNotContain("NOPERM");
 		}
