@@ -26,6 +26,7 @@ import dev.delayqueue.redis.RedisTimeClock;
 import dev.delayqueue.redis.WakeSubscriber;
 import dev.delayqueue.store.DefaultDelayQueue;
 import dev.delayqueue.store.JobStore;
+import dev.delayqueue.store.RedisRefusals;
 import dev.delayqueue.store.WakeSource;
 import dev.delayqueue.worker.CallbackDelivery;
 import dev.delayqueue.worker.InstanceHeartbeat;
@@ -204,15 +205,10 @@ public final class DelayQueueAutoConfiguration {
 	 * @return the failure to throw, or {@code null} when {@code ex} is not a permission error
 	 */
 	static @Nullable RuntimeException permissionProblem(RuntimeException ex) {
-		for (Throwable cause = ex; cause != null; cause = (cause.getCause() != cause) ? cause.getCause() : null) {
-			String message = cause.getMessage();
-			if (message != null && (message.contains("NOPERM") || message.contains("can't run this command"))) {
-				return new IllegalStateException("delayqueue's Redis user lacks a permission it needs (" + message.trim()
-						+ "); grant the commands, keys and channels docs/redis.md lists under 'A Redis user for "
-						+ "delayqueue'", ex);
-			}
-		}
-		return null;
+		String refusal = RedisRefusals.permission(ex);
+		return (refusal != null) ? new IllegalStateException("delayqueue's Redis user lacks a permission it needs ("
+				+ refusal + "); grant the commands, keys and channels docs/redis.md lists under 'A Redis user for "
+				+ "delayqueue'", ex) : null;
 	}
 
 	/**

@@ -123,10 +123,8 @@ public final class DelayQueueClock implements SmartLifecycle {
 		}
 		// the first sync before the worker starts (it starts in a later phase), so its first claim is in Redis time;
 		// a Redis that refuses delayqueue's user is a failed startup, not a clock left on this host
-		boolean first;
 		try {
 			logFirst(redisTime, redisTime.sync());
-			first = true;
 		}
 		catch (RuntimeException ex) {
 			RuntimeException refused = DelayQueueAutoConfiguration.permissionProblem(ex);
@@ -134,32 +132,33 @@ public final class DelayQueueClock implements SmartLifecycle {
 				throw refused;
 			}
 			warnUnsynced(ex);
-			first = false;
 		}
 		ScheduledExecutorService executor = DaemonThreads.scheduler("delayqueue-clock");
 		this.syncer = executor;
-		schedule(executor, redisTime, first ? SYNC_INTERVAL : RETRY_INTERVAL);
+		scheduleNext(executor, redisTime);
 	}
 
-	private void schedule(ScheduledExecutorService executor, RedisTimeClock redisTime, Duration delay) {
+	/** The next sync: after the interval once a sync has succeeded, sooner until one has. */
+	private void scheduleNext(ScheduledExecutorService executor, RedisTimeClock redisTime) {
+		Duration delay = redisTime.synced() ? SYNC_INTERVAL : RETRY_INTERVAL;
 		try {
-			executor.schedule(() -> schedule(executor, redisTime,
-					syncQuietly(redisTime) ? SYNC_INTERVAL : (redisTime.synced() ? SYNC_INTERVAL : RETRY_INTERVAL)),
-					delay.toMillis(), TimeUnit.MILLISECONDS);
+			executor.schedule(() -> {
+				syncQuietly(redisTime);
+				scheduleNext(executor, redisTime);
+			}, delay.toMillis(), TimeUnit.MILLISECONDS);
 		}
 		catch (RejectedExecutionException ex) {
 			// stopping
 		}
 	}
 
-	private boolean syncQuietly(RedisTimeClock redisTime) {
+	private void syncQuietly(RedisTimeClock redisTime) {
 		boolean first = !redisTime.synced();
 		try {
 			long offset = redisTime.sync();
 			if (first) {
 				logFirst(redisTime, offset);
 			}
-			return true;
 		}
 		catch (RuntimeException ex) {
 			if (first) {
@@ -168,7 +167,6 @@ public final class DelayQueueClock implements SmartLifecycle {
 			else {
 				logger.debug("Cannot read Redis's time now; keeping the last reading", ex);
 			}
-			return false;
 		}
 	}
 

@@ -7,6 +7,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import dev.delayqueue.event.DelayQueueListener;
+import dev.delayqueue.store.RedisRefusals;
 
 /**
  * What the worker's threads do when the store fails: back off exponentially, log the first failure of a streak as
@@ -37,7 +38,7 @@ final class WorkerErrors {
 
 	void report(@Nullable String topic, String action, int streak, RuntimeException ex, long backoffMillis) {
 		String cause = describe(ex);
-		if (cause.contains("NOPERM") || cause.contains("can't run this command")) {
+		if (RedisRefusals.permission(ex) != null) {
 			// a refusal by the Redis ACL does not heal by itself: said loudly, and again every 50 failures
 			if (streak % 50 == 1) {
 				logger.error("delayqueue could not {}{}: {}; its Redis user lacks a permission: grant what docs/redis.md "
