@@ -3,9 +3,12 @@ package dev.delayqueue.faults;
 import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
 import java.util.List;
 
 import org.jspecify.annotations.Nullable;
@@ -35,8 +38,12 @@ import org.springframework.data.redis.core.StringRedisTemplate;
  * {@code faults.handler-millis} and then appends {@code id attempt dueMillis startedMillis instance topic} to
  * {@code faults.log} with one unbuffered write (it survives a SIGKILL of this process). Writes
  * {@code faults.log}{@code .ready} once started, with the offset its clock found to Redis's time
- * ({@code ready offset=<ms>}). With {@code faults.redis-time=true} the start is read from Redis's {@code TIME}. With {@code faults.log-starts=true} it also writes {@code S id} when a
- * handler starts. It halts when the JVM that started it exits.
+ * ({@code ready offset=<ms>}). With {@code faults.redis-time=true} the start is read from Redis's {@code TIME}. With
+ * {@code faults.log-starts=true} it also writes {@code S id} when a handler starts. With {@code faults.failing=true}
+ * a job whose id starts with {@code retry-} fails its first attempt and one whose id starts with {@code dead-} fails
+ * every attempt (neither logs a failed attempt). With {@code faults.stats-interval} (a duration) it appends
+ * {@code epochMillis heapBytesAfterGc liveThreads} to {@code faults.log}{@code .stats} at that interval, after a
+ * full collection. It halts when the JVM that started it exits.
  */
 @SpringBootApplication
 public class FaultWorkerApplication {
@@ -55,10 +62,13 @@ public class FaultWorkerApplication {
 
 	private final DelayQueueClock clock;
 
+	private final boolean failing;
+
 	FaultWorkerApplication(@Value("${faults.log}") String log, @Value("${faults.instance}") String instance,
 			@Value("${faults.handler-millis:0}") long handlerMillis, @Value("${faults.log-starts:false}") boolean logStarts,
-			@Value("${faults.redis-time:false}") boolean redisTime, StringRedisTemplate redis, DelayQueueClock clock)
-			throws IOException {
+			@Value("${faults.redis-time:false}") boolean redisTime, @Value("${faults.failing:false}") boolean failing,
+			StringRedisTemplate redis, DelayQueueClock clock) throws IOException {
+		this.failing = failing;
 		this.logStarts = logStarts;
 		this.redisTime = redisTime ? redis : null;
 		this.clock = clock;
@@ -100,6 +110,9 @@ public class FaultWorkerApplication {
 		if (this.handlerMillis > 0) {
 			Thread.sleep(this.handlerMillis);
 		}
+		if (this.failing && (job.id().startsWith("dead-") || (job.id().startsWith("retry-") && job.attempts() == 1))) {
+			throw new IllegalStateException("failing on purpose: " + job.id() + " attempt " + job.attempts());
+		}
 		write(job.id() + " " + job.attempts() + " " + job.dueAt().toEpochMilli() + " " + started + " " + this.instance
 				+ " " + job.topic() + "\n");
 	}
@@ -126,6 +139,40 @@ public class FaultWorkerApplication {
 		catch (IOException ex) {
 			throw new UncheckedIOException(ex);
 		}
+	}
+
+	/**
+	 * Samples heap after a full collection and live threads at {@code faults.stats-interval}, for a long run's slopes.
+	 */
+	@Bean
+	SmartInitializingSingleton faultStats(@Value("${faults.stats-interval:}") @Nullable Duration interval,
+			@Value("${faults.log}") String log) {
+		return () -> {
+			if (interval == null || interval.isZero()) {
+				return;
+			}
+			Path stats = Path.of(log + ".stats");
+			Thread sampler = new Thread(() -> {
+				while (true) {
+					System.gc();
+					long heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+					int threads = ManagementFactory.getThreadMXBean().getThreadCount();
+					try {
+						Files.writeString(stats, System.currentTimeMillis() + " " + heap + " " + threads + "\n",
+								StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+						Thread.sleep(interval.toMillis());
+					}
+					catch (IOException ex) {
+						throw new UncheckedIOException(ex);
+					}
+					catch (InterruptedException ex) {
+						return;
+					}
+				}
+			}, "faults-stats");
+			sampler.setDaemon(true);
+			sampler.start();
+		};
 	}
 
 	@EventListener(ApplicationReadyEvent.class)
