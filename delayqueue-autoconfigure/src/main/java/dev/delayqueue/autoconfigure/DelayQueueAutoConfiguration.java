@@ -23,6 +23,7 @@ import dev.delayqueue.redis.JobKeys;
 import dev.delayqueue.redis.MemoryPolicy;
 import dev.delayqueue.redis.RedisJobStore;
 import dev.delayqueue.redis.RedisTimeClock;
+import dev.delayqueue.redis.SilentChannels;
 import dev.delayqueue.redis.WakeSubscriber;
 import dev.delayqueue.store.DefaultDelayQueue;
 import dev.delayqueue.store.JobStore;
@@ -240,8 +241,10 @@ public final class DelayQueueAutoConfiguration {
 
 		@Bean
 		@ConditionalOnMissingBean
-		WakeSource delayQueueWakeSubscriber(RedisConnectionFactory connectionFactory, JobKeys keys) {
-			return WakeSubscriber.of(connectionFactory, keys);
+		WakeSource delayQueueWakeSubscriber(RedisConnectionFactory connectionFactory, JobKeys keys,
+				DelayQueueProperties properties, ObjectProvider<SilentChannels> silentChannels) {
+			return WakeSubscriber.of(connectionFactory, keys,
+					new DelayQueuePropertiesMapper(properties).subscriptionCheckInterval(), silentChannels.getIfAvailable());
 		}
 
 		@Bean

@@ -5,7 +5,12 @@ import java.util.concurrent.TimeUnit;
 
 import io.lettuce.core.resource.Delay;
 
+import dev.delayqueue.redis.SilentChannels;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.boot.data.redis.autoconfigure.ClientResourcesBuilderCustomizer;
 import org.springframework.boot.data.redis.autoconfigure.LettuceClientConfigurationBuilderCustomizer;
@@ -21,6 +26,8 @@ import org.springframework.core.env.Environment;
  * <ul>
  * <li>the command timeout (a minute in Lettuce) to {@code delayqueue.redis.command-timeout}, unless the application
  * set {@code spring.data.redis.timeout}; blocking commands waiting longer need {@code spring.data.redis.timeout};</li>
+ * <li>a {@link SilentChannels} watch on every connection: one that waited the command timeout for any answer is
+ * closed for Lettuce to reconnect (a half-open connection), unless {@code delayqueue.redis.close-silent-connections=false};</li>
  * <li>the wait between two reconnect attempts (growing to 30 seconds in Lettuce, so a Redis node back after a minute
  * stayed unreachable for up to 30 more) to an exponential back-off from {@value #RECONNECT_MIN_DELAY_MILLIS} ms to
  * {@code delayqueue.redis.reconnect-max-delay}.</li>
@@ -52,9 +59,29 @@ final class DelayQueueLettuceConfiguration {
 
 	@Bean
 	@Order(Ordered.HIGHEST_PRECEDENCE)
-	ClientResourcesBuilderCustomizer delayQueueLettuceReconnectDelay(DelayQueueProperties properties) {
+	ClientResourcesBuilderCustomizer delayQueueLettuceReconnectDelay(DelayQueueProperties properties,
+			ObjectProvider<SilentChannels> silentChannels) {
 		Delay delay = reconnectDelay(properties.getRedis().getReconnectMaxDelay());
-		return (builder) -> builder.reconnectDelay(delay);
+		SilentChannels channels = silentChannels.getIfAvailable();
+		return (builder) -> {
+			builder.reconnectDelay(delay);
+			if (channels != null) {
+				builder.nettyCustomizer(channels);
+			}
+		};
+	}
+
+	/**
+	 * The watch that closes a connection's channel silent for longer than the command timeout, for Lettuce to
+	 * reconnect it, unless {@code delayqueue.redis.close-silent-connections=false}.
+	 */
+	@Bean
+	@ConditionalOnBooleanProperty(name = "delayqueue.redis.close-silent-connections", matchIfMissing = true)
+	SilentChannels delayQueueSilentChannels(Environment environment, DelayQueueProperties properties) {
+		Duration commandTimeout = Binder.get(environment)
+			.bind("spring.data.redis.timeout", Duration.class)
+			.orElse(properties.getRedis().getCommandTimeout());
+		return new SilentChannels(commandTimeout);
 	}
 
 	/**

@@ -3,9 +3,11 @@ package dev.delayqueue.autoconfigure;
 import java.time.Clock;
 import java.util.Set;
 
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.MeterRegistry;
 
 import dev.delayqueue.micrometer.DelayQueueMetrics;
+import dev.delayqueue.redis.SilentChannels;
 import dev.delayqueue.store.JobStore;
 import dev.delayqueue.worker.JobWorker;
 
@@ -34,7 +36,14 @@ public final class DelayQueueMetricsAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	DelayQueueMetrics delayQueueMetrics(MeterRegistry registry, JobStore store, ObjectProvider<DelayQueueClock> clock,
-			DelayQueueProperties properties, ObjectProvider<JobWorker> worker) {
+			DelayQueueProperties properties, ObjectProvider<JobWorker> worker,
+			ObjectProvider<SilentChannels> silentChannels) {
+		// Redis connections closed for Lettuce to reconnect, when delayqueue watches them
+		silentChannels.ifAvailable((channels) -> FunctionCounter
+			.builder("delayqueue.redis.connections.closed", channels, SilentChannels::closed)
+			.description("Redis connections closed for Lettuce to reconnect: silent for the command timeout, or a "
+					+ "subscription whose probe did not come back")
+			.register(registry));
 		return new DelayQueueMetrics(registry, store, DelayQueueAutoConfiguration.clock(clock),
 				new DelayQueuePropertiesMapper(properties).metricsSettings(), () -> {
 					JobWorker running = worker.getIfAvailable();

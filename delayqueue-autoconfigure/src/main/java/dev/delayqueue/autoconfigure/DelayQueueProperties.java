@@ -13,6 +13,7 @@ import dev.delayqueue.http.CallbackSettings;
 import dev.delayqueue.micrometer.MetricsSettings;
 import dev.delayqueue.redis.JobKeys;
 import dev.delayqueue.redis.RedisJobStore;
+import dev.delayqueue.redis.WakeSubscriber;
 import dev.delayqueue.store.DefaultDelayQueue;
 import dev.delayqueue.web.HttpQueueEndpoint;
 import dev.delayqueue.web.JobEndpoint;
@@ -649,6 +650,35 @@ public class DelayQueueProperties {
 		 * policy lets a full Redis delete jobs without a trace.
 		 */
 		private boolean requireNoeviction;
+
+		/**
+		 * Whether a Redis connection that has waited the command timeout for any answer to what it sent is closed for
+		 * Lettuce to reconnect it: a half-open connection (a peer gone without a word) stays open for minutes, or for
+		 * ever, otherwise. Applies to the connections of the ClientResources Spring Boot builds.
+		 */
+		private boolean closeSilentConnections = true;
+
+		/**
+		 * How long the wake-up subscription may receive nothing before it publishes a probe to itself; a probe not
+		 * received back by the next check has it subscribe anew on a new connection. Zero turns the check off.
+		 */
+		private Duration subscriptionCheckInterval = WakeSubscriber.DEFAULT_CHECK_INTERVAL;
+
+		public boolean isCloseSilentConnections() {
+			return this.closeSilentConnections;
+		}
+
+		public void setCloseSilentConnections(boolean closeSilentConnections) {
+			this.closeSilentConnections = closeSilentConnections;
+		}
+
+		public Duration getSubscriptionCheckInterval() {
+			return this.subscriptionCheckInterval;
+		}
+
+		public void setSubscriptionCheckInterval(Duration subscriptionCheckInterval) {
+			this.subscriptionCheckInterval = subscriptionCheckInterval;
+		}
 
 		public boolean isRequireNoeviction() {
 			return this.requireNoeviction;

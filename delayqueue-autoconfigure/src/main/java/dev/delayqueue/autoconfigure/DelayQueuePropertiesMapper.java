@@ -76,6 +76,19 @@ final class DelayQueuePropertiesMapper {
 	}
 
 	/**
+	 * The interval of the wake-up subscription's check, from {@code delayqueue.redis.subscription-check-interval}.
+	 * @throws InvalidConfigurationPropertyValueException if it is negative
+	 */
+	Duration subscriptionCheckInterval() {
+		Duration interval = this.properties.getRedis().getSubscriptionCheckInterval();
+		if (interval.isNegative()) {
+			throw new InvalidConfigurationPropertyValueException("delayqueue.redis.subscription-check-interval",
+					interval, "It must be zero (no check) or positive.");
+		}
+		return interval;
+	}
+
+	/**
 	 * The partition count of each topic from {@code delayqueue.topics.<topic>.partitions}, 1 for any other topic.
 	 * Checked here, so a bad count fails the startup rather than the first job.
 	 */

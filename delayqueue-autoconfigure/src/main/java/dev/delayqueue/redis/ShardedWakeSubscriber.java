@@ -2,6 +2,7 @@ package dev.delayqueue.redis;
 
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -94,10 +95,29 @@ public class ShardedWakeSubscriber implements WakeSource {
 	 * @param keys the key layout, which names the channels
 	 */
 	public ShardedWakeSubscriber(LettuceConnectionFactory connectionFactory, JobKeys keys) {
+		this(connectionFactory, keys, WakeSubscriber.DEFAULT_CHECK_INTERVAL);
+	}
+
+	/**
+	 * Creates a subscriber whose subscriptions are checked at an interval of its own.
+	 * @param connectionFactory the application's Lettuce connection factory, configured for a cluster
+	 * @param keys the key layout, which names the channels
+	 * @param checkInterval how long a subscription may stay quiet before a probe proves it alive; zero for no check
+	 */
+	public ShardedWakeSubscriber(LettuceConnectionFactory connectionFactory, JobKeys keys, Duration checkInterval) {
 		this.connectionFactory = connectionFactory;
 		this.redis = new StringRedisTemplate(connectionFactory);
 		this.keys = keys;
-		this.classic = new WakeSubscriber(connectionFactory, keys);
+		this.classic = new WakeSubscriber(connectionFactory, keys, WakeSubscriber.DEFAULT_RETRY_INTERVAL, checkInterval);
+	}
+
+	/**
+	 * Has a silent classic-channel subscription's connection closed for Lettuce to reconnect it (see
+	 * {@link WakeSubscriber#setSilentChannels}); the shard subscriptions' connections are closed with it.
+	 * @param channels the channels Lettuce opened, or {@code null}
+	 */
+	public void setSilentChannels(@Nullable SilentChannels channels) {
+		this.classic.setSilentChannels(channels);
 	}
 
 	@Override

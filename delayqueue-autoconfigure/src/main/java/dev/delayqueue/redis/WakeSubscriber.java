@@ -2,7 +2,9 @@ package dev.delayqueue.redis;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.UUID;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
 import org.jspecify.annotations.Nullable;
@@ -17,6 +19,7 @@ import dev.delayqueue.store.WakeSource;
 import org.springframework.core.NestedExceptionUtils;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
+import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.data.redis.listener.ChannelTopic;
 import org.springframework.data.redis.listener.RedisMessageListenerContainer;
 
@@ -25,9 +28,15 @@ import org.springframework.data.redis.listener.RedisMessageListenerContainer;
  * earliest of its topic, so sleeping workers wake up early. Messages lost while disconnected are covered by the
  * workers' safety-net poll. When Redis cannot be reached at {@link #start}, a thread of its own tries again every
  * {@link #DEFAULT_RETRY_INTERVAL} (never the caller's thread, since a try may wait for the command timeout) and
- * tells the listener once subscribed; once subscribed, the listener container reconnects by itself.
+ * tells the listener once subscribed; once subscribed, the listener container reconnects by itself when its
+ * connection is closed. A connection that stays open but carries nothing any more (half-open) is not closed by
+ * anyone, so the subscription proves itself alive: when it has received nothing for the check interval, it
+ * publishes a probe on its channel, and when the probe has not come back by the next check, it subscribes anew on a
+ * new connection and tells the listener, which claims at once what it may have missed. On a busy channel no probe
+ * is ever sent.
  * <p>
- * Threads: {@code start} and {@code stop} may be called from any thread; every field is guarded by {@code this}.
+ * Threads: {@code start} and {@code stop} may be called from any thread; one daemon thread retries and checks;
+ * {@code lastMessage} is written by the container's thread, every other field is guarded by {@code this}.
  *
  * @since 0.1.0
  */
@@ -35,6 +44,12 @@ public class WakeSubscriber implements WakeSource {
 
 	/** Wait between two attempts to subscribe while Redis cannot be reached. */
 	public static final Duration DEFAULT_RETRY_INTERVAL = Duration.ofSeconds(5);
+
+	/** How often a quiet subscription is proved alive by a probe of its own. */
+	public static final Duration DEFAULT_CHECK_INTERVAL = Duration.ofSeconds(5);
+
+	/** Starts a probe message, which no topic can ({@link dev.delayqueue.JobNames} refuses {@code ~}). */
+	static final String PROBE = "~probe ";
 
 	private static final Logger logger = LoggerFactory.getLogger(WakeSubscriber.class);
 
@@ -46,7 +61,32 @@ public class WakeSubscriber implements WakeSource {
 
 	private @Nullable RedisMessageListenerContainer container;
 
-	private @Nullable ScheduledExecutorService retries;
+	private @Nullable ScheduledExecutorService timer;
+
+	private @Nullable ScheduledFuture<?> retries;
+
+	private final Duration checkInterval;
+
+	private final StringRedisTemplate probes;
+
+	/** Starts every probe of this subscriber: "~probe <random> <n>". */
+	private final String probePrefix = PROBE + UUID.randomUUID() + " ";
+
+	/** When the subscription last received anything (System.nanoTime). */
+	private volatile long lastMessage = System.nanoTime();
+
+	/** Set when the subscription's channel was closed for Lettuce to reconnect; the next message clears it. */
+	private volatile boolean awaitingReconnect;
+
+	private volatile @Nullable SilentChannels silentChannels;
+
+	private long probeSequence;
+
+	private long probeSent;
+
+	private long probeEchoed;
+
+	private long resubscriptions;
 
 	private @Nullable Listener listener;
 
@@ -70,9 +110,27 @@ public class WakeSubscriber implements WakeSource {
 	 * @param retryInterval wait between two attempts to subscribe while Redis cannot be reached
 	 */
 	public WakeSubscriber(RedisConnectionFactory connectionFactory, JobKeys keys, Duration retryInterval) {
+		this(connectionFactory, keys, retryInterval, DEFAULT_CHECK_INTERVAL);
+	}
+
+	/**
+	 * Creates a subscriber.
+	 * @param connectionFactory the connection factory (a dedicated connection is opened for the subscription)
+	 * @param keys the key layout, which names the channel
+	 * @param retryInterval wait between two attempts to subscribe while Redis cannot be reached
+	 * @param checkInterval how long the subscription may stay quiet before a probe proves it alive; a probe not
+	 * received back by the next check has the subscription made anew on a new connection; zero for no check
+	 */
+	public WakeSubscriber(RedisConnectionFactory connectionFactory, JobKeys keys, Duration retryInterval,
+			Duration checkInterval) {
+		if (checkInterval.isNegative()) {
+			throw new IllegalArgumentException("checkInterval must not be negative, was " + checkInterval);
+		}
 		this.connectionFactory = connectionFactory;
 		this.channel = keys.wakeChannel();
 		this.retryInterval = retryInterval;
+		this.checkInterval = checkInterval;
+		this.probes = new StringRedisTemplate(connectionFactory);
 	}
 
 	/**
@@ -84,10 +142,30 @@ public class WakeSubscriber implements WakeSource {
 	 * @return the wake source
 	 */
 	public static WakeSource of(RedisConnectionFactory connectionFactory, JobKeys keys) {
+		return of(connectionFactory, keys, DEFAULT_CHECK_INTERVAL, null);
+	}
+
+	/**
+	 * Returns the wake source for a connection factory, as {@link #of(RedisConnectionFactory, JobKeys)} does, its
+	 * subscriptions checked at an interval of its own.
+	 * @param connectionFactory the application's connection factory
+	 * @param keys the key layout
+	 * @param checkInterval how long a subscription may stay quiet before a probe proves it alive; zero for no check
+	 * @param silentChannels the Lettuce channels to close when the probe goes unanswered, or {@code null} to
+	 * subscribe anew instead
+	 * @return the wake source
+	 */
+	public static WakeSource of(RedisConnectionFactory connectionFactory, JobKeys keys, Duration checkInterval,
+			@Nullable SilentChannels silentChannels) {
 		if (ShardedPubSub.isCluster(connectionFactory)) {
-			return new ShardedWakeSubscriber((LettuceConnectionFactory) connectionFactory, keys);
+			ShardedWakeSubscriber sharded = new ShardedWakeSubscriber((LettuceConnectionFactory) connectionFactory, keys,
+					checkInterval);
+			sharded.setSilentChannels(silentChannels);
+			return sharded;
 		}
-		return new WakeSubscriber(connectionFactory, keys);
+		WakeSubscriber subscriber = new WakeSubscriber(connectionFactory, keys, DEFAULT_RETRY_INTERVAL, checkInterval);
+		subscriber.setSilentChannels(silentChannels);
+		return subscriber;
 	}
 
 	@Override
@@ -96,11 +174,23 @@ public class WakeSubscriber implements WakeSource {
 			return;
 		}
 		this.listener = onWake;
+		ScheduledExecutorService executor = DaemonThreads.scheduler("delayqueue-subscribe");
+		this.timer = executor;
 		if (!trySubscribe()) {
-			ScheduledExecutorService executor = DaemonThreads.scheduler("delayqueue-subscribe");
+			scheduleRetries();
+		}
+		if (!this.checkInterval.isZero()) {
+			long period = this.checkInterval.toMillis();
+			executor.scheduleWithFixedDelay(this::check, period, period, TimeUnit.MILLISECONDS);
+		}
+	}
+
+	/** Tries to subscribe every retry interval until it works. Holds the monitor. */
+	private void scheduleRetries() {
+		ScheduledExecutorService executor = this.timer;
+		if (executor != null && this.retries == null) {
 			long period = this.retryInterval.toMillis();
-			executor.scheduleWithFixedDelay(this::retry, period, period, TimeUnit.MILLISECONDS);
-			this.retries = executor;
+			this.retries = executor.scheduleWithFixedDelay(this::retry, period, period, TimeUnit.MILLISECONDS);
 		}
 	}
 
@@ -112,7 +202,7 @@ public class WakeSubscriber implements WakeSource {
 			}
 			logger.info("delayqueue subscribed to wake-ups after {} failed attempts", this.failures);
 			if (this.retries != null) {
-				this.retries.shutdown();
+				this.retries.cancel(false);
 				this.retries = null;
 			}
 			subscribed = this.listener;
@@ -122,15 +212,143 @@ public class WakeSubscriber implements WakeSource {
 		}
 	}
 
+	/**
+	 * Proves the subscription alive: any message received within the check interval does; else a probe is published
+	 * on the channel, and a probe not received back by the next check means the subscription's connection is dead
+	 * though open (half-open), so it is replaced. A probe that could not be published proves nothing.
+	 */
+	private void check() {
+		try {
+			long now = System.nanoTime();
+			long quiet = now - this.lastMessage;
+			RedisMessageListenerContainer silent = null;
+			synchronized (this) {
+				if (this.closed || this.container == null) {
+					return;
+				}
+				if (quiet < this.checkInterval.toNanos()) {
+					this.probeSent = 0;
+					return;
+				}
+				if (this.probeSent != 0 && this.probeEchoed < this.probeSent) {
+					this.resubscriptions++;
+					this.probeSent = 0;
+					this.lastMessage = now;
+					String reason = "delayqueue's wake-up subscription received nothing, not even its own probe, for "
+							+ TimeUnit.NANOSECONDS.toMillis(quiet) + " ms";
+					SilentChannels channels = this.silentChannels;
+					if (channels != null && channels.closePubSub(reason) > 0) {
+						// Lettuce reconnects and subscribes again; the first message then tells the listener
+						this.awaitingReconnect = true;
+						ScheduledExecutorService executor = this.timer;
+						if (executor != null) {
+							executor.schedule(this::probe, 300, TimeUnit.MILLISECONDS);
+							executor.schedule(this::probe, 1_500, TimeUnit.MILLISECONDS);
+						}
+						return;
+					}
+					logger.warn("{}; subscribing on a new connection", reason);
+					silent = this.container;
+					this.container = null;
+				}
+			}
+			if (silent != null) {
+				closeAside(silent);
+				Listener subscribed = null;
+				synchronized (this) {
+					if (!this.closed && this.container == null) {
+						if (trySubscribe()) {
+							subscribed = this.listener;
+						}
+						else {
+							scheduleRetries();
+						}
+					}
+				}
+				if (subscribed != null) {
+					subscribed.onResubscribed();
+				}
+				return;
+			}
+			probe();
+		}
+		catch (RuntimeException ex) {
+			logger.debug("Could not check the wake-up subscription", ex);
+		}
+	}
+
+	/** Publishes a probe on the channel, for this subscriber to receive. */
+	private void probe() {
+		try {
+			long probe;
+			synchronized (this) {
+				if (this.closed) {
+					return;
+				}
+				probe = ++this.probeSequence;
+			}
+			this.probes.convertAndSend(this.channel, this.probePrefix + probe);
+			synchronized (this) {
+				this.probeSent = probe;
+			}
+		}
+		catch (RuntimeException ex) {
+			logger.debug("Could not probe the wake-up subscription", ex);
+		}
+	}
+
+	/** Stops and destroys a container on a thread of its own: on a dead connection, unsubscribing waits. */
+	private static void closeAside(RedisMessageListenerContainer container) {
+		Thread closer = new Thread(() -> {
+			try {
+				container.stop();
+				container.destroy();
+			}
+			catch (Exception ex) {
+				logger.debug("Error while closing a silent wake subscription", ex);
+			}
+		}, "delayqueue-subscribe-close");
+		closer.setDaemon(true);
+		closer.start();
+	}
+
+	/**
+	 * Has a silent subscription's channel closed for Lettuce to reconnect it, rather than the subscription made anew
+	 * on a connection that, from a pool, may be the same one.
+	 * @param channels the channels Lettuce opened, or {@code null}
+	 */
+	public void setSilentChannels(@Nullable SilentChannels channels) {
+		this.silentChannels = channels;
+	}
+
+	/**
+	 * Returns how many times the subscription was found silent and replaced.
+	 * @return the count
+	 */
+	public synchronized long resubscriptions() {
+		return this.resubscriptions;
+	}
+
 	/** Subscribes once; on failure logs (a warning the first time) and returns false. Holds the monitor. */
 	private boolean trySubscribe() {
 		Listener onWake = this.listener;
 		RedisMessageListenerContainer listenerContainer = new RedisMessageListenerContainer();
 		listenerContainer.setConnectionFactory(this.connectionFactory);
 		listenerContainer.setBeanName("delayqueue-wake");
-		listenerContainer.addMessageListener(
-				(message, pattern) -> deliver(onWake, new String(message.getBody(), StandardCharsets.UTF_8)),
-				new ChannelTopic(this.channel));
+		listenerContainer.addMessageListener((message, pattern) -> {
+			this.lastMessage = System.nanoTime();
+			if (this.awaitingReconnect) {
+				this.awaitingReconnect = false;
+				onWake.onResubscribed();
+			}
+			String text = new String(message.getBody(), StandardCharsets.UTF_8);
+			if (text.startsWith(PROBE)) {
+				probeReceived(text);
+			}
+			else {
+				deliver(onWake, text);
+			}
+		}, new ChannelTopic(this.channel));
 		listenerContainer.afterPropertiesSet();
 		try {
 			listenerContainer.start();
@@ -150,7 +368,23 @@ public class WakeSubscriber implements WakeSource {
 			return false;
 		}
 		this.container = listenerContainer;
+		this.lastMessage = System.nanoTime();
 		return true;
+	}
+
+	/** This instance's probe coming back (other instances' probes are ignored). */
+	private void probeReceived(String text) {
+		if (text.startsWith(this.probePrefix)) {
+			try {
+				long probe = Long.parseLong(text.substring(this.probePrefix.length()));
+				synchronized (this) {
+					this.probeEchoed = Math.max(this.probeEchoed, probe);
+				}
+			}
+			catch (NumberFormatException ex) {
+				// not ours after all
+			}
+		}
 	}
 
 	/**
@@ -179,9 +413,10 @@ public class WakeSubscriber implements WakeSource {
 	@Override
 	public synchronized void stop() {
 		this.closed = true;
-		if (this.retries != null) {
-			this.retries.shutdownNow();
-			this.retries = null;
+		this.retries = null;
+		if (this.timer != null) {
+			this.timer.shutdownNow();
+			this.timer = null;
 		}
 		RedisMessageListenerContainer current = this.container;
 		if (current != null) {

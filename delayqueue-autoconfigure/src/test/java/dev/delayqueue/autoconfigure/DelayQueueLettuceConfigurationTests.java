@@ -8,6 +8,7 @@ import io.lettuce.core.resource.Delay;
 import org.junit.jupiter.api.Test;
 
 import dev.delayqueue.TestRedis;
+import dev.delayqueue.redis.SilentChannels;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
@@ -18,6 +19,7 @@ import org.springframework.boot.test.context.assertj.AssertableApplicationContex
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
+import org.springframework.data.redis.core.StringRedisTemplate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -79,6 +81,31 @@ class DelayQueueLettuceConfigurationTests {
 	void withDelayQueueDisabledLettuceKeepsItsOwnBackOff() {
 		this.runner.withPropertyValues("delayqueue.enabled=false")
 			.run((context) -> assertThat(reconnectDelay(context).createDelay(100)).isEqualTo(Duration.ofSeconds(30)));
+	}
+
+	@Test
+	void everyChannelIsWatchedForSilenceWithTheCommandTimeout() {
+		this.runner.run((context) -> {
+			SilentChannels channels = context.getBean(SilentChannels.class);
+			assertThat(resources(context).nettyCustomizer()).isSameAs(channels);
+			StringRedisTemplate redis = new StringRedisTemplate(context.getBean(RedisConnectionFactory.class));
+			redis.opsForValue().set("delayqueue-lettuce-tests", "1");
+			assertThat(channels.watched()).as("the shared connection's channel").isPositive();
+		});
+	}
+
+	@Test
+	void theSilenceWatchIsAProperty() {
+		this.runner.withPropertyValues("delayqueue.redis.close-silent-connections=false").run((context) -> {
+			assertThat(context).doesNotHaveBean(SilentChannels.class);
+			assertThat(resources(context).nettyCustomizer()).isNotInstanceOf(SilentChannels.class);
+		});
+	}
+
+	/** The resources the application's connection factory was built with. */
+	private static ClientResources resources(AssertableApplicationContext context) {
+		LettuceConnectionFactory factory = (LettuceConnectionFactory) context.getBean(RedisConnectionFactory.class);
+		return factory.getClientConfiguration().getClientResources().orElseThrow();
 	}
 
 	/** The reconnect delay of the resources the application's connection factory was built with. */

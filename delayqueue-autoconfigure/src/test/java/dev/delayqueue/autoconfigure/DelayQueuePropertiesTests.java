@@ -60,6 +60,8 @@ class DelayQueuePropertiesTests {
 		assertThat(duration(properties, "delayqueue.defaults.lease")).isEqualTo(TopicSettings.DEFAULT_LEASE);
 		assertThat(duration(properties, "delayqueue.redis.command-timeout"))
 			.isEqualTo(dev.delayqueue.redis.RedisJobStore.DEFAULT_COMMAND_TIMEOUT);
+		assertThat(duration(properties, "delayqueue.redis.subscription-check-interval"))
+			.isEqualTo(dev.delayqueue.redis.WakeSubscriber.DEFAULT_CHECK_INTERVAL);
 		assertThat(duration(properties, "delayqueue.redis.reconnect-max-delay"))
 			.isEqualTo(new DelayQueueProperties().getRedis().getReconnectMaxDelay());
 		assertThat(duration(properties, "delayqueue.http.timeout")).isEqualTo(CallbackSettings.DEFAULT_TIMEOUT);

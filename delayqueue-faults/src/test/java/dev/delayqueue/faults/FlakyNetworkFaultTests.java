@@ -1,0 +1,191 @@
+package dev.delayqueue.faults;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
+import java.util.Set;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.CleanupMode;
+import org.junit.jupiter.api.io.TempDir;
+
+import dev.delayqueue.JobRequest;
+import dev.delayqueue.embedded.RedisServerProcess;
+import dev.delayqueue.faults.FaultSupport.Client;
+
+import static dev.delayqueue.faults.FaultSupport.size;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Worker JVMs reach Redis through a {@link FlakyProxy} while a steady stream of jobs is scheduled directly: 200 ms
+ * of latency with jitter, connections reset mid-command, a 10 s black hole, then every connection left half-open
+ * for good. After each fault: how long until the next delivery, how late the jobs due around it were, and how late a
+ * job on an idle topic is (it is only on time if the worker's wake-up subscription works: the workers poll every
+ * 10 s). Nothing may be lost; duplicates are bounded by what the workers held.
+ */
+class FlakyNetworkFaultTests {
+
+	/**
+	 * What both workers may hold at once: (concurrency 4 + prefetch 64) each. A job is held from its claim until its
+	 * outcome is written, two round trips apart, so under 200-300 ms of latency each way an instance delivers at most
+	 * about 68 jobs a second; the load stays below what two can do.
+	 */
+	private static final int HELD = 2 * (4 + 64);
+
+	@TempDir(cleanup = CleanupMode.ON_SUCCESS)
+	Path dir;
+
+	private final List<AutoCloseable> resources = new ArrayList<>();
+
+	@AfterEach
+	void tearDown() {
+		Collections.reverse(this.resources);
+		for (AutoCloseable resource : this.resources) {
+			try {
+				resource.close();
+			}
+			catch (Exception ex) {
+				System.err.println("cleanup of " + resource + " failed: " + ex);
+			}
+		}
+	}
+
+	private <T extends AutoCloseable> T closeLater(T resource) {
+		this.resources.add(resource);
+		return resource;
+	}
+
+	@Test
+	void latencyResetsBlackHoleAndHalfOpenConnections_deliveryResumesByItselfNothingLost() throws Exception {
+		String prefix = "flaky-" + Long.toHexString(System.nanoTime());
+		RedisServerProcess redis = closeLater(FaultSupport.redis(this.dir.resolve("redis"), false));
+		FlakyProxy proxy = closeLater(new FlakyProxy(redis.port()));
+		Client client = closeLater(new Client(redis.port(), prefix));
+		Path logs = Files.createDirectories(this.dir.resolve("logs"));
+		String[] settings = { "delayqueue.topics.faults.lease=5s", "delayqueue.topics.faults.concurrency=4",
+				"delayqueue.topics.faults.prefetch=64", "faults.handler-millis=2", "faults.topics=idle",
+				"delayqueue.worker.poll-interval=10s", "logging.level.dev.delayqueue.worker=ERROR" };
+		for (int i = 0; i < 2; i++) {
+			closeLater(WorkerProcess.start(logs, "w" + i, RedisConnection.standalone(proxy.port()), prefix, settings));
+		}
+		for (AutoCloseable resource : this.resources) {
+			if (resource instanceof WorkerProcess worker) {
+				worker.awaitReady();
+			}
+		}
+		Duration interval = Duration.ofMillis(size(20, 10));
+		SteadyLoad load = closeLater(new SteadyLoad(client.queue, "n-", List.of("faults"), Duration.ofSeconds(1),
+				interval).start());
+		Map<String, long[]> phases = new LinkedHashMap<>();
+		Set<String> idle = new LinkedHashSet<>();
+		List<String> idleLateness = new ArrayList<>();
+		Duration calm = Duration.ofSeconds(size(4, 10));
+
+		WorkerProcess.sleep(calm.toMillis());
+		long start = System.currentTimeMillis();
+		System.out.println("FAULTS flaky latency at " + Instant.ofEpochMilli(start));
+		proxy.latency(Duration.ofMillis(200), Duration.ofMillis(100));
+		WorkerProcess.sleep(size(10, 30) * 1_000L);
+		proxy.latency(Duration.ZERO, Duration.ZERO);
+		phases.put("latency 200 ms + 0-100 ms jitter", new long[] { start, System.currentTimeMillis() });
+		idleProbe(client, idle, "after latency");
+		WorkerProcess.sleep(calm.toMillis());
+
+		int resets = size(3, 10);
+		int connectionsReset = 0;
+		for (int i = 0; i < resets; i++) {
+			long at = System.currentTimeMillis();
+			connectionsReset += proxy.resetAll();
+			phases.put("reset " + (i + 1), new long[] { at, at });
+			WorkerProcess.sleep(2_000);
+		}
+		idleProbe(client, idle, "after resets");
+		WorkerProcess.sleep(calm.toMillis());
+
+		start = System.currentTimeMillis();
+		System.out.println("FAULTS flaky black hole at " + Instant.ofEpochMilli(start));
+		proxy.blackHole(true);
+		WorkerProcess.sleep(10_000);
+		proxy.blackHole(false);
+		phases.put("black hole 10 s", new long[] { start, System.currentTimeMillis() });
+		WorkerProcess.sleep(3_000);
+		idleProbe(client, idle, "after the black hole");
+		WorkerProcess.sleep(calm.toMillis());
+
+		long frozenAt = System.currentTimeMillis();
+		System.out.println("FAULTS flaky half-open at " + Instant.ofEpochMilli(frozenAt));
+		int frozen = proxy.freezeOpenConnections();
+		String halfOpen = "half-open (" + frozen + " connections)";
+		phases.put(halfOpen, new long[] { frozenAt, frozenAt });
+		WorkerProcess.sleep(25_000);
+		idleProbe(client, idle, "25 s after half-open");
+		WorkerProcess.sleep(calm.toMillis());
+		load.stop();
+
+		Set<String> scheduled = new LinkedHashSet<>(load.acceptedIds((a) -> true));
+		Ledger ledger = FaultSupport.awaitDelivered(logs, scheduled, Duration.ofSeconds(60));
+		Ledger idleLedger = FaultSupport.awaitDelivered(logs, idle, Duration.ofSeconds(30));
+		for (String id : idle) {
+			idleLateness.add(id.substring(0, id.lastIndexOf('#')) + " " + idleLedger.counts(List.of(id)).max() + " ms");
+		}
+		List<String> notes = new ArrayList<>();
+		Map<String, Long> resumedAfter = new LinkedHashMap<>();
+		for (Map.Entry<String, long[]> phase : phases.entrySet()) {
+			long from = phase.getValue()[0];
+			long to = phase.getValue()[1];
+			// jobs due from a lease before the fault (in flight when it struck) to 2 s after it
+			List<String> around = load.acceptedIds((a) -> a.dueAt() >= from - 5_000 && a.dueAt() <= to + 2_000);
+			OptionalLong next = ledger.firstStartAtOrAfter(scheduled, to);
+			long resumed = next.isPresent() ? next.getAsLong() - to : -1;
+			resumedAfter.put(phase.getKey(), resumed);
+			Ledger.Counts counts = ledger.counts(around);
+			notes.add(String.format("%s: next delivery +%,d ms, jobs due from 5 s before to 2 s after: p99 %,d / max "
+					+ "%,d ms, %d twice", phase.getKey(), resumed, counts.p99(), counts.max(), counts.duplicates()));
+		}
+		Ledger.Counts counts = ledger.counts(scheduled);
+		int failed = load.failed().size();
+		String summary = String.join("; ", notes) + "; idle-topic job 300 ms ahead, lateness: "
+				+ String.join(", ", idleLateness) + "; " + connectionsReset + " connections reset; proxy accepted "
+				+ proxy.accepted() + " connections in all; " + failed + " schedule calls failed (the client is not "
+				+ "behind the proxy); duplicates bound " + HELD + " (held by the workers when their connections froze)";
+		for (String worker : List.of("w0", "w1")) {
+			try (var lines = Files.lines(logs.resolve(worker + ".out"))) {
+				lines.filter((line) -> line.contains("SilentChannels") || line.contains("WakeSubscriber"))
+					.forEach((line) -> System.out.println("FAULTS flaky " + worker + " " + line.substring(11, 23) + " "
+							+ line.substring(line.indexOf(" : ") + 3)));
+			}
+		}
+		FaultSupport.report("Flaky network: latency, resets, 10 s black hole, half-open (proxy, 2 JVMs)", counts,
+				ledger.lost(scheduled), 0, summary);
+		assertThat(ledger.missing(scheduled)).as("lost").isEmpty();
+		assertThat(idleLedger.missing(idle)).as("idle-topic jobs lost").isEmpty();
+		assertThat(counts.duplicates()).as("second runs").isLessThanOrEqualTo(HELD);
+		assertThat(resumedAfter.values()).as("next delivery after each fault (ms)").allMatch((ms) -> ms >= 0 && ms < 15_000);
+		// the command timeout (5 s), a quarter of it between two checks, then Lettuce's first reconnect (100 ms)
+		assertThat(resumedAfter.get(halfOpen)).as("next delivery after the connections went half-open (ms)")
+			.isLessThan(5_000 + 1_250 + 1_000);
+		for (String id : idle) {
+			assertThat(idleLedger.counts(List.of(id)).max()).as("lateness of %s: the wake-up subscription works", id)
+				.isLessThan(1_000);
+		}
+		FaultSupport.await(() -> client.store.stats("faults").inFlight() == 0, Duration.ofSeconds(15), "acks");
+		FaultSupport.assertNoOrphans(client.redis, prefix, true);
+	}
+
+	/** A job on a topic with nothing else, due 300 ms ahead: late by up to the poll interval without wake-ups. */
+	private static void idleProbe(Client client, Set<String> ids, String when) {
+		String id = when + "#" + ids.size();
+		client.queue.schedule(JobRequest.builder("idle", id.replace(' ', '_')).at(Instant.now().plusMillis(300)).build());
+		ids.add(id.replace(' ', '_'));
+	}
+
+}
