@@ -404,6 +404,15 @@ public class JobWorker implements SmartLifecycle {
 		}
 	}
 
+	/**
+	 * Has every lane claim at once, as if each had been announced a job due now: for a clock that jumped forward (a
+	 * test moving time) or announcements that may have been missed. Any thread.
+	 */
+	public void wakeAll() {
+		this.lanes.forEach((lane) -> lane.partitions.forEach((partition) -> partition.lastClaim = 0));
+		this.loop.wake();
+	}
+
 	/** Hears the store's announcements on the wake-up listener's thread. */
 	private final class WakeListener implements WakeSource.Listener {
 
@@ -424,8 +433,7 @@ public class JobWorker implements SmartLifecycle {
 		@Override
 		public void onResubscribed() {
 			// announcements made while unsubscribed were missed: look at every lane now
-			JobWorker.this.lanes.forEach((lane) -> lane.partitions.forEach((partition) -> partition.lastClaim = 0));
-			JobWorker.this.loop.wake();
+			wakeAll();
 		}
 
 	}
