@@ -16,6 +16,12 @@ import org.jspecify.annotations.Nullable;
  * <p>
  * Every method throws {@link InvalidJobException} (nothing stored) when an argument breaks a rule, and
  * {@link DelayQueueUnavailableException} when Redis cannot be reached.
+ * <p>
+ * Inside an active Spring-managed transaction, {@code schedule}, {@code scheduleAll}, {@code reschedule} and
+ * {@code cancel} check their arguments at once but write to Redis after the commit, in call order, and not at all on
+ * a rollback ({@code delayqueue.transaction.mode=immediate} writes at once): {@code schedule} then returns
+ * {@link ScheduleResult#AFTER_COMMIT}, {@code reschedule} and {@code cancel} what the job is now. A write that fails
+ * after the commit is logged at error and thrown to the caller of the commit.
  *
  * @since 0.1.0
  */

@@ -23,14 +23,20 @@ public enum ScheduleResult {
 	REPLACED_DEAD,
 
 	/** {@link JobRequest#ifAbsent() ifAbsent} was asked and a job with this topic and id existed; nothing changed. */
-	ALREADY_EXISTS;
+	ALREADY_EXISTS,
+
+	/**
+	 * Called inside a Spring-managed transaction: the job is written when the transaction commits, and not at all
+	 * when it rolls back ({@code delayqueue.transaction.mode}); what it does then goes to the listeners.
+	 */
+	AFTER_COMMIT;
 
 	/**
 	 * Returns whether a new version of the job was stored.
-	 * @return {@code false} only for {@link #ALREADY_EXISTS}
+	 * @return {@code false} for {@link #ALREADY_EXISTS} and for {@link #AFTER_COMMIT} (not yet)
 	 */
 	public boolean stored() {
-		return this != ALREADY_EXISTS;
+		return this != ALREADY_EXISTS && this != AFTER_COMMIT;
 	}
 
 }

@@ -147,6 +147,7 @@ public final class DelayQueueAutoConfiguration {
 				listeners(listeners), clock.clock(), Math.toIntExact(properties.getMaxBodySize().toBytes()),
 				properties.getWorker().getBatchSize(), callbackValidator);
 		queue.setObservations(observations(observationRegistry, properties));
+		queue.setTransactionMode(properties.getTransaction().getMode());
 		return queue;
 	}
 

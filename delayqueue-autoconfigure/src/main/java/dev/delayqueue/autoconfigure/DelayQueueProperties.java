@@ -15,6 +15,7 @@ import dev.delayqueue.redis.JobKeys;
 import dev.delayqueue.redis.RedisJobStore;
 import dev.delayqueue.redis.WakeSubscriber;
 import dev.delayqueue.store.DefaultDelayQueue;
+import dev.delayqueue.store.TransactionMode;
 import dev.delayqueue.web.HttpQueueEndpoint;
 import dev.delayqueue.web.JobEndpoint;
 import dev.delayqueue.worker.RetryPolicy;
@@ -61,6 +62,8 @@ public class DelayQueueProperties {
 	private final Dashboard dashboard = new Dashboard();
 
 	private final ClockSettings clock = new ClockSettings();
+
+	private final Transaction transaction = new Transaction();
 
 	/**
 	 * Per-topic settings, overriding the defaults and the handler's annotation; the same keys as
@@ -123,6 +126,10 @@ public class DelayQueueProperties {
 
 	public Dashboard getDashboard() {
 		return this.dashboard;
+	}
+
+	public Transaction getTransaction() {
+		return this.transaction;
 	}
 
 	public ClockSettings getClock() {
@@ -217,6 +224,28 @@ public class DelayQueueProperties {
 
 		public void setRecord(boolean record) {
 			this.record = record;
+		}
+
+	}
+
+	/**
+	 * Scheduling inside a Spring-managed transaction ({@code delayqueue.transaction.*}).
+	 */
+	public static class Transaction {
+
+		/**
+		 * When schedule, scheduleAll, reschedule and cancel called inside an active Spring-managed transaction write
+		 * to Redis: after-commit (after it commits, not at all on rollback) or immediate (at once; Redis is not part
+		 * of the transaction).
+		 */
+		private TransactionMode mode = TransactionMode.AFTER_COMMIT;
+
+		public TransactionMode getMode() {
+			return this.mode;
+		}
+
+		public void setMode(TransactionMode mode) {
+			this.mode = mode;
 		}
 
 	}

@@ -140,6 +140,7 @@ public final class DelayQueueMetrics implements DelayQueueListener, SmartLifecyc
 			case CREATED -> "created";
 			case ALREADY_EXISTS -> "unchanged";
 			case REPLACED_PENDING, REPLACED_IN_FLIGHT, REPLACED_DEAD -> "replaced";
+			case AFTER_COMMIT -> "after-commit"; // listeners hear the outcome after the commit instead
 		};
 		counter(SCHEDULED, this.topics.of(topic), "result", value).increment();
 	}

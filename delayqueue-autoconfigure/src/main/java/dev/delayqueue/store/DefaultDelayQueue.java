@@ -5,6 +5,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -15,6 +16,8 @@ import java.util.function.Supplier;
 
 import io.micrometer.observation.Observation;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -35,10 +38,14 @@ import dev.delayqueue.event.DelayQueueListener;
 import dev.delayqueue.observation.DelayQueueObservations;
 
 import org.springframework.dao.DataAccessException;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 /**
  * The {@link DelayQueue} on a {@link JobStore}: checks requests, writes bodies as JSON, groups batches by
- * topic and tells the {@link DelayQueueListener}.
+ * topic and tells the {@link DelayQueueListener}. Inside a Spring-managed transaction, {@code schedule},
+ * {@code scheduleAll}, {@code reschedule} and {@code cancel} check their arguments at once and write when it commits
+ * ({@link TransactionMode}).
  *
  * @since 0.1.0
  */
@@ -48,6 +55,8 @@ public class DefaultDelayQueue implements DelayQueue {
 	public static final int DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
 
 	private static final int MAX_PAGE = 1000;
+
+	private static final Logger logger = LoggerFactory.getLogger(DefaultDelayQueue.class);
 
 	private final JobStore store;
 
@@ -64,6 +73,8 @@ public class DefaultDelayQueue implements DelayQueue {
 	private final CallbackValidator callbackValidator;
 
 	private DelayQueueObservations observations = DelayQueueObservations.NONE;
+
+	private TransactionMode transactionMode = TransactionMode.AFTER_COMMIT;
 
 	/**
 	 * Creates a delay queue.
@@ -129,6 +140,16 @@ public class DefaultDelayQueue implements DelayQueue {
 			positionsByTopic.computeIfAbsent(request.topic() + (request.ifAbsent() ? "\nnx" : ""),
 					(k) -> new ArrayList<>()).add(i);
 		}
+		if (afterCommit("schedule " + ordered.size() + " job(s)", () -> write(ordered, stored, positionsByTopic))) {
+			return Collections.nCopies(ordered.size(), ScheduleResult.AFTER_COMMIT);
+		}
+		return write(ordered, stored, positionsByTopic);
+	}
+
+	/** Writes checked requests, grouped by topic, and tells the listener. */
+	private List<ScheduleResult> write(List<JobRequest> ordered, List<StoredJob> stored,
+			Map<String, List<Integer>> positionsByTopic) {
+		Instant now = this.clock.instant();
 		ScheduleResult[] results = new ScheduleResult[ordered.size()];
 		for (Map.Entry<String, List<Integer>> entry : positionsByTopic.entrySet()) {
 			List<Integer> positions = entry.getValue();
@@ -168,24 +189,128 @@ public class DefaultDelayQueue implements DelayQueue {
 		return List.of(results);
 	}
 
+	/**
+	 * {@inheritDoc}
+	 * <p>
+	 * Inside a Spring-managed transaction (with {@link TransactionMode#AFTER_COMMIT}) the job is moved when the
+	 * transaction commits; the state returned is the one it has now.
+	 */
 	@Override
 	public Optional<JobState> reschedule(String topic, String id, Instant dueAt) {
 		check(topic, id);
-		Instant now = this.clock.instant();
-		long due = DueTime.at("dueAt", dueAt, now).toEpochMilli();
-		return redis("reschedule job '" + id + "' of topic '" + topic + "'",
-				() -> this.store.reschedule(topic, id, due, null, now.toEpochMilli()));
+		long due = DueTime.at("dueAt", dueAt, this.clock.instant()).toEpochMilli();
+		Supplier<Optional<JobState>> write = () -> redis("reschedule job '" + id + "' of topic '" + topic + "'",
+				() -> this.store.reschedule(topic, id, due, null, this.clock.millis()));
+		if (afterCommit("reschedule job '" + id + "' of topic '" + topic + "'", write::get)) {
+			return get(topic, id).map(DelayedJob::state);
+		}
+		return write.get();
 	}
 
+	/**
+	 * {@inheritDoc}
+	 * <p>
+	 * Inside a Spring-managed transaction (with {@link TransactionMode#AFTER_COMMIT}) the job is cancelled when the
+	 * transaction commits; the value returned says whether it exists now.
+	 */
 	@Override
 	public boolean cancel(String topic, String id) {
 		check(topic, id);
-		boolean cancelled = redis("cancel job '" + id + "' of topic '" + topic + "'",
-				() -> this.store.cancel(topic, id)).isPresent();
-		if (cancelled) {
-			this.listener.onCancelled(topic, id);
+		Supplier<Boolean> write = () -> {
+			boolean cancelled = redis("cancel job '" + id + "' of topic '" + topic + "'",
+					() -> this.store.cancel(topic, id)).isPresent();
+			if (cancelled) {
+				this.listener.onCancelled(topic, id);
+			}
+			return cancelled;
+		};
+		if (afterCommit("cancel job '" + id + "' of topic '" + topic + "'", write::get)) {
+			return get(topic, id).isPresent();
 		}
-		return cancelled;
+		return write.get();
+	}
+
+	/**
+	 * Sets when calls inside a Spring-managed transaction write to Redis; {@link TransactionMode#AFTER_COMMIT} by
+	 * default.
+	 * @param transactionMode the mode
+	 */
+	public void setTransactionMode(TransactionMode transactionMode) {
+		this.transactionMode = transactionMode;
+	}
+
+	/**
+	 * Defers a write to the commit of the active transaction, if there is one and the mode says so.
+	 * @return whether it was deferred
+	 */
+	private boolean afterCommit(String what, Runnable write) {
+		if (this.transactionMode != TransactionMode.AFTER_COMMIT
+				|| !TransactionSynchronizationManager.isSynchronizationActive()
+				|| !TransactionSynchronizationManager.isActualTransactionActive()) {
+			return false;
+		}
+		AfterCommit pending = null;
+		for (TransactionSynchronization synchronization : TransactionSynchronizationManager.getSynchronizations()) {
+			if (synchronization instanceof AfterCommit mine && mine.queue == this) {
+				pending = mine;
+			}
+		}
+		if (pending == null) {
+			pending = new AfterCommit(this);
+			TransactionSynchronizationManager.registerSynchronization(pending);
+		}
+		pending.writes.add(new PendingWrite(what, write));
+		return true;
+	}
+
+	private record PendingWrite(String what, Runnable write) {
+
+	}
+
+	/**
+	 * The writes one transaction deferred, made in call order once it committed; dropped when it rolls back. A write
+	 * that fails is logged at error with what it was (the transaction's data is committed, the job is not), the
+	 * others are made, and the first failure is thrown to the caller of the commit.
+	 */
+	private static final class AfterCommit implements TransactionSynchronization {
+
+		private final DefaultDelayQueue queue;
+
+		private final List<PendingWrite> writes = new ArrayList<>();
+
+		AfterCommit(DefaultDelayQueue queue) {
+			this.queue = queue;
+		}
+
+		@Override
+		public void afterCommit() {
+			RuntimeException first = null;
+			for (PendingWrite pending : this.writes) {
+				try {
+					pending.write().run();
+				}
+				catch (RuntimeException ex) {
+					logger.error("delayqueue could not {} after the transaction committed: the transaction's data is "
+							+ "committed, this change to the jobs is not ({})", pending.what(), ex.toString());
+					if (first == null) {
+						first = ex;
+					}
+					else {
+						first.addSuppressed(ex);
+					}
+				}
+			}
+			this.writes.clear();
+			if (first != null) {
+				throw first;
+			}
+		}
+
+		@Override
+		public void afterCompletion(int status) {
+			this.writes.clear();
+		}
+
 	}
 
 	@Override

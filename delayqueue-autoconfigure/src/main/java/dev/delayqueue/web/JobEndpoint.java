@@ -96,7 +96,7 @@ public class JobEndpoint {
 		ScheduleResult result = this.queue.schedule(job);
 		JobReceipt receipt = new JobReceipt(job.topic() + "-" + job.id(), job.dueAt(now));
 		return switch (result) {
-			case CREATED -> Responses.json(HttpStatus.CREATED, JobEnvelope.success("job added", receipt));
+			case CREATED, AFTER_COMMIT -> Responses.json(HttpStatus.CREATED, JobEnvelope.success("job added", receipt));
 			case ALREADY_EXISTS -> Responses.json(HttpStatus.CONFLICT, JobEnvelope.failure(
 					"job '" + job.id() + "' of topic '" + job.topic() + "' already exists (if_absent)", receipt));
 			default -> Responses.json(HttpStatus.OK, JobEnvelope.success("job replaced", receipt));

@@ -8,8 +8,6 @@ import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
-import org.springframework.transaction.support.TransactionSynchronization;
-import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 import dev.delayqueue.DelayQueue;
 import dev.delayqueue.DelayQueueException;
@@ -26,6 +24,8 @@ class OrderService {
 
 	private final DelayQueue delayQueue;
 
+	private final OrderController controller = new OrderController();
+
 	OrderService(JdbcClient jdbc, DelayQueue delayQueue) {
 		this.jdbc = jdbc;
 		this.delayQueue = delayQueue;
@@ -35,20 +35,23 @@ class OrderService {
 	@Transactional
 	public void placeOrder(String orderId, long amount) {
 		jdbc.sql("insert into orders (id, amount, status) values (?, ?, 'UNPAID')").params(orderId, amount).update();
-		TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
-
-			@Override
-			public void afterCommit() {     // not on rollback; a crash right here loses the job (see below)
-				try {
-					delayQueue.schedule("order", orderId, null, Duration.ofMinutes(30));
-				}
-				catch (DelayQueueException ex) {   // the order is committed: do not fail the caller
-					log.warn("order {} committed without its time-out; the sweep will add it", orderId, ex);
-				}
-			}
-
-		});
+		delayQueue.schedule("order", orderId, null, Duration.ofMinutes(30));    // written after the commit
 	}
 	// end::after-commit[]
+
+	final class OrderController {
+
+		// tag::caller[]
+		void place(String orderId, long amount) {
+			try {
+				placeOrder(orderId, amount);
+			}
+			catch (DelayQueueException ex) {   // thrown after the commit: the order exists, its time-out does not
+				log.warn("order {} committed without its time-out; the sweep will add it", orderId, ex);
+			}
+		}
+		// end::caller[]
+
+	}
 
 }
