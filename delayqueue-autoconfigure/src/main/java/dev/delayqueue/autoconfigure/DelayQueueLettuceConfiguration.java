@@ -4,10 +4,13 @@ import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
 import io.lettuce.core.resource.Delay;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import dev.delayqueue.redis.SilentChannels;
 
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.context.properties.bind.Binder;
@@ -19,6 +22,9 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
 import org.springframework.core.env.Environment;
+import org.springframework.data.redis.connection.RedisConnectionFactory;
+import org.springframework.data.redis.connection.lettuce.LettuceClientConfiguration;
+import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 
 /**
  * Bounds on the Lettuce client Spring Boot builds for the application, applied first so that the application's own
@@ -40,6 +46,8 @@ import org.springframework.core.env.Environment;
 @ConditionalOnClass(name = { "io.lettuce.core.RedisClient",
 		"org.springframework.boot.data.redis.autoconfigure.LettuceClientConfigurationBuilderCustomizer" })
 final class DelayQueueLettuceConfiguration {
+
+	private static final Logger logger = LoggerFactory.getLogger(DelayQueueLettuceConfiguration.class);
 
 	/** First wait before reconnecting, doubled at each failed attempt up to the configured maximum. */
 	static final long RECONNECT_MIN_DELAY_MILLIS = 100;
@@ -82,6 +90,32 @@ final class DelayQueueLettuceConfiguration {
 			.bind("spring.data.redis.timeout", Duration.class)
 			.orElse(properties.getRedis().getCommandTimeout());
 		return new SilentChannels(commandTimeout);
+	}
+
+	/**
+	 * Once the connection factory exists: the watch takes its command timeout as the factory has it (an application's
+	 * customizer may have changed it), or is turned off when the factory was built without it.
+	 */
+	@Bean
+	static SmartInitializingSingleton delayQueueSilentChannelsCheck(ObjectProvider<SilentChannels> silentChannels,
+			ObjectProvider<RedisConnectionFactory> connectionFactory) {
+		return () -> silentChannels.ifAvailable((channels) -> {
+			if (!(connectionFactory.getIfAvailable() instanceof LettuceConnectionFactory lettuce)) {
+				channels.disable();
+				return;
+			}
+			LettuceClientConfiguration configuration = lettuce.getClientConfiguration();
+			boolean installed = configuration.getClientResources()
+				.map((resources) -> resources.nettyCustomizer() == channels)
+				.orElse(false);
+			if (!installed) {
+				channels.disable();
+				logger.info("delayqueue does not watch Redis connections for silence: the application builds its own "
+						+ "ClientResources or NettyCustomizer (half-open connections are left to TCP)");
+				return;
+			}
+			channels.setCommandTimeout(configuration.getCommandTimeout());
+		});
 	}
 
 	/**

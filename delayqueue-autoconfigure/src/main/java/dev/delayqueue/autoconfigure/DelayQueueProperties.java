@@ -681,15 +681,17 @@ public class DelayQueueProperties {
 		private boolean requireNoeviction;
 
 		/**
-		 * Whether a Redis connection that has waited the command timeout for any answer to what it sent is closed for
+		 * Whether a Redis connection that sent a command and then heard nothing for the command timeout is closed for
 		 * Lettuce to reconnect it: a half-open connection (a peer gone without a word) stays open for minutes, or for
-		 * ever, otherwise. Applies to the connections of the ClientResources Spring Boot builds.
+		 * ever, otherwise. Applies to the connections of the ClientResources Spring Boot builds; off with no command
+		 * timeout. Turn it off when commands legitimately wait longer than the command timeout.
 		 */
 		private boolean closeSilentConnections = true;
 
 		/**
 		 * How long the wake-up subscription may receive nothing before it publishes a probe to itself; a probe not
-		 * received back by the next check has it subscribe anew on a new connection. Zero turns the check off.
+		 * received back by the next check closes the subscription's connection for Lettuce to reconnect (or, when
+		 * delayqueue does not watch the connections, subscribes anew). Zero turns the check off.
 		 */
 		private Duration subscriptionCheckInterval = WakeSubscriber.DEFAULT_CHECK_INTERVAL;
 

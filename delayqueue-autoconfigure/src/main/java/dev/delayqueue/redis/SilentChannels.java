@@ -1,5 +1,6 @@
 package dev.delayqueue.redis;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -7,12 +8,15 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 
+import io.lettuce.core.protocol.CommandEncoder;
 import io.lettuce.core.pubsub.PubSubCommandHandler;
 import io.lettuce.core.resource.NettyCustomizer;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelDuplexHandler;
+import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelPipeline;
 import io.netty.channel.ChannelPromise;
 import io.netty.util.concurrent.ScheduledFuture;
 import org.jspecify.annotations.Nullable;
@@ -29,14 +33,19 @@ import org.slf4j.LoggerFactory;
  * subscribes again), each channel on its own, one node of a cluster at a time.
  * <p>
  * A channel carrying only pub/sub messages writes nothing, so it cannot be judged this way: {@link #closePubSub} closes
- * those when a subscriber's probe of its own went unanswered ({@link WakeSubscriber}).
+ * the connections subscribed to a channel when a subscriber's probe of its own went unanswered ({@link WakeSubscriber});
+ * the application's other subscriptions are left alone.
  * <p>
  * What a closed channel had in flight is what any disconnect leaves: commands already timed out stay failed, the
  * others are sent again on the new channel (Lettuce's at-least-once default), so a command Redis ran just before a
  * long stall can run twice; delayqueue's scripts are written for that.
  * <p>
- * Installed as the {@link NettyCustomizer} of the {@code ClientResources} Spring Boot builds; each channel is watched
- * on its own event loop.
+ * Installed as the {@link NettyCustomizer} of the {@code ClientResources} Spring Boot builds, after TLS and before
+ * Lettuce's encoder; each channel is watched on its own event loop. The wait allowed is the command timeout the
+ * connection factory ends up with; a timeout raised on one connection, or relaxed by Lettuce during a maintenance
+ * event, is not seen, and a command legitimately waiting longer (a blocking command on a connection with a longer
+ * timeout of its own) would have its connection closed: turn the watch off then
+ * ({@code delayqueue.redis.close-silent-connections=false}).
  *
  * @since 0.1.0
  */
@@ -46,7 +55,12 @@ public final class SilentChannels implements NettyCustomizer {
 
 	private static final String HANDLER_NAME = "delayqueue-silence";
 
-	private final long silenceNanos;
+	private volatile long silenceNanos;
+
+	private volatile boolean enabled = true;
+
+	/** Pub/sub channel names whose subscribing connections are told apart, as UTF-8 bytes. */
+	private final Set<String> subscriptionNames = ConcurrentHashMap.newKeySet();
 
 	private final LongSupplier nanoTime;
 
@@ -63,29 +77,79 @@ public final class SilentChannels implements NettyCustomizer {
 	}
 
 	SilentChannels(Duration commandTimeout, LongSupplier nanoTime) {
-		if (commandTimeout.isNegative() || commandTimeout.isZero()) {
-			throw new IllegalArgumentException("commandTimeout must be positive, was " + commandTimeout);
+		this.nanoTime = nanoTime;
+		setCommandTimeout(commandTimeout);
+	}
+
+	/**
+	 * Sets how long a channel may wait for an answer: the client's command timeout as the connection factory has it,
+	 * once that exists (an application's customizer may have changed it). Zero turns the watch off, as it means no
+	 * timeout to Lettuce.
+	 * @param commandTimeout the command timeout
+	 * @throws IllegalArgumentException if it is negative
+	 */
+	public void setCommandTimeout(Duration commandTimeout) {
+		if (commandTimeout.isNegative()) {
+			throw new IllegalArgumentException("commandTimeout must not be negative, was " + commandTimeout);
 		}
 		this.silenceNanos = commandTimeout.toNanos();
-		this.nanoTime = nanoTime;
+	}
+
+	/**
+	 * Turns the watch off, for instance when the connection factory was built without it (the application's own
+	 * {@code ClientResources} or {@code NettyCustomizer}): nothing is closed any more, {@link #closePubSub} included.
+	 */
+	public void disable() {
+		this.enabled = false;
+	}
+
+	/**
+	 * Returns whether the watch acts.
+	 * @return {@code false} once {@link #disable() disabled} or with no command timeout
+	 */
+	public boolean isEnabled() {
+		return this.enabled && this.silenceNanos > 0;
+	}
+
+	/**
+	 * Tells apart the connections that subscribe to a pub/sub channel, so that {@link #closePubSub} closes only those.
+	 * @param channelName the channel's name
+	 */
+	public void watchSubscriptionsTo(String channelName) {
+		this.subscriptionNames.add(channelName);
 	}
 
 	@Override
 	public void afterChannelInitialized(Channel channel) {
-		if (channel.pipeline().get(HANDLER_NAME) == null) {
-			channel.pipeline().addFirst(HANDLER_NAME, new Watch());
+		ChannelPipeline pipeline = channel.pipeline();
+		if (pipeline.get(HANDLER_NAME) != null) {
+			return;
+		}
+		// after TLS, before Lettuce's encoder: the bytes as Redis reads and writes them
+		ChannelHandlerContext encoder = pipeline.context(CommandEncoder.class);
+		if (encoder != null) {
+			pipeline.addBefore(encoder.name(), HANDLER_NAME, new Watch());
+		}
+		else {
+			pipeline.addFirst(HANDLER_NAME, new Watch());
 		}
 	}
 
 	/**
-	 * Closes the channel of every pub/sub connection, for Lettuce to reconnect and subscribe them again.
+	 * Closes the channel of every connection subscribed to a pub/sub channel (see {@link #watchSubscriptionsTo}), for
+	 * Lettuce to reconnect it and subscribe again; the application's other subscriptions are left alone.
+	 * @param channelName the pub/sub channel
 	 * @param reason why, for the log
-	 * @return how many were closed
+	 * @return how many were closed; 0 when the watch is off
 	 */
-	public int closePubSub(String reason) {
+	public int closePubSub(String channelName, String reason) {
+		if (!isEnabled()) {
+			return 0;
+		}
 		int count = 0;
 		for (Channel channel : this.channels) {
-			if (channel.isActive() && channel.pipeline().get(PubSubCommandHandler.class) != null) {
+			ChannelHandler handler = channel.pipeline().get(HANDLER_NAME);
+			if (channel.isActive() && handler instanceof Watch watch && watch.subscribedTo.contains(channelName)) {
 				logger.warn("Closing the Redis pub/sub connection {} for Lettuce to open it again: {}", describe(channel),
 						reason);
 				this.closed.incrementAndGet();
@@ -126,12 +190,20 @@ public final class SilentChannels implements NettyCustomizer {
 
 		private @Nullable ScheduledFuture<?> check;
 
+		private boolean pubSub;
+
+		/** The watched pub/sub channel names this connection subscribed to; read by other threads. */
+		final Set<String> subscribedTo = ConcurrentHashMap.newKeySet();
+
 		@Override
 		public void handlerAdded(ChannelHandlerContext ctx) {
 			Channel channel = ctx.channel();
+			this.pubSub = ctx.pipeline().get(PubSubCommandHandler.class) != null;
 			SilentChannels.this.channels.add(channel);
 			channel.closeFuture().addListener((future) -> SilentChannels.this.channels.remove(channel));
-			long period = Math.max(TimeUnit.MILLISECONDS.toNanos(50), SilentChannels.this.silenceNanos / 4);
+			// a quarter of the command timeout as the factory first had it, at least 50 ms, at most 2.5 s
+			long period = Math.min(TimeUnit.MILLISECONDS.toNanos(2_500),
+					Math.max(TimeUnit.MILLISECONDS.toNanos(50), SilentChannels.this.silenceNanos / 4));
 			this.check = ctx.executor().scheduleAtFixedRate(() -> check(ctx), period, period, TimeUnit.NANOSECONDS);
 		}
 
@@ -155,8 +227,18 @@ public final class SilentChannels implements NettyCustomizer {
 
 		@Override
 		public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) throws Exception {
-			if (this.waitingSince == 0 && msg instanceof ByteBuf bytes && bytes.isReadable()) {
-				this.waitingSince = SilentChannels.this.nanoTime.getAsLong();
+			if (msg instanceof ByteBuf bytes && bytes.isReadable()) {
+				if (this.waitingSince == 0) {
+					this.waitingSince = SilentChannels.this.nanoTime.getAsLong();
+				}
+				if (this.pubSub && !SilentChannels.this.subscriptionNames.isEmpty()) {
+					String written = bytes.toString(bytes.readerIndex(), bytes.readableBytes(), StandardCharsets.UTF_8);
+					for (String name : SilentChannels.this.subscriptionNames) {
+						if (written.contains(name)) {
+							this.subscribedTo.add(name);
+						}
+					}
+				}
 			}
 			super.write(ctx, msg, promise);
 		}
@@ -169,17 +251,18 @@ public final class SilentChannels implements NettyCustomizer {
 
 		void check(ChannelHandlerContext ctx) {
 			long since = this.waitingSince;
-			if (since == 0 || !ctx.channel().isActive()) {
+			long silence = SilentChannels.this.silenceNanos;
+			if (since == 0 || !ctx.channel().isActive() || !isEnabled()) {
 				return;
 			}
 			long waited = SilentChannels.this.nanoTime.getAsLong() - since;
-			if (waited >= SilentChannels.this.silenceNanos) {
+			if (waited >= silence) {
 				this.waitingSince = 0;
 				SilentChannels.this.closed.incrementAndGet();
 				logger.warn("Redis connection {} answered nothing for {} ms (the command timeout is {} ms); closing it "
 						+ "for Lettuce to reconnect (a half-open connection, or a Redis stalled that long)",
 						describe(ctx.channel()), TimeUnit.NANOSECONDS.toMillis(waited),
-						TimeUnit.NANOSECONDS.toMillis(SilentChannels.this.silenceNanos));
+						TimeUnit.NANOSECONDS.toMillis(silence));
 				ctx.channel().close();
 			}
 		}

@@ -78,6 +78,12 @@ public class WakeSubscriber implements WakeSource {
 	/** Set when the subscription's channel was closed for Lettuce to reconnect; the next message clears it. */
 	private volatile boolean awaitingReconnect;
 
+	/** When the subscription's channel was last closed (System.nanoTime); guarded by this. */
+	private long closedAt;
+
+	/** Closes without a message since; grows the grace before the next. */
+	private volatile int closesInARow;
+
 	private volatile @Nullable SilentChannels silentChannels;
 
 	private long probeSequence;
@@ -215,7 +221,9 @@ public class WakeSubscriber implements WakeSource {
 	/**
 	 * Proves the subscription alive: any message received within the check interval does; else a probe is published
 	 * on the channel, and a probe not received back by the next check means the subscription's connection is dead
-	 * though open (half-open), so it is replaced. A probe that could not be published proves nothing.
+	 * though open (half-open), so its channel is closed for Lettuce to reconnect (or, without {@link SilentChannels},
+	 * the subscription is made anew). A probe that could not be published proves nothing; nor do probes while
+	 * Lettuce reconnects ({@link #reconnectGrace()}).
 	 */
 	private void check() {
 		try {
@@ -230,16 +238,22 @@ public class WakeSubscriber implements WakeSource {
 					this.probeSent = 0;
 					return;
 				}
-				if (this.probeSent != 0 && this.probeEchoed < this.probeSent) {
+				if (this.awaitingReconnect && now - this.closedAt < reconnectGrace()) {
+					// Lettuce is reconnecting and subscribing again: probe, but judge only after the grace
+					this.probeSent = 0;
+				}
+				else if (this.probeSent != 0 && this.probeEchoed < this.probeSent) {
 					this.resubscriptions++;
 					this.probeSent = 0;
 					this.lastMessage = now;
 					String reason = "delayqueue's wake-up subscription received nothing, not even its own probe, for "
 							+ TimeUnit.NANOSECONDS.toMillis(quiet) + " ms";
 					SilentChannels channels = this.silentChannels;
-					if (channels != null && channels.closePubSub(reason) > 0) {
+					if (channels != null && channels.closePubSub(this.channel, reason) > 0) {
 						// Lettuce reconnects and subscribes again; the first message then tells the listener
 						this.awaitingReconnect = true;
+						this.closedAt = now;
+						this.closesInARow++;
 						ScheduledExecutorService executor = this.timer;
 						if (executor != null) {
 							executor.schedule(this::probe, 300, TimeUnit.MILLISECONDS);
@@ -275,6 +289,15 @@ public class WakeSubscriber implements WakeSource {
 		catch (RuntimeException ex) {
 			logger.debug("Could not check the wake-up subscription", ex);
 		}
+	}
+
+	/**
+	 * How long after closing the subscription's channel its probes are not judged, while Lettuce reconnects and
+	 * subscribes again: three check intervals, doubled for each close in a row without a message, at most a minute.
+	 */
+	private long reconnectGrace() {
+		long grace = 3 * this.checkInterval.toNanos() << Math.min(5, Math.max(0, this.closesInARow - 1));
+		return Math.min(grace, TimeUnit.MINUTES.toNanos(1));
 	}
 
 	/** Publishes a probe on the channel, for this subscriber to receive. */
@@ -319,6 +342,9 @@ public class WakeSubscriber implements WakeSource {
 	 */
 	public void setSilentChannels(@Nullable SilentChannels channels) {
 		this.silentChannels = channels;
+		if (channels != null) {
+			channels.watchSubscriptionsTo(this.channel);
+		}
 	}
 
 	/**
@@ -339,6 +365,7 @@ public class WakeSubscriber implements WakeSource {
 			this.lastMessage = System.nanoTime();
 			if (this.awaitingReconnect) {
 				this.awaitingReconnect = false;
+				this.closesInARow = 0;
 				onWake.onResubscribed();
 			}
 			String text = new String(message.getBody(), StandardCharsets.UTF_8);

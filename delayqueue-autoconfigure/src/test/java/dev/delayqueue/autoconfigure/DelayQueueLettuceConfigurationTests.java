@@ -13,6 +13,7 @@ import dev.delayqueue.redis.SilentChannels;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.boot.data.redis.autoconfigure.ClientResourcesBuilderCustomizer;
+import org.springframework.boot.data.redis.autoconfigure.LettuceClientConfigurationBuilderCustomizer;
 import org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration;
 import org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration;
 import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
@@ -92,6 +93,21 @@ class DelayQueueLettuceConfigurationTests {
 			redis.opsForValue().set("delayqueue-lettuce-tests", "1");
 			assertThat(channels.watched()).as("the shared connection's channel").isPositive();
 		});
+	}
+
+	@Test
+	void theSilenceWatchTakesTheTimeoutTheFactoryEndsUpWithAndIsOffWithoutIt() {
+		this.runner
+			.withBean(LettuceClientConfigurationBuilderCustomizer.class,
+					() -> (builder) -> builder.commandTimeout(Duration.ofSeconds(42)))
+			.run((context) -> assertThat(context.getBean(SilentChannels.class).isEnabled()).isTrue());
+		this.runner.withBean(ClientResources.class, DefaultClientResources::create, (definition) -> definition
+			.setDestroyMethodName("shutdown"))
+			.run((context) -> assertThat(context.getBean(SilentChannels.class).isEnabled())
+				.as("the application's own ClientResources: not installed, so off").isFalse());
+		this.runner.withPropertyValues("spring.data.redis.timeout=0")
+			.run((context) -> assertThat(context.getBean(SilentChannels.class).isEnabled())
+				.as("no timeout: nothing is silent too long").isFalse());
 	}
 
 	@Test

@@ -84,7 +84,10 @@ class SilentChannelsTests {
 		advance(60_000);
 		check(channel);
 		assertThat(channel.isOpen()).isTrue();
-		assertThat(this.channels.closePubSub("test")).as("not a pub/sub channel").isZero();
+		this.channels.watchSubscriptionsTo("dq:wake");
+		send(channel, "*2\r\n$9\r\nSUBSCRIBE\r\n$7\r\ndq:wake\r\n");
+		receive(channel, "*3\r\n$9\r\nsubscribe\r\n$7\r\ndq:wake\r\n:1\r\n");
+		assertThat(this.channels.closePubSub("dq:wake", "test")).as("not a pub/sub connection").isZero();
 		assertThat(channel.isOpen()).isTrue();
 	}
 
@@ -96,9 +99,20 @@ class SilentChannelsTests {
 	}
 
 	@Test
-	void theTimeoutMustBePositive() {
-		assertThatIllegalArgumentException().isThrownBy(() -> new SilentChannels(Duration.ZERO))
-			.withMessageContaining("commandTimeout must be positive");
+	void noCommandTimeoutOrDisabledClosesNothing() {
+		EmbeddedChannel channel = channel();
+		send(channel, "*1\r\n$4\r\nPING\r\n");
+		advance(60_000);
+		this.channels.setCommandTimeout(Duration.ZERO);
+		check(channel);
+		assertThat(channel.isOpen()).as("no timeout: Lettuce waits for ever, so may the channel").isTrue();
+		this.channels.setCommandTimeout(Duration.ofSeconds(5));
+		this.channels.disable();
+		check(channel);
+		assertThat(channel.isOpen()).isTrue();
+		assertThat(this.channels.isEnabled()).isFalse();
+		assertThatIllegalArgumentException().isThrownBy(() -> new SilentChannels(Duration.ofSeconds(-1)))
+			.withMessageContaining("commandTimeout must not be negative");
 	}
 
 }

@@ -100,6 +100,32 @@ final class Ledger {
 	}
 
 	/**
+	 * Returns the longest time without a delivery start of any of these jobs within a window: how long deliveries
+	 * stopped around a fault, given jobs fall due all the time.
+	 * @param ids the jobs
+	 * @param from the window's start (epoch ms)
+	 * @param to the window's end (epoch ms)
+	 * @return the longest gap in ms, the window's edges counting as starts
+	 */
+	long longestPause(Collection<String> ids, long from, long to) {
+		List<Long> starts = new ArrayList<>();
+		for (String id : ids) {
+			Runs runs = this.runs.get(id);
+			if (runs != null) {
+				runs.starts.stream().filter((s) -> s >= from && s <= to).forEach(starts::add);
+			}
+		}
+		starts.add(from);
+		starts.add(to);
+		starts.sort(null);
+		long longest = 0;
+		for (int i = 1; i < starts.size(); i++) {
+			longest = Math.max(longest, starts.get(i) - starts.get(i - 1));
+		}
+		return longest;
+	}
+
+	/**
 	 * Counts for some of the jobs only, for example one topic's.
 	 * @param ids the jobs
 	 * @return what the logs say about them
