@@ -31,6 +31,7 @@ import dev.delayqueue.store.RedisRefusals;
 import dev.delayqueue.store.WakeSource;
 import dev.delayqueue.worker.CallbackDelivery;
 import dev.delayqueue.worker.InstanceHeartbeat;
+import dev.delayqueue.worker.HandlerThreads;
 import dev.delayqueue.worker.JobWorker;
 
 import org.springframework.beans.factory.ObjectProvider;
@@ -43,11 +44,13 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
 import org.springframework.boot.autoconfigure.condition.ConditionalOnSingleCandidate;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.thread.Threading;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
 import org.springframework.context.annotation.Role;
 import org.springframework.core.env.Environment;
+import org.springframework.core.task.VirtualThreadTaskExecutor;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
 import org.springframework.data.redis.core.StringRedisTemplate;
 
@@ -248,14 +251,28 @@ public final class DelayQueueAutoConfiguration {
 					new DelayQueuePropertiesMapper(properties).subscriptionCheckInterval(), silentChannels.getIfAvailable());
 		}
 
+		/**
+		 * The threads of the handlers: virtual with {@code spring.threads.virtual.enabled=true} on Java 21 or later,
+		 * else platform threads; an application bean of this type replaces it.
+		 */
+		@Bean
+		@ConditionalOnMissingBean
+		HandlerThreads delayQueueHandlerThreads(Environment environment) {
+			if (Threading.VIRTUAL.isActive(environment)) {
+				return (topic) -> new VirtualThreadTaskExecutor("delayqueue-" + topic + "-").getVirtualThreadFactory();
+			}
+			return HandlerThreads.PLATFORM;
+		}
+
 		@Bean
 		@ConditionalOnMissingBean
 		JobWorker delayQueueJobWorker(JobStore store, WakeSource wakeSource,
 				ObjectProvider<DelayQueueListener> listeners, ObjectProvider<CallbackDelivery> callbackDelivery,
 				DelayQueueProperties properties, DelayQueueClock clock,
-				ObjectProvider<ObservationRegistry> observationRegistry) {
+				ObjectProvider<ObservationRegistry> observationRegistry, ObjectProvider<HandlerThreads> handlerThreads) {
 			JobWorker worker = new JobWorker(store, wakeSource, listeners(listeners), clock.clock(),
 					new DelayQueuePropertiesMapper(properties).workerSettings());
+			worker.setHandlerThreads(handlerThreads.getIfAvailable(() -> HandlerThreads.PLATFORM));
 			worker.setObservations(observations(observationRegistry, properties));
 			callbackDelivery.ifAvailable((delivery) -> worker.deliverCallbacks(delivery.handler(), delivery.settings()));
 			return worker;

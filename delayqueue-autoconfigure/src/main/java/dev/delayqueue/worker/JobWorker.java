@@ -86,6 +86,8 @@ public class JobWorker implements SmartLifecycle {
 
 	private final ClaimLoop loop;
 
+	private volatile HandlerThreads handlerThreads = HandlerThreads.PLATFORM;
+
 	private final LeaseKeeper leaseKeeper;
 
 	/**
@@ -158,7 +160,7 @@ public class JobWorker implements SmartLifecycle {
 	 */
 	public void register(String topic, JobHandler handler, TopicSettings settings, String description) {
 		JobNames.checkTopic(topic);
-		TopicLane lane = TopicLane.local(topic, handler, settings, description);
+		TopicLane lane = TopicLane.local(topic, handler, settings, description, this.handlerThreads);
 		TopicLane existing = this.localLanes.putIfAbsent(topic, lane);
 		if (existing != null) {
 			lane.executor.shutdown();
@@ -402,6 +404,14 @@ public class JobWorker implements SmartLifecycle {
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
 		}
+	}
+
+	/**
+	 * Sets what makes the threads of the topics registered from now on; {@link HandlerThreads#PLATFORM} by default.
+	 * @param handlerThreads the factory of each topic's handler threads
+	 */
+	public void setHandlerThreads(HandlerThreads handlerThreads) {
+		this.handlerThreads = handlerThreads;
 	}
 
 	/**

@@ -66,32 +66,33 @@ final class TopicLane {
 
 	TopicLane(String topic, Lane lane, @Nullable JobHandler handler, @Nullable AsyncJobHandler asyncHandler,
 			TopicSettings settings, String description) {
+		this(topic, lane, handler, asyncHandler, settings, description, HandlerThreads.PLATFORM);
+	}
+
+	TopicLane(String topic, Lane lane, @Nullable JobHandler handler, @Nullable AsyncJobHandler asyncHandler,
+			TopicSettings settings, String description, HandlerThreads threads) {
 		this.topic = topic;
 		this.lane = lane;
 		this.handler = handler;
 		this.asyncHandler = asyncHandler;
 		this.settings = settings;
 		this.description = description;
-		this.executor = (handler != null) ? threadPool(topic, settings) : null;
+		this.executor = (handler != null) ? threadPool(topic, settings, threads) : null;
 		this.partitions = List.of(new LanePartition(this, TopicPartition.first(topic)));
 	}
 
-	static TopicLane local(String topic, JobHandler handler, TopicSettings settings, String description) {
-		return new TopicLane(topic, Lane.LOCAL, handler, null, settings, description);
+	static TopicLane local(String topic, JobHandler handler, TopicSettings settings, String description,
+			HandlerThreads threads) {
+		return new TopicLane(topic, Lane.LOCAL, handler, null, settings, description, threads);
 	}
 
 	static TopicLane callbacks(String topic, AsyncJobHandler handler, TopicSettings settings) {
 		return new TopicLane(topic, Lane.HTTP, null, handler, settings, "HTTP callbacks of topic '" + topic + "'");
 	}
 
-	private static ThreadPoolExecutor threadPool(String topic, TopicSettings settings) {
-		AtomicInteger threads = new AtomicInteger();
+	private static ThreadPoolExecutor threadPool(String topic, TopicSettings settings, HandlerThreads threads) {
 		return new ThreadPoolExecutor(settings.concurrency(), settings.concurrency(), 0, TimeUnit.MILLISECONDS,
-				new LinkedBlockingQueue<>(), (task) -> {
-					Thread thread = new Thread(task, "delayqueue-" + topic + "-" + threads.incrementAndGet());
-					thread.setDaemon(false);
-					return thread;
-				});
+				new LinkedBlockingQueue<>(), threads.threadFactory(topic));
 	}
 
 	int capacity() {
