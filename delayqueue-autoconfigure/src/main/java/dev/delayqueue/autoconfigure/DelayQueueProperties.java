@@ -992,7 +992,22 @@ public class DelayQueueProperties {
 		 */
 		private @Nullable Integer partitions;
 
+		/**
+		 * Most deliveries a second of the topic, all instances together, enforced in Redis (a token bucket per
+		 * partition, holding a tenth of a second); for callbacks to fragile receivers and handlers calling
+		 * rate-limited APIs. Unset for no limit.
+		 */
+		private @Nullable Double rateLimit;
+
 		private final TopicRetry retry = new TopicRetry();
+
+		public @Nullable Double getRateLimit() {
+			return this.rateLimit;
+		}
+
+		public void setRateLimit(@Nullable Double rateLimit) {
+			this.rateLimit = rateLimit;
+		}
 
 		public @Nullable Integer getConcurrency() {
 			return this.concurrency;

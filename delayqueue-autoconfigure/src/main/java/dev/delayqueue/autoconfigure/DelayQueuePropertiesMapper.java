@@ -124,6 +124,7 @@ final class DelayQueuePropertiesMapper {
 		map.from(topic::getConcurrency).to(settings::concurrency);
 		map.from(topic::getPrefetch).to(settings::prefetch);
 		map.from(topic::getLease).to(settings::lease);
+		map.from(topic::getRateLimit).to(settings::rateLimit);
 		map.from(retry::getMaxAttempts).to(settings::maxAttempts);
 		map.from(retry::getInitialInterval).to(settings::initialInterval);
 		map.from(retry::getMultiplier).to(settings::multiplier);

@@ -20,9 +20,10 @@ final class TopicPropertyNames {
 
 	private static final ConfigurationPropertyName TOPICS = ConfigurationPropertyName.of("delayqueue.topics");
 
-	/** The keys of one topic: those of {@code delayqueue.defaults}, and the topic's partition count. */
+	/** The keys of one topic: those of {@code delayqueue.defaults}, the topic's partition count and rate limit. */
 	static final Set<String> KEYS = Set.of("concurrency", "prefetch", "lease", "no-retry-for", "retry.max-attempts",
-			"retry.initial-interval", "retry.multiplier", "retry.max-interval", "retry.jitter", "partitions");
+			"retry.initial-interval", "retry.multiplier", "retry.max-interval", "retry.jitter", "partitions",
+			"rate-limit");
 
 	private static final Pattern LIST_INDEX = Pattern.compile("\\[\\d+]$");
 

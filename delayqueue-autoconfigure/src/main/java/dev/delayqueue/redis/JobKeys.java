@@ -15,6 +15,8 @@ import dev.delayqueue.store.TopicPartition;
  * {prefix}:{tag}:inflight     sorted set: id → lease end (ms), jobs being delivered (both lanes)
  * {prefix}:{tag}:dead         sorted set: id → time of death (ms)
  * {prefix}:{tag}:job:{id}     hash: the job (body, due, attempts, state, lease token, callback, ...)
+ * {prefix}:{tag}:rate         hash: tokens and when counted, the token bucket of a partition with a rate limit;
+ *                             expires once it would be full again
  * {prefix}:topics             set: every topic ever scheduled (discovery only)
  * {prefix}:topics:http        set: every topic ever given a job with a callback (discovery by dispatchers)
  * {prefix}:partitions         hash: "topic#count" → 1 for each partition count other than 1 a topic was used with
@@ -58,6 +60,10 @@ public record JobKeys(String prefix) {
 
 	String dead(TopicPartition partition) {
 		return tagged(partition) + ":dead";
+	}
+
+	String rate(TopicPartition partition) {
+		return tagged(partition) + ":rate";
 	}
 
 	String job(TopicPartition partition, String id) {

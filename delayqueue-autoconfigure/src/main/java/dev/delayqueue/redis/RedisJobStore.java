@@ -287,21 +287,34 @@ public class RedisJobStore implements JobStore {
 	@Override
 	public ClaimResult claim(TopicPartition partition, Lane lane, long now, int limit, long leaseMillis,
 			String tokenBase) {
+		return claim(partition, lane, now, limit, leaseMillis, tokenBase, 0, 1);
+	}
+
+	@Override
+	public ClaimResult claim(TopicPartition partition, Lane lane, long now, int limit, long leaseMillis,
+			String tokenBase, double ratePerSecond, int burst) {
+		if (!(ratePerSecond >= 0) || Double.isInfinite(ratePerSecond) || burst < 1) {
+			throw new IllegalArgumentException("ratePerSecond must be 0 or more and burst at least 1, were "
+					+ ratePerSecond + " and " + burst);
+		}
 		String hintKey = partition + "\n" + lane.wireName();
 		Candidates hint = this.lookAhead.remove(hintKey);
 		List<String> expired = new ArrayList<>();
 		List<ClaimedJob> jobs = new ArrayList<>();
-		List<?> result = claimCall(partition, lane, now, limit, leaseMillis, tokenBase, hint);
+		Rate rate = new Rate(ratePerSecond, burst);
+		List<?> result = claimCall(partition, lane, now, limit, leaseMillis, tokenBase, hint, rate);
 		collect(partition, result, expired, jobs);
 		Candidates found = candidates(result);
-		boolean dueUnclaimed = jobs.isEmpty() && score(result.get(2)).orElse(Long.MAX_VALUE) <= now;
+		boolean rateLimited = score(result.get(6)).isPresent();
+		boolean dueUnclaimed = jobs.isEmpty() && !rateLimited
+				&& score(result.get(2)).orElse(Long.MAX_VALUE) <= now;
 		boolean expiryUnknown = (hint == null || hint.expired().isEmpty()) && !found.expired().isEmpty();
 		if ((dueUnclaimed && !found.isEmpty()) || expiryUnknown) {
 			// jobs are due but none was claimed (no candidates were known, or others took them), or leases ran out
 			// that the call was not told of (a worker died): a second call with what the first one learnt; what the
 			// first claimed is kept whatever happens to the second
 			try {
-				result = claimCall(partition, lane, now, limit - jobs.size(), leaseMillis, tokenBase + "b", found);
+				result = claimCall(partition, lane, now, limit - jobs.size(), leaseMillis, tokenBase + "b", found, rate);
 				collect(partition, result, expired, jobs);
 			}
 			catch (RuntimeException ex) {
@@ -314,7 +327,12 @@ public class RedisJobStore implements JobStore {
 		if (!next.isEmpty()) {
 			this.lookAhead.put(hintKey, next);
 		}
-		return new ClaimResult(expired, jobs, score(result.get(2)), score(result.get(3)));
+		return new ClaimResult(expired, jobs, score(result.get(2)), score(result.get(3)), score(result.get(6)));
+	}
+
+	/** A partition's rate limit: claims a second (0 for none) and the most at once. */
+	private record Rate(double perSecond, int burst) {
+
 	}
 
 	/** Adds what one claim call recovered and claimed. */
@@ -330,7 +348,7 @@ public class RedisJobStore implements JobStore {
 	}
 
 	private List<?> claimCall(TopicPartition partition, Lane lane, long now, int limit, long leaseMillis,
-			String tokenBase, @Nullable Candidates candidates) {
+			String tokenBase, @Nullable Candidates candidates, Rate rate) {
 		List<String> expired = (candidates != null) ? candidates.expired() : List.of();
 		List<String> due = (candidates != null) ? candidates.due() : List.of();
 		List<String> keys = new ArrayList<>(4 + expired.size() + due.size());
@@ -338,7 +356,8 @@ public class RedisJobStore implements JobStore {
 		List<String> args = new ArrayList<>(10 + expired.size() + due.size());
 		args.addAll(announceArgs(partition));
 		args.addAll(List.of(Long.toString(now), Integer.toString(limit), Long.toString(leaseMillis), tokenBase,
-				lane.wireName(), Integer.toString(expired.size())));
+				lane.wireName(), Integer.toString(expired.size()), Double.toString(rate.perSecond()),
+				Integer.toString(rate.burst())));
 		for (String id : expired) {
 			keys.add(this.keys.job(partition, id));
 			args.add(id);
@@ -346,6 +365,9 @@ public class RedisJobStore implements JobStore {
 		for (String id : due) {
 			keys.add(this.keys.job(partition, id));
 			args.add(id);
+		}
+		if (rate.perSecond() > 0) {
+			keys.add(this.keys.rate(partition));
 		}
 		return execute(CLAIM, keys, args);
 	}

@@ -48,6 +48,25 @@ public interface JobStore {
 	ClaimResult claim(TopicPartition partition, Lane lane, long now, int limit, long leaseMillis, String tokenBase);
 
 	/**
+	 * Claims due jobs as {@link #claim(TopicPartition, Lane, long, int, long, String)} does, at most as many as the
+	 * partition's rate limit lets through: a token bucket shared by every instance, refilled at {@code ratePerSecond}
+	 * up to {@code burst}. A store without rate limits ignores it.
+	 * @param partition the topic partition
+	 * @param lane the lane to claim from
+	 * @param now the current time (epoch ms)
+	 * @param limit the most jobs to claim
+	 * @param leaseMillis how long the lease lasts
+	 * @param tokenBase a value unique to this call
+	 * @param ratePerSecond claims a second this partition lets through, all instances together; 0 for no limit
+	 * @param burst the most claims at once, at least 1
+	 * @return what was claimed, when the next job is due, and when the rate limit lets the next one through
+	 */
+	default ClaimResult claim(TopicPartition partition, Lane lane, long now, int limit, long leaseMillis,
+			String tokenBase, double ratePerSecond, int burst) {
+		return claim(partition, lane, now, limit, leaseMillis, tokenBase);
+	}
+
+	/**
 	 * Deletes jobs whose delivery succeeded.
 	 * @param partition the partition they were claimed from
 	 * @param leases the claims

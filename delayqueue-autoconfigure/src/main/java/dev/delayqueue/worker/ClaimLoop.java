@@ -218,8 +218,12 @@ final class ClaimLoop implements Runnable {
 		TopicLane lane = partition.lane;
 		int claimed = 0;
 		try {
+			// a topic's rate is split over the partitions this worker knows of, each with a bucket of its own
+			// (a bucket holds a tenth of a second of its rate, at least one delivery)
+			double rate = lane.settings.rateLimit() / lane.partitions.size();
+			int burst = (int) Math.max(1, Math.ceil(rate / 10));
 			ClaimResult result = this.store.claim(partition.partition, lane.lane, now, limit,
-					lane.settings.lease().toMillis(), tokenBase);
+					lane.settings.lease().toMillis(), tokenBase, rate, burst);
 			if (partition.errorStreak > 0) {
 				logger.info("delayqueue worker for {} reached Redis again after {} failed claims", partition,
 						partition.errorStreak);
@@ -234,6 +238,11 @@ final class ClaimLoop implements Runnable {
 				lane.leases.put(job.job().id(), job);
 				claimed++;
 				this.invoker.start(lane, job);
+			}
+			if (result.rateLimitedUntil().isPresent()) {
+				// the rate limit's tokens are spent: no claim of this partition before the next one comes
+				partition.backoffUntil = result.rateLimitedUntil().getAsLong();
+				return false;
 			}
 			return claimed > 0 && partition.nextWork() <= this.clock.millis();
 		}

@@ -12,10 +12,11 @@ import java.util.List;
  * @param lease how long a claim lasts without a heartbeat before another worker may deliver the job again
  * @param retry the retry policy
  * @param noRetryFor exception types that send the job straight to the dead state
+ * @param rateLimit most deliveries a second of the topic, all instances together (0 for no limit)
  * @since 0.1.0
  */
 public record TopicSettings(int concurrency, int prefetch, Duration lease, RetryPolicy retry,
-		List<Class<? extends Throwable>> noRetryFor) {
+		List<Class<? extends Throwable>> noRetryFor, double rateLimit) {
 
 	/** Default concurrency. */
 	public static final int DEFAULT_CONCURRENCY = 4;
@@ -28,7 +29,7 @@ public record TopicSettings(int concurrency, int prefetch, Duration lease, Retry
 
 	/** The defaults: 4 threads, 16 prefetched, 30 s lease, {@link RetryPolicy#DEFAULT}. */
 	public static final TopicSettings DEFAULT = new TopicSettings(DEFAULT_CONCURRENCY, DEFAULT_PREFETCH,
-			DEFAULT_LEASE, RetryPolicy.DEFAULT, List.of());
+			DEFAULT_LEASE, RetryPolicy.DEFAULT, List.of(), 0);
 
 	/**
 	 * Checks the values.
@@ -43,8 +44,26 @@ public record TopicSettings(int concurrency, int prefetch, Duration lease, Retry
 		if (lease.compareTo(Duration.ofSeconds(1)) < 0) {
 			throw new IllegalArgumentException("lease must be at least 1s, was " + lease);
 		}
+		if (!(rateLimit >= 0) || Double.isInfinite(rateLimit)) {
+			throw new IllegalArgumentException("rate-limit must be 0 (none) or a positive number of deliveries a second, "
+					+ "was " + rateLimit);
+		}
 		noRetryFor = List.copyOf(noRetryFor);
 	}
+
+	/**
+	 * Settings without a rate limit.
+	 * @param concurrency how many of the topic's jobs run at once here
+	 * @param prefetch how many more claimed jobs may wait here for a free thread
+	 * @param lease how long a claim lasts without a heartbeat
+	 * @param retry the retry policy
+	 * @param noRetryFor exception types that send the job straight to the dead state
+	 */
+	public TopicSettings(int concurrency, int prefetch, Duration lease, RetryPolicy retry,
+			List<Class<? extends Throwable>> noRetryFor) {
+		this(concurrency, prefetch, lease, retry, noRetryFor, 0);
+	}
+
 
 	/**
 	 * Starts settings from {@link #DEFAULT}.
@@ -95,7 +114,10 @@ public record TopicSettings(int concurrency, int prefetch, Duration lease, Retry
 
 		private final List<Class<? extends Throwable>> noRetryFor;
 
+		private double rateLimit;
+
 		private Builder(TopicSettings from) {
+			this.rateLimit = from.rateLimit;
 			this.concurrency = from.concurrency;
 			this.prefetch = from.prefetch;
 			this.lease = from.lease;
@@ -208,13 +230,23 @@ public record TopicSettings(int concurrency, int prefetch, Duration lease, Retry
 		}
 
 		/**
+		 * Sets the topic's rate limit.
+		 * @param rateLimit most deliveries a second, all instances together; 0 for none
+		 * @return this builder
+		 */
+		public Builder rateLimit(double rateLimit) {
+			this.rateLimit = rateLimit;
+			return this;
+		}
+
+		/**
 		 * Builds the settings.
 		 * @return the settings
 		 * @throws IllegalArgumentException naming the value that breaks a rule
 		 */
 		public TopicSettings build() {
 			return new TopicSettings(this.concurrency, this.prefetch, this.lease, new RetryPolicy(this.maxAttempts,
-					this.initialInterval, this.multiplier, this.maxInterval, this.jitter), this.noRetryFor);
+					this.initialInterval, this.multiplier, this.maxInterval, this.jitter), this.noRetryFor, this.rateLimit);
 		}
 
 	}

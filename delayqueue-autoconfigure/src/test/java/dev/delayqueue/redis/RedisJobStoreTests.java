@@ -89,6 +89,47 @@ class RedisJobStoreTests {
 	}
 
 	@Test
+	void aRateLimitLetsThroughItsBurstThenOneJobPerTokenAndSaysWhenTheNextComes() {
+		for (int i = 0; i < 20; i++) {
+			schedule("r" + i, 1_000, "{}");
+		}
+		// 10 a second, 2 at once: the bucket starts full
+		ClaimResult first = this.store.claim(ORDER, Lane.LOCAL, 1_000, 10, LEASE, "w-1", 10, 2);
+		assertThat(first.jobs()).hasSize(2);
+		assertThat(first.rateLimitedUntil()).hasValue(1_100);
+		ClaimResult early = this.store.claim(ORDER, Lane.LOCAL, 1_050, 10, LEASE, "w-2", 10, 2);
+		assertThat(early.jobs()).as("half a token").isEmpty();
+		assertThat(early.rateLimitedUntil()).hasValue(1_100);
+		assertThat(early.nextDue()).as("the look-ahead is kept while limited").hasValue(1_000);
+		ClaimResult onTime = this.store.claim(ORDER, Lane.LOCAL, 1_100, 10, LEASE, "w-3", 10, 2);
+		assertThat(onTime.jobs()).hasSize(1);
+		// a long pause refills no more than the burst
+		ClaimResult afterPause = this.store.claim(ORDER, Lane.LOCAL, 5_000, 10, LEASE, "w-4", 10, 2);
+		assertThat(afterPause.jobs()).hasSize(2);
+		// the same bucket for another caller (another instance): shared
+		ClaimResult other = new RedisJobStore(this.redis, new JobKeys(this.prefix)).claim(ORDER, Lane.LOCAL, 5_000, 10,
+				LEASE, "w-5", 10, 2);
+		assertThat(other.jobs()).isEmpty();
+		assertThat(other.rateLimitedUntil()).hasValue(5_100);
+		// 20 s later, claims at 100 ms steps take exactly one each: 10 a second
+		int taken = 0;
+		for (long now = 5_100; now < 6_100; now += 100) {
+			taken += this.store.claim(ORDER, Lane.LOCAL, now, 10, LEASE, "w-6-" + now, 10, 2).jobs().size();
+		}
+		assertThat(taken).isEqualTo(10);
+		assertThat(this.redis.getExpire(new JobKeys(this.prefix).rate(ORDER))).as("the bucket expires").isPositive();
+	}
+
+	@Test
+	void withoutARateLimitNoBucketIsWritten() {
+		schedule("a", 1_000, "{}");
+		ClaimResult result = this.store.claim(ORDER, Lane.LOCAL, 1_000, 10, LEASE, "w", 0, 1);
+		assertThat(result.jobs()).hasSize(1);
+		assertThat(result.rateLimitedUntil()).isEmpty();
+		assertThat(this.redis.hasKey(new JobKeys(this.prefix).rate(ORDER))).isFalse();
+	}
+
+	@Test
 	void workerDiedAfterClaim_leaseExpiryMakesTheJobDueAgainWithTheAttemptCounted() {
 		schedule("a", 1_000, "{\"n\":1}");
 		ClaimedJob first = this.store.claim(ORDER, Lane.LOCAL, 1_000, 10, LEASE, "dead-worker").jobs().get(0);
