@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -37,6 +38,7 @@ import dev.delayqueue.TopicStats;
 import dev.delayqueue.event.DelayQueueListener;
 import dev.delayqueue.observation.DelayQueueObservations;
 
+import org.springframework.core.Ordered;
 import org.springframework.dao.DataAccessException;
 import org.springframework.transaction.support.TransactionSynchronization;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
@@ -268,9 +270,12 @@ public class DefaultDelayQueue implements DelayQueue {
 	}
 
 	/**
-	 * The writes one transaction deferred, made in call order once it committed; dropped when it rolls back. A write
-	 * that fails is logged at error with what it was (the transaction's data is committed, the job is not), the
-	 * others are made, and the first failure is thrown to the caller of the commit.
+	 * The writes one transaction deferred, made in call order once it committed; dropped when it rolls back, and
+	 * those made after a savepoint when it rolls back to it. A write added while they are being made (by a listener,
+	 * or by another synchronization's after-commit work) is made too, at the latest when the transaction completes.
+	 * A write that fails is logged at error with what it was (the transaction's data is committed, the job is not)
+	 * and the others are made; the first failure is thrown to the caller of the commit when no other synchronization
+	 * follows this one (Spring would skip their after-commit work), else logged only.
 	 */
 	private static final class AfterCommit implements TransactionSynchronization {
 
@@ -278,14 +283,54 @@ public class DefaultDelayQueue implements DelayQueue {
 
 		private final List<PendingWrite> writes = new ArrayList<>();
 
+		/** How many writes there were when each savepoint was made (savepoints made before this existed: none). */
+		private final Map<Object, Integer> savepoints = new IdentityHashMap<>();
+
 		AfterCommit(DefaultDelayQueue queue) {
 			this.queue = queue;
 		}
 
 		@Override
+		public int getOrder() {
+			return Ordered.LOWEST_PRECEDENCE;
+		}
+
+		@Override
+		public void savepoint(Object savepoint) {
+			this.savepoints.put(savepoint, this.writes.size());
+		}
+
+		@Override
+		public void savepointRollback(Object savepoint) {
+			int keep = this.savepoints.getOrDefault(savepoint, 0);
+			this.writes.subList(Math.min(keep, this.writes.size()), this.writes.size()).clear();
+		}
+
+		@Override
 		public void afterCommit() {
+			RuntimeException failure = writeAll();
+			if (failure != null) {
+				List<TransactionSynchronization> all = TransactionSynchronizationManager.getSynchronizations();
+				if (all.isEmpty() || all.get(all.size() - 1) == this) {
+					throw failure;
+				}
+			}
+		}
+
+		@Override
+		public void afterCompletion(int status) {
+			if (status == STATUS_COMMITTED) {
+				writeAll(); // writes added after afterCommit ran; failures are logged, Spring would only log them too
+			}
+			this.writes.clear();
+			this.savepoints.clear();
+		}
+
+		/** Makes the pending writes, those added meanwhile included; returns the first failure, others suppressed. */
+		private @Nullable RuntimeException writeAll() {
 			RuntimeException first = null;
-			for (PendingWrite pending : this.writes) {
+			for (int i = 0; i < this.writes.size(); i++) {
+				PendingWrite pending = this.writes.get(i);
 				try {
 					pending.write().run();
 				}
@@ -301,14 +346,7 @@ public class DefaultDelayQueue implements DelayQueue {
 				}
 			}
 			this.writes.clear();
-			if (first != null) {
-				throw first;
-			}
-		}
-
-		@Override
-		public void afterCompletion(int status) {
-			this.writes.clear();
+			return first;
 		}
 
 	}

@@ -96,7 +96,10 @@ public class JobEndpoint {
 		ScheduleResult result = this.queue.schedule(job);
 		JobReceipt receipt = new JobReceipt(job.topic() + "-" + job.id(), job.dueAt(now));
 		return switch (result) {
-			case CREATED, AFTER_COMMIT -> Responses.json(HttpStatus.CREATED, JobEnvelope.success("job added", receipt));
+			case CREATED -> Responses.json(HttpStatus.CREATED, JobEnvelope.success("job added", receipt));
+			// only when an application wraps the endpoint in a transaction: written when it commits
+			case AFTER_COMMIT -> Responses.json(HttpStatus.ACCEPTED,
+					JobEnvelope.success("job accepted, written when the transaction commits", receipt));
 			case ALREADY_EXISTS -> Responses.json(HttpStatus.CONFLICT, JobEnvelope.failure(
 					"job '" + job.id() + "' of topic '" + job.topic() + "' already exists (if_absent)", receipt));
 			default -> Responses.json(HttpStatus.OK, JobEnvelope.success("job replaced", receipt));

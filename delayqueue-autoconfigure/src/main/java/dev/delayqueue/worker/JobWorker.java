@@ -340,6 +340,17 @@ public class JobWorker implements SmartLifecycle {
 		this.storeThreads.shutdown();
 	}
 
+	/**
+	 * Returns {@code false}: a worker cannot start again once stopped (its handler threads are gone), so a context
+	 * that is paused, as Spring's test context cache pauses the contexts it keeps, leaves it running; it is stopped
+	 * when the context closes.
+	 * @return {@code false}
+	 */
+	@Override
+	public boolean isPauseable() {
+		return false;
+	}
+
 	@Override
 	public boolean isRunning() {
 		return this.running;
@@ -415,11 +426,15 @@ public class JobWorker implements SmartLifecycle {
 	}
 
 	/**
-	 * Has every lane claim at once, as if each had been announced a job due now: for a clock that jumped forward (a
-	 * test moving time) or announcements that may have been missed. Any thread.
+	 * Has every lane claim at once, as if each had been announced a job due now, also one backing off after store
+	 * errors or waiting for its rate limit's next token: for a clock that jumped forward (a test moving time) or
+	 * announcements that may have been missed. Any thread.
 	 */
 	public void wakeAll() {
-		this.lanes.forEach((lane) -> lane.partitions.forEach((partition) -> partition.lastClaim = 0));
+		this.lanes.forEach((lane) -> lane.partitions.forEach((partition) -> {
+			partition.lastClaim = 0;
+			partition.backoffUntil = 0;
+		}));
 		this.loop.wake();
 	}
 

@@ -208,7 +208,7 @@ class DelayQueueAutoConfigurationTests {
 				.getFailure()
 				.rootCause()
 				.hasMessageContaining("topic 'order' has no setting 'concurency'")
-				.hasMessageContaining("concurrency, lease, no-retry-for, partitions, prefetch, retry.initial-interval"));
+				.hasMessageContaining("concurrency, lease, no-retry-for, partitions, prefetch, rate-limit, retry.initial-interval"));
 	}
 
 	@Test

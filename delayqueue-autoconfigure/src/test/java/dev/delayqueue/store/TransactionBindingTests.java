@@ -32,6 +32,8 @@ import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 import org.springframework.jdbc.datasource.embedded.EmbeddedDatabaseBuilder;
 import org.springframework.jdbc.datasource.embedded.EmbeddedDatabaseType;
 import org.springframework.transaction.TransactionDefinition;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -139,6 +141,50 @@ class TransactionBindingTests {
 	}
 
 	@Test
+	void aNestedTransactionRolledBackToItsSavepointDropsItsWritesOnly() {
+		this.runner.run((context) -> {
+			DelayQueue queue = context.getBean(DelayQueue.class);
+			TransactionTemplate outer = transactions(context);
+			TransactionTemplate nested = transactions(context);
+			nested.setPropagationBehavior(TransactionDefinition.PROPAGATION_NESTED);
+			outer.executeWithoutResult((status) -> {
+				queue.schedule("order", "kept", null, Duration.ofHours(1));
+				nested.executeWithoutResult((inner) -> {
+					queue.schedule("order", "dropped", null, Duration.ofHours(1));
+					inner.setRollbackOnly();
+				});
+				queue.schedule("order", "after", null, Duration.ofHours(1));
+			});
+			assertThat(queue.get("order", "kept")).isPresent();
+			assertThat(queue.get("order", "dropped")).isEmpty();
+			assertThat(queue.get("order", "after")).isPresent();
+		});
+	}
+
+	@Test
+	void callsMadeWhileTheTransactionCommitsAreWrittenToo() {
+		this.runner.run((context) -> {
+			DelayQueue queue = context.getBean(DelayQueue.class);
+			context.getBean(Heard.class).chain = queue;
+			transactions(context).executeWithoutResult((status) -> {
+				// as an application's own after-commit hook would, before delayqueue's exists
+				TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+
+					@Override
+					public void afterCommit() {
+						queue.schedule("order", "from-hook", null, Duration.ofHours(1));
+					}
+
+				});
+				queue.schedule("order", "chained", null, Duration.ofHours(1));
+			});
+			assertThat(queue.get("order", "from-hook")).as("scheduled in another synchronization's afterCommit")
+				.isPresent();
+			assertThat(queue.get("order", "chained-next")).as("scheduled by a listener during the writes").isPresent();
+		});
+	}
+
+	@Test
 	void immediateModeWritesAtOnceWhateverTheTransactionDoes() {
 		this.runner.withPropertyValues("delayqueue.transaction.mode=immediate").run((context) -> {
 			DelayQueue queue = context.getBean(DelayQueue.class);
@@ -180,9 +226,15 @@ class TransactionBindingTests {
 
 		final List<String> scheduled = new CopyOnWriteArrayList<>();
 
+		volatile DelayQueue chain;
+
 		@Override
 		public void onScheduled(String topic, String id, Instant dueAt, ScheduleResult result) {
 			this.scheduled.add(topic + " " + id + " " + result);
+			DelayQueue queue = this.chain;
+			if (queue != null && id.equals("chained")) {
+				queue.schedule(topic, "chained-next", null, Duration.ofHours(1));
+			}
 		}
 
 	}

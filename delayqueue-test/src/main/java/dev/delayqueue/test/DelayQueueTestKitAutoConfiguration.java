@@ -24,6 +24,7 @@ public final class DelayQueueTestKitAutoConfiguration {
 
 	/** The virtual clock, held by delayqueue's clock holder only: no {@code Clock} bean beside the application's. */
 	@Bean
+	@ConditionalOnMissingBean
 	DelayQueueClock delayQueueVirtualTime() {
 		return DelayQueueClock.of(new VirtualClock());
 	}

@@ -61,7 +61,7 @@ public final class VirtualClock extends Clock {
 
 	@Override
 	public long millis() {
-		return this.base.millis() + this.offsetNanos.get() / 1_000_000;
+		return instant().toEpochMilli();
 	}
 
 	@Override

@@ -122,6 +122,7 @@ class DelayQueueTestKitTests {
 
 	@Test
 	void aHandlerThatNeverEndsIsNamedWhenTheWaitRunsOut() {
+		this.handlers.release = false;
 		this.queue.schedule("stuck", "1", null, Duration.ZERO);
 		assertThatExceptionOfType(AssertionError.class).isThrownBy(() -> this.kit.awaitIdle(Duration.ofMillis(300)))
 			.withMessageContaining("delayqueue is not idle")
@@ -133,7 +134,7 @@ class DelayQueueTestKitTests {
 	@SpringBootConfiguration
 	@EnableAutoConfiguration
 	@Import(Handlers.class)
-	static class Application {
+	public static class Application {
 
 		@Bean
 		Clock applicationClock() {
@@ -142,7 +143,7 @@ class DelayQueueTestKitTests {
 
 	}
 
-	static class Handlers {
+	public static class Handlers {
 
 		final List<String> ran = new CopyOnWriteArrayList<>();
 

@@ -44,7 +44,8 @@ class ConfigurationMetadataTests {
 		assertThat(this.metadata.properties().keySet().stream().filter((name) -> name.startsWith("delayqueue.topics")))
 			.containsExactlyInAnyOrder("delayqueue.topics.<topic>.concurrency", "delayqueue.topics.<topic>.prefetch",
 					"delayqueue.topics.<topic>.lease", "delayqueue.topics.<topic>.no-retry-for",
-					"delayqueue.topics.<topic>.partitions", "delayqueue.topics.<topic>.retry.max-attempts",
+					"delayqueue.topics.<topic>.partitions", "delayqueue.topics.<topic>.rate-limit",
+					"delayqueue.topics.<topic>.retry.max-attempts",
 					"delayqueue.topics.<topic>.retry.initial-interval", "delayqueue.topics.<topic>.retry.multiplier",
 					"delayqueue.topics.<topic>.retry.max-interval", "delayqueue.topics.<topic>.retry.jitter");
 	}

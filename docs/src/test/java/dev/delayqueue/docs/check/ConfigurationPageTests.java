@@ -25,6 +25,7 @@ class ConfigurationPageTests {
 			| `delayqueue.topics.<topic>.lease` | | |
 			| `delayqueue.topics.<topic>.no-retry-for` | | |
 			| `delayqueue.topics.<topic>.partitions` | | |
+			| `delayqueue.topics.<topic>.rate-limit` | | |
 			| `delayqueue.topics.<topic>.retry.max-attempts` | | |
 			| `delayqueue.topics.<topic>.retry.initial-interval` | | |
 			| `delayqueue.topics.<topic>.retry.multiplier` | | |

@@ -24,8 +24,6 @@ class OrderService {
 
 	private final DelayQueue delayQueue;
 
-	private final OrderController controller = new OrderController();
-
 	OrderService(JdbcClient jdbc, DelayQueue delayQueue) {
 		this.jdbc = jdbc;
 		this.delayQueue = delayQueue;
@@ -39,12 +37,18 @@ class OrderService {
 	}
 	// end::after-commit[]
 
-	final class OrderController {
+	static final class OrderController {
+
+		private final OrderService orderService;
+
+		OrderController(OrderService orderService) {
+			this.orderService = orderService;
+		}
 
 		// tag::caller[]
 		void place(String orderId, long amount) {
 			try {
-				placeOrder(orderId, amount);
+				orderService.placeOrder(orderId, amount);            // through the transactional proxy
 			}
 			catch (DelayQueueException ex) {   // thrown after the commit: the order exists, its time-out does not
 				log.warn("order {} committed without its time-out; the sweep will add it", orderId, ex);

@@ -40,7 +40,8 @@ public class Orders {
 		Order order = new Order(UUID.randomUUID().toString(), amount, Order.Status.UNPAID, now,
 				now.plus(this.properties.paymentTimeout()));
 		this.orders.put(order.id(), order);
-		this.delayQueue.schedule(TIMEOUT_TOPIC, order.id(), order.id(), order.payBefore());
+		// a delay, counted from delayqueue's own time (Redis's, or a test's virtual clock)
+		this.delayQueue.schedule(TIMEOUT_TOPIC, order.id(), order.id(), this.properties.paymentTimeout());
 		return order;
 	}
 
