@@ -5,14 +5,13 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import dev.delayqueue.embedded.RedisServerProcess;
@@ -37,7 +36,8 @@ class ClockSkewFaultTests {
 	@TempDir
 	Path dir;
 
-	private final List<AutoCloseable> resources = new ArrayList<>();
+	@RegisterExtension
+	final Resources resources = new Resources();
 
 	private String prefix;
 
@@ -48,28 +48,11 @@ class ClockSkewFaultTests {
 		this.prefix = "skew-" + Long.toHexString(System.nanoTime());
 	}
 
-	@AfterEach
-	void tearDown() {
-		Collections.reverse(this.resources);
-		for (AutoCloseable resource : this.resources) {
-			try {
-				resource.close();
-			}
-			catch (Exception ex) {
-				System.err.println("cleanup of " + resource + " failed: " + ex);
-			}
-		}
-	}
-
-	private <T extends AutoCloseable> T closeLater(T resource) {
-		this.resources.add(resource);
-		return resource;
-	}
 
 	@Test
 	void clocks30SecondsAheadAndBehind_nothingIsDeliveredEarlyNorTwice() throws Exception {
-		RedisServerProcess redis = closeLater(FaultSupport.redis(this.dir.resolve("redis"), false));
-		Client client = closeLater(new Client(redis.port(), this.prefix));
+		RedisServerProcess redis = this.resources.add(FaultSupport.redis(this.dir.resolve("redis"), false));
+		Client client = this.resources.add(new Client(redis.port(), this.prefix));
 		Path logs = Files.createDirectories(this.dir.resolve("logs"));
 		// a lease far shorter than the skew: a worker ahead by its own clock would find every live lease run out
 		String[] settings = { "delayqueue.topics.faults.lease=3s", "delayqueue.topics.faults.concurrency=4",
@@ -77,7 +60,7 @@ class ClockSkewFaultTests {
 		Map<String, Duration> skews = Map.of("ahead", SKEW, "behind", SKEW.negated(), "right", Duration.ZERO);
 		List<WorkerProcess> workers = new ArrayList<>();
 		for (Map.Entry<String, Duration> skew : skews.entrySet()) {
-			workers.add(closeLater(WorkerProcess.start(logs, skew.getKey(),
+			workers.add(this.resources.add(WorkerProcess.start(logs, skew.getKey(),
 					skew.getValue().isZero() ? Map.of() : WorkerProcess.faketime(skew.getValue()),
 					RedisConnection.standalone(redis.port()), this.prefix, settings)));
 		}
@@ -125,10 +108,10 @@ class ClockSkewFaultTests {
 
 	@Test
 	void control_withRedisTimeOffAWorkerAheadDeliversEarly() throws Exception {
-		RedisServerProcess redis = closeLater(FaultSupport.redis(this.dir.resolve("redis"), false));
-		Client client = closeLater(new Client(redis.port(), this.prefix));
+		RedisServerProcess redis = this.resources.add(FaultSupport.redis(this.dir.resolve("redis"), false));
+		Client client = this.resources.add(new Client(redis.port(), this.prefix));
 		Path logs = Files.createDirectories(this.dir.resolve("logs"));
-		closeLater(WorkerProcess.start(logs, "ahead", WorkerProcess.faketime(SKEW),
+		this.resources.add(WorkerProcess.start(logs, "ahead", WorkerProcess.faketime(SKEW),
 				RedisConnection.standalone(redis.port()), this.prefix, "faults.redis-time=true",
 				"delayqueue.clock.redis-time=false")).awaitReady();
 		int n = 200;

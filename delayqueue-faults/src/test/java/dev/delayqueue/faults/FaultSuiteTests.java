@@ -8,7 +8,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -25,9 +24,9 @@ import io.lettuce.core.codec.StringCodec;
 import io.lettuce.core.output.NestedMultiOutput;
 import io.lettuce.core.protocol.CommandArgs;
 import io.lettuce.core.protocol.ProtocolKeyword;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import dev.delayqueue.DelayQueueUnavailableException;
@@ -51,7 +50,8 @@ class FaultSuiteTests {
 	@TempDir
 	Path dir;
 
-	private final List<AutoCloseable> resources = new ArrayList<>();
+	@RegisterExtension
+	final Resources resources = new Resources();
 
 	private Path logs;
 
@@ -63,28 +63,11 @@ class FaultSuiteTests {
 		this.prefix = "faults-" + Long.toHexString(System.nanoTime());
 	}
 
-	@AfterEach
-	void tearDown() {
-		Collections.reverse(this.resources);
-		for (AutoCloseable resource : this.resources) {
-			try {
-				resource.close();
-			}
-			catch (Exception ex) {
-				System.err.println("cleanup of " + resource + " failed: " + ex);
-			}
-		}
-	}
-
-	private <T extends AutoCloseable> T closeLater(T resource) {
-		this.resources.add(resource);
-		return resource;
-	}
 
 	private List<WorkerProcess> workers(RedisServerProcess redis, int count, String... properties) {
 		List<WorkerProcess> started = new ArrayList<>();
 		for (int i = 0; i < count; i++) {
-			started.add(closeLater(WorkerProcess.start(this.logs, "w" + i, RedisConnection.standalone(redis.port()),
+			started.add(this.resources.add(WorkerProcess.start(this.logs, "w" + i, RedisConnection.standalone(redis.port()),
 					this.prefix, properties)));
 		}
 		started.forEach(WorkerProcess::awaitReady);
@@ -93,8 +76,8 @@ class FaultSuiteTests {
 
 	@Test
 	void workerCrash_killedJvmsJobsAreDeliveredByTheOthersAfterTheirLease() {
-		RedisServerProcess redis = closeLater(FaultSupport.redis(this.dir.resolve("redis"), false));
-		Client client = closeLater(new Client(redis.port(), this.prefix));
+		RedisServerProcess redis = this.resources.add(FaultSupport.redis(this.dir.resolve("redis"), false));
+		Client client = this.resources.add(new Client(redis.port(), this.prefix));
 		String[] settings = { "delayqueue.topics.faults.lease=2s", "delayqueue.topics.faults.concurrency=4",
 				"delayqueue.topics.faults.prefetch=16", "faults.handler-millis=5", "delayqueue.worker.poll-interval=500ms" };
 		List<WorkerProcess> live = new ArrayList<>(workers(redis, 3, settings));
@@ -107,7 +90,7 @@ class FaultSuiteTests {
 			WorkerProcess.sleep(spread.toMillis() / (kills + 1));
 			WorkerProcess victim = live.remove(0);
 			victim.kill();
-			live.add(closeLater(WorkerProcess.start(this.logs, "r" + k, RedisConnection.standalone(redis.port()),
+			live.add(this.resources.add(WorkerProcess.start(this.logs, "r" + k, RedisConnection.standalone(redis.port()),
 					this.prefix, settings)));
 		}
 		Ledger ledger = FaultSupport.awaitDelivered(this.logs, scheduled, spread.plusSeconds(60));
@@ -123,16 +106,16 @@ class FaultSuiteTests {
 
 	@Test
 	void workerStartedWhileRedisIsDown_subscribesLaterAndIsWokenByANewJob() {
-		RedisServerProcess redis = closeLater(FaultSupport.redis(this.dir.resolve("redis"), false));
+		RedisServerProcess redis = this.resources.add(FaultSupport.redis(this.dir.resolve("redis"), false));
 		int port = redis.port();
 		redis.kill();
 		// a one-hour poll: only a wake-up can deliver the job below on time
-		WorkerProcess worker = closeLater(WorkerProcess.start(this.logs, "w0", RedisConnection.standalone(port),
+		WorkerProcess worker = this.resources.add(WorkerProcess.start(this.logs, "w0", RedisConnection.standalone(port),
 				this.prefix, "delayqueue.worker.poll-interval=1h", "delayqueue.topics.faults.lease=3s"));
 		WorkerProcess.sleep(3_000);
 		redis.restart();
 		worker.awaitReady();
-		Client client = closeLater(new Client(redis.port(), this.prefix));
+		Client client = this.resources.add(new Client(redis.port(), this.prefix));
 		WorkerProcess.sleep(12_000); // the heartbeat retries the subscription every 5 s at most every lease/3
 		Set<String> scheduled = client.schedule("w", 1, Instant.now().plusSeconds(1), Duration.ZERO);
 		Ledger ledger = FaultSupport.awaitDelivered(this.logs, scheduled, Duration.ofSeconds(10));
@@ -144,8 +127,8 @@ class FaultSuiteTests {
 
 	@Test
 	void longHandler_theHeartbeatKeepsALeaseShorterThanTheHandlerAlive() {
-		RedisServerProcess redis = closeLater(FaultSupport.redis(this.dir.resolve("redis"), false));
-		Client client = closeLater(new Client(redis.port(), this.prefix));
+		RedisServerProcess redis = this.resources.add(FaultSupport.redis(this.dir.resolve("redis"), false));
+		Client client = this.resources.add(new Client(redis.port(), this.prefix));
 		workers(redis, 2, "delayqueue.topics.faults.lease=3s", "delayqueue.topics.faults.concurrency=4",
 				"delayqueue.topics.faults.prefetch=4", "faults.handler-millis=7000");
 		int n = size(16, 64);
@@ -163,8 +146,8 @@ class FaultSuiteTests {
 
 	@Test
 	void redisRestart_everythingAcknowledgedMoreThanOneSecondBeforeACrashIsDeliveredAfterIt() {
-		RedisServerProcess redis = closeLater(FaultSupport.redis(this.dir.resolve("redis"), true));
-		Client client = closeLater(new Client(redis.port(), this.prefix));
+		RedisServerProcess redis = this.resources.add(FaultSupport.redis(this.dir.resolve("redis"), true));
+		Client client = this.resources.add(new Client(redis.port(), this.prefix));
 		workers(redis, 2, "delayqueue.topics.faults.lease=3s", "faults.handler-millis=2",
 				"delayqueue.worker.poll-interval=500ms");
 		int n = size(2_000, 20_000);
@@ -200,8 +183,8 @@ class FaultSuiteTests {
 
 	@Test
 	void redisOutage_callsFailFastWorkersBackOffAndResumeNothingIsLost() throws Exception {
-		RedisServerProcess redis = closeLater(FaultSupport.redis(this.dir.resolve("redis"), false));
-		Client client = closeLater(new Client(redis.port(), this.prefix));
+		RedisServerProcess redis = this.resources.add(FaultSupport.redis(this.dir.resolve("redis"), false));
+		Client client = this.resources.add(new Client(redis.port(), this.prefix));
 		List<WorkerProcess> workers = workers(redis, 2, "delayqueue.topics.faults.lease=5s", "faults.handler-millis=2",
 				"delayqueue.worker.poll-interval=500ms");
 		int n = size(1_000, 10_000);
@@ -288,8 +271,8 @@ class FaultSuiteTests {
 
 	@Test
 	void gracefulShutdown_sigtermFinishesRunningJobsAndReleasesTheRest() throws Exception {
-		RedisServerProcess redis = closeLater(FaultSupport.redis(this.dir.resolve("redis"), false));
-		Client client = closeLater(new Client(redis.port(), this.prefix));
+		RedisServerProcess redis = this.resources.add(FaultSupport.redis(this.dir.resolve("redis"), false));
+		Client client = this.resources.add(new Client(redis.port(), this.prefix));
 		String[] settings = { "delayqueue.topics.faults.concurrency=8", "delayqueue.topics.faults.prefetch=32",
 				"faults.handler-millis=100", "delayqueue.worker.shutdown-timeout=10s", "faults.log-starts=true" };
 		WorkerProcess first = workers(redis, 1, settings).get(0);
@@ -310,7 +293,7 @@ class FaultSuiteTests {
 		}
 		long inFlightAfterExit = client.store.stats("faults").inFlight();
 		int deliveredByFirst = Ledger.read(this.logs).delivered();
-		closeLater(WorkerProcess.start(this.logs, "second", RedisConnection.standalone(redis.port()), this.prefix,
+		this.resources.add(WorkerProcess.start(this.logs, "second", RedisConnection.standalone(redis.port()), this.prefix,
 				settings)).awaitReady();
 		Ledger ledger = FaultSupport.awaitDelivered(this.logs, scheduled, Duration.ofSeconds(60 + n / 40));
 		FaultSupport.report("Graceful shutdown (SIGTERM under load)", n, ledger, scheduled,
@@ -326,8 +309,8 @@ class FaultSuiteTests {
 
 	@Test
 	void massExpiry_allJobsDueAtOneInstantDrainWhileRedisStaysResponsive() throws Exception {
-		RedisServerProcess redis = closeLater(FaultSupport.redis(this.dir.resolve("redis"), false));
-		Client client = closeLater(new Client(redis.port(), this.prefix));
+		RedisServerProcess redis = this.resources.add(FaultSupport.redis(this.dir.resolve("redis"), false));
+		Client client = this.resources.add(new Client(redis.port(), this.prefix));
 		workers(redis, 2, "delayqueue.topics.faults.concurrency=8", "delayqueue.topics.faults.prefetch=200");
 		int n = size(50_000, 1_000_000);
 		Instant due = Instant.now().plusMillis(3_000 + n / 20);

@@ -5,15 +5,14 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.CleanupMode;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -43,46 +42,26 @@ class FlakyNetworkFaultTests {
 	@TempDir(cleanup = CleanupMode.ON_SUCCESS)
 	Path dir;
 
-	private final List<AutoCloseable> resources = new ArrayList<>();
+	@RegisterExtension
+	final Resources resources = new Resources();
 
-	@AfterEach
-	void tearDown() {
-		Collections.reverse(this.resources);
-		for (AutoCloseable resource : this.resources) {
-			try {
-				resource.close();
-			}
-			catch (Exception ex) {
-				System.err.println("cleanup of " + resource + " failed: " + ex);
-			}
-		}
-	}
-
-	private <T extends AutoCloseable> T closeLater(T resource) {
-		this.resources.add(resource);
-		return resource;
-	}
 
 	@Test
 	void latencyResetsBlackHoleAndHalfOpenConnections_deliveryResumesByItselfNothingLost() throws Exception {
 		String prefix = "flaky-" + Long.toHexString(System.nanoTime());
-		RedisServerProcess redis = closeLater(FaultSupport.redis(this.dir.resolve("redis"), false));
-		FlakyProxy proxy = closeLater(new FlakyProxy(redis.port()));
-		Client client = closeLater(new Client(redis.port(), prefix));
+		RedisServerProcess redis = this.resources.add(FaultSupport.redis(this.dir.resolve("redis"), false));
+		FlakyProxy proxy = this.resources.add(new FlakyProxy(redis.port()));
+		Client client = this.resources.add(new Client(redis.port(), prefix));
 		Path logs = Files.createDirectories(this.dir.resolve("logs"));
 		String[] settings = { "delayqueue.topics.faults.lease=5s", "delayqueue.topics.faults.concurrency=4",
 				"delayqueue.topics.faults.prefetch=64", "faults.handler-millis=2", "faults.topics=idle",
 				"delayqueue.worker.poll-interval=10s", "logging.level.dev.delayqueue.worker=ERROR" };
 		for (int i = 0; i < 2; i++) {
-			closeLater(WorkerProcess.start(logs, "w" + i, RedisConnection.standalone(proxy.port()), prefix, settings));
+			this.resources.add(WorkerProcess.start(logs, "w" + i, RedisConnection.standalone(proxy.port()), prefix, settings));
 		}
-		for (AutoCloseable resource : this.resources) {
-			if (resource instanceof WorkerProcess worker) {
-				worker.awaitReady();
-			}
-		}
+		this.resources.workers().forEach(WorkerProcess::awaitReady);
 		Duration interval = Duration.ofMillis(size(20, 10));
-		SteadyLoad load = closeLater(new SteadyLoad(client.queue, "n-", List.of("faults"), Duration.ofSeconds(1),
+		SteadyLoad load = this.resources.add(new SteadyLoad(client.queue, "n-", List.of("faults"), Duration.ofSeconds(1),
 				interval).start());
 		Map<String, long[]> phases = new LinkedHashMap<>();
 		Set<String> idle = new LinkedHashSet<>();

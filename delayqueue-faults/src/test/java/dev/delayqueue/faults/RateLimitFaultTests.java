@@ -7,15 +7,14 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.stream.Stream;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import dev.delayqueue.embedded.RedisServerProcess;
@@ -36,35 +35,19 @@ class RateLimitFaultTests {
 	@TempDir
 	Path dir;
 
-	private final List<AutoCloseable> resources = new ArrayList<>();
+	@RegisterExtension
+	final Resources resources = new Resources();
 
-	@AfterEach
-	void tearDown() {
-		Collections.reverse(this.resources);
-		for (AutoCloseable resource : this.resources) {
-			try {
-				resource.close();
-			}
-			catch (Exception ex) {
-				System.err.println("cleanup of " + resource + " failed: " + ex);
-			}
-		}
-	}
-
-	private <T extends AutoCloseable> T closeLater(T resource) {
-		this.resources.add(resource);
-		return resource;
-	}
 
 	@Test
 	void threeInstancesTogetherHoldTheTopicsRateWithinTenPercent() throws Exception {
 		String prefix = "rate-" + Long.toHexString(System.nanoTime());
-		RedisServerProcess redis = closeLater(FaultSupport.redis(this.dir.resolve("redis"), false));
-		Client client = closeLater(new Client(redis.port(), prefix));
+		RedisServerProcess redis = this.resources.add(FaultSupport.redis(this.dir.resolve("redis"), false));
+		Client client = this.resources.add(new Client(redis.port(), prefix));
 		Path logs = Files.createDirectories(this.dir.resolve("logs"));
 		List<WorkerProcess> workers = new ArrayList<>();
 		for (int i = 0; i < 3; i++) {
-			workers.add(closeLater(WorkerProcess.start(logs, "w" + i, RedisConnection.standalone(redis.port()), prefix,
+			workers.add(this.resources.add(WorkerProcess.start(logs, "w" + i, RedisConnection.standalone(redis.port()), prefix,
 					"delayqueue.topics.faults.rate-limit=" + RATE, "delayqueue.topics.faults.concurrency=8",
 					"faults.handler-millis=2")));
 		}

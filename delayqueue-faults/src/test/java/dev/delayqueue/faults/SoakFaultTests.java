@@ -22,8 +22,8 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 
 import com.sun.net.httpserver.HttpServer;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import dev.delayqueue.DelayedJob;
@@ -57,33 +57,17 @@ class SoakFaultTests {
 	@TempDir
 	Path dir;
 
-	private final List<AutoCloseable> resources = new ArrayList<>();
+	@RegisterExtension
+	final Resources resources = new Resources();
 
-	@AfterEach
-	void tearDown() {
-		Collections.reverse(this.resources);
-		for (AutoCloseable resource : this.resources) {
-			try {
-				resource.close();
-			}
-			catch (Exception ex) {
-				System.err.println("cleanup of " + resource + " failed: " + ex);
-			}
-		}
-	}
-
-	private <T extends AutoCloseable> T closeLater(T resource) {
-		this.resources.add(resource);
-		return resource;
-	}
 
 	@Test
 	void thirtyMinutesOfEveryKindOfJob_nothingLostNothingGrows() throws Exception {
 		assumeThat(FaultSupport.FULL).as("the long run is full scale only (-Dfaults.scale=full)").isTrue();
 		Duration length = Duration.ofMinutes(Long.getLong("faults.soak-minutes", 30));
 		String prefix = "soak-" + Long.toHexString(System.nanoTime());
-		RedisServerProcess redis = closeLater(FaultSupport.redis(this.dir.resolve("redis"), false));
-		Client client = closeLater(new Client(redis.port(), prefix));
+		RedisServerProcess redis = this.resources.add(FaultSupport.redis(this.dir.resolve("redis"), false));
+		Client client = this.resources.add(new Client(redis.port(), prefix));
 		Path logs = Files.createDirectories(this.dir.resolve("logs"));
 
 		Map<String, Integer> received = new ConcurrentHashMap<>();
@@ -99,7 +83,7 @@ class SoakFaultTests {
 			}
 		});
 		receiver.start();
-		closeLater(() -> receiver.stop(0));
+		this.resources.add(() -> receiver.stop(0));
 		String hook = "http://127.0.0.1:" + receiver.getAddress().getPort() + "/hook";
 
 		String[] settings = { "delayqueue.topics.faults.lease=5s", "delayqueue.topics.faults.concurrency=8",
@@ -107,9 +91,9 @@ class SoakFaultTests {
 				"delayqueue.topics.faults.retry.max-interval=1s", "faults.handler-millis=5", "faults.failing=true",
 				"faults.stats-interval=30s", "delayqueue.worker.poll-interval=1s",
 				"logging.level.dev.delayqueue.worker=ERROR" };
-		WorkerProcess first = closeLater(
+		WorkerProcess first = this.resources.add(
 				WorkerProcess.start(logs, "w0", RedisConnection.standalone(redis.port()), prefix, settings));
-		WorkerProcess second = closeLater(
+		WorkerProcess second = this.resources.add(
 				WorkerProcess.start(logs, "w1", RedisConnection.standalone(redis.port()), prefix, settings));
 		first.awaitReady();
 		second.awaitReady();
@@ -124,7 +108,7 @@ class SoakFaultTests {
 		List<long[]> redisSamples = Collections.synchronizedList(new ArrayList<>());
 		AtomicLong n = new AtomicLong();
 		ScheduledExecutorService load = Executors.newScheduledThreadPool(2);
-		closeLater(load::shutdownNow);
+		this.resources.add(load::shutdownNow);
 		long started = System.currentTimeMillis();
 		load.scheduleAtFixedRate(() -> {
 			try {
@@ -190,7 +174,7 @@ class SoakFaultTests {
 
 		WorkerProcess.sleep(length.toMillis() / 2);
 		long stopMillis = second.terminate(30);
-		WorkerProcess restarted = closeLater(
+		WorkerProcess restarted = this.resources.add(
 				WorkerProcess.start(logs, "w2", RedisConnection.standalone(redis.port()), prefix, settings));
 		restarted.awaitReady();
 		WorkerProcess.sleep(length.toMillis() - (System.currentTimeMillis() - started));
