@@ -132,12 +132,8 @@ public final class DelayQueueAutoConfiguration {
 	@ConditionalOnMissingBean(JobStore.class)
 	RedisJobStore delayQueueJobStore(RedisConnectionFactory connectionFactory, JobKeys keys,
 			DelayQueueProperties properties, Environment environment) {
-		// the client's timeout: Boot's property when set, else the one this auto-configuration gives Lettuce
-		Duration commandTimeout = Binder.get(environment)
-			.bind("spring.data.redis.timeout", Duration.class)
-			.orElse(properties.getRedis().getCommandTimeout());
 		return new DelayQueuePropertiesMapper(properties).jobStore(new StringRedisTemplate(connectionFactory), keys,
-				commandTimeout);
+				commandTimeout(environment, properties));
 	}
 
 	@Bean
@@ -230,6 +226,16 @@ public final class DelayQueueAutoConfiguration {
 		DelayQueueProperties.Http http = properties.getHttp();
 		return http.isDenyPrivateNetworks() ? HostAllowList.denyingPrivateNetworks(http.getAllowedHosts())
 				: new HostAllowList(http.getAllowedHosts());
+	}
+
+	/**
+	 * The client's command timeout: Boot's {@code spring.data.redis.timeout} when set, else the one this
+	 * auto-configuration gives Lettuce ({@code delayqueue.redis.command-timeout}).
+	 */
+	static Duration commandTimeout(Environment environment, DelayQueueProperties properties) {
+		return Binder.get(environment)
+			.bind("spring.data.redis.timeout", Duration.class)
+			.orElse(properties.getRedis().getCommandTimeout());
 	}
 
 	static DelayQueueListener listeners(ObjectProvider<DelayQueueListener> listeners) {

@@ -13,7 +13,6 @@ import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
-import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.boot.data.redis.autoconfigure.ClientResourcesBuilderCustomizer;
 import org.springframework.boot.data.redis.autoconfigure.LettuceClientConfigurationBuilderCustomizer;
@@ -86,10 +85,7 @@ final class DelayQueueLettuceConfiguration {
 	@Bean
 	@ConditionalOnBooleanProperty(name = "delayqueue.redis.close-silent-connections", matchIfMissing = true)
 	SilentChannels delayQueueSilentChannels(Environment environment, DelayQueueProperties properties) {
-		Duration commandTimeout = Binder.get(environment)
-			.bind("spring.data.redis.timeout", Duration.class)
-			.orElse(properties.getRedis().getCommandTimeout());
-		return new SilentChannels(commandTimeout);
+		return new SilentChannels(DelayQueueAutoConfiguration.commandTimeout(environment, properties));
 	}
 
 	/**

@@ -171,18 +171,15 @@ public class DelayQueueTestKit {
 	/** What keeps delayqueue from being idle, one entry per topic; empty when idle. */
 	private List<String> busy() {
 		Instant now = now();
-		Set<String> topics = new LinkedHashSet<>();
-		if (this.worker != null) {
-			topics.addAll(this.worker.topics());
-			if (this.deliversCallbacks) {
-				topics.addAll(this.queue.topics());
-			}
+		Set<String> local = (this.worker != null) ? this.worker.topics() : Set.of();
+		Set<String> topics = new LinkedHashSet<>(local);
+		if (this.worker != null && this.deliversCallbacks) {
+			topics.addAll(this.queue.topics());
 		}
 		List<String> busy = new ArrayList<>();
 		for (String topic : topics) {
 			TopicSnapshot snapshot = this.store.snapshot(topic);
-			boolean local = this.worker != null && this.worker.topics().contains(topic);
-			Instant localDue = local ? snapshot.oldestLocalDue() : null;
+			Instant localDue = local.contains(topic) ? snapshot.oldestLocalDue() : null;
 			Instant httpDue = this.deliversCallbacks ? snapshot.oldestHttpDue() : null;
 			boolean due = (localDue != null && !localDue.isAfter(now)) || (httpDue != null && !httpDue.isAfter(now));
 			if (snapshot.stats().inFlight() > 0 || due) {
