@@ -147,4 +147,31 @@ public interface DelayQueue {
 	 */
 	Set<String> topics();
 
+
+	/**
+	 * Creates or changes a recurring job: stores its schedule and its first occurrence, the first after now. Calling
+	 * it again with the same schedule changes nothing, so every instance may declare the same recurring jobs when
+	 * it starts. A changed schedule moves a pending occurrence that has not started to the new schedule's first time
+	 * after now; an occurrence being delivered or retried finishes as it was, and the next one follows the new
+	 * schedule. Not bound to a transaction.
+	 * @param job the recurring job
+	 * @return when its pending occurrence is due
+	 * @throws InvalidJobException when a job of the topic that is not this schedule's occurrence has its name as id
+	 */
+	Instant scheduleRecurring(RecurringJob job);
+
+	/**
+	 * Lists the recurring jobs.
+	 * @return every recurring job, by name
+	 */
+	List<RecurringSchedule> recurringJobs();
+
+	/**
+	 * Removes a recurring job and its pending occurrence. An occurrence being delivered finishes, and no next one
+	 * is stored; its dead occurrences stay until purged.
+	 * @param name the schedule's name
+	 * @return whether there was such a recurring job
+	 */
+	boolean removeRecurring(String name);
+
 }

@@ -150,6 +150,18 @@ public final class DelayQueueAutoConfiguration {
 		return queue;
 	}
 
+	/**
+	 * Declares the recurring jobs of {@code delayqueue.recurring.*} at startup and keeps an occurrence pending for
+	 * every recurring job.
+	 */
+	@Bean
+	RecurringJobsLifecycle delayQueueRecurringJobs(DelayQueue delayQueue, DelayQueueProperties properties,
+			Environment environment) {
+		return new RecurringJobsLifecycle(delayQueue, new DelayQueuePropertiesMapper(properties).recurringJobs(),
+				environment.getProperty("spring.application.name", "application"),
+				properties.isRemoveUndeclaredRecurringJobs());
+	}
+
 	@Bean
 	@ConditionalOnMissingBean
 	CallbackValidator delayQueueCallbackValidator(DelayQueueProperties properties) {

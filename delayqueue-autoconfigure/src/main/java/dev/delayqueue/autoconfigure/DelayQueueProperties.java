@@ -1,6 +1,7 @@
 package dev.delayqueue.autoconfigure;
 
 import java.time.Duration;
+import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -8,6 +9,7 @@ import java.util.Map;
 
 import org.jspecify.annotations.Nullable;
 
+import dev.delayqueue.RecurringJob;
 import dev.delayqueue.dashboard.DashboardEndpoint;
 import dev.delayqueue.http.CallbackSettings;
 import dev.delayqueue.micrometer.MetricsSettings;
@@ -72,8 +74,32 @@ public class DelayQueueProperties {
 	 */
 	private final Map<String, Topic> topics = new LinkedHashMap<>();
 
+	/**
+	 * Recurring jobs by name: each needs a topic and either a cron expression (with an optional zone) or an interval
+	 * (every). Every instance declares them at startup; declaring the same schedule again changes nothing.
+	 */
+	private final Map<String, Recurring> recurring = new LinkedHashMap<>();
+
+	/**
+	 * Whether an instance removes, at startup, the recurring jobs its application (spring.application.name) declared
+	 * in configuration before but no longer declares. Recurring jobs declared through the API are never removed.
+	 */
+	private boolean removeUndeclaredRecurringJobs = true;
+
 	public boolean isEnabled() {
 		return this.enabled;
+	}
+
+	public Map<String, Recurring> getRecurring() {
+		return this.recurring;
+	}
+
+	public boolean isRemoveUndeclaredRecurringJobs() {
+		return this.removeUndeclaredRecurringJobs;
+	}
+
+	public void setRemoveUndeclaredRecurringJobs(boolean removeUndeclaredRecurringJobs) {
+		this.removeUndeclaredRecurringJobs = removeUndeclaredRecurringJobs;
 	}
 
 	public void setEnabled(boolean enabled) {
@@ -1124,6 +1150,157 @@ public class DelayQueueProperties {
 
 		public void setJitter(@Nullable Double jitter) {
 			this.jitter = jitter;
+		}
+
+	}
+
+	/**
+	 * A recurring job declared in properties ({@code delayqueue.recurring.<name>.*}).
+	 */
+	public static class Recurring {
+
+		/**
+		 * The topic of its occurrences.
+		 */
+		private @Nullable String topic;
+
+		/**
+		 * A Spring cron expression (six fields, seconds first, or a macro such as @daily); set this or every.
+		 */
+		private @Nullable String cron;
+
+		/**
+		 * The time zone of the cron expression; the JVM's default zone when not set.
+		 */
+		private @Nullable ZoneId zone;
+
+		/**
+		 * A fixed interval between occurrences, at least 1s; the first is due one interval after the schedule is
+		 * created. Set this or cron.
+		 */
+		private @Nullable Duration every;
+
+		/**
+		 * The body of every occurrence, as JSON text (for example {"report":"daily"}).
+		 */
+		private @Nullable String body;
+
+		/**
+		 * What to do with an occurrence found late after downtime: run-once (run it, then resume) or skip (skip it
+		 * when later than its interval or a minute, and resume).
+		 */
+		private RecurringJob.Missed missed = RecurringJob.Missed.RUN_ONCE;
+
+		/**
+		 * Where to deliver the occurrences over HTTP; by default to the topic's local handler.
+		 */
+		private final Callback callback = new Callback();
+
+		public @Nullable String getTopic() {
+			return this.topic;
+		}
+
+		public void setTopic(@Nullable String topic) {
+			this.topic = topic;
+		}
+
+		public @Nullable String getCron() {
+			return this.cron;
+		}
+
+		public void setCron(@Nullable String cron) {
+			this.cron = cron;
+		}
+
+		public @Nullable ZoneId getZone() {
+			return this.zone;
+		}
+
+		public void setZone(@Nullable ZoneId zone) {
+			this.zone = zone;
+		}
+
+		public @Nullable Duration getEvery() {
+			return this.every;
+		}
+
+		public void setEvery(@Nullable Duration every) {
+			this.every = every;
+		}
+
+		public @Nullable String getBody() {
+			return this.body;
+		}
+
+		public void setBody(@Nullable String body) {
+			this.body = body;
+		}
+
+		public RecurringJob.Missed getMissed() {
+			return this.missed;
+		}
+
+		public void setMissed(RecurringJob.Missed missed) {
+			this.missed = missed;
+		}
+
+		public Callback getCallback() {
+			return this.callback;
+		}
+
+		/**
+		 * The HTTP callback of a recurring job's occurrences ({@code delayqueue.recurring.<name>.callback.*}).
+		 */
+		public static class Callback {
+
+			/**
+			 * The URL to call; when not set the occurrences go to the topic's local handler.
+			 */
+			private @Nullable String url;
+
+			/**
+			 * The HTTP method: POST, PUT or PATCH.
+			 */
+			private String method = "POST";
+
+			/**
+			 * Extra request headers.
+			 */
+			private final Map<String, String> headers = new LinkedHashMap<>();
+
+			/**
+			 * What counts as success: 2xx (any 2xx status), ok (2xx and the body ok) or code (2xx and {"code":100}).
+			 */
+			private String success = "2xx";
+
+			public @Nullable String getUrl() {
+				return this.url;
+			}
+
+			public void setUrl(@Nullable String url) {
+				this.url = url;
+			}
+
+			public String getMethod() {
+				return this.method;
+			}
+
+			public void setMethod(String method) {
+				this.method = method;
+			}
+
+			public Map<String, String> getHeaders() {
+				return this.headers;
+			}
+
+			public String getSuccess() {
+				return this.success;
+			}
+
+			public void setSuccess(String success) {
+				this.success = success;
+			}
+
 		}
 
 	}

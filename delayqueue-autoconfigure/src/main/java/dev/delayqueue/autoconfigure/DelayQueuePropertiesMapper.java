@@ -1,12 +1,22 @@
 package dev.delayqueue.autoconfigure;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.ToIntFunction;
 
 import java.util.function.Supplier;
 
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+import dev.delayqueue.InvalidJobException;
+import dev.delayqueue.JobCallback;
+import dev.delayqueue.RecurringJob;
+import dev.delayqueue.SuccessContract;
 import dev.delayqueue.http.CallbackSettings;
 import dev.delayqueue.micrometer.MetricsSettings;
 import dev.delayqueue.redis.JobKeys;
@@ -24,6 +34,8 @@ import org.springframework.data.redis.core.StringRedisTemplate;
  * engine rule fails the startup naming its property.
  */
 final class DelayQueuePropertiesMapper {
+
+	private static final JsonMapper JSON = JsonMapper.builder().build();
 
 	private final DelayQueueProperties properties;
 
@@ -131,6 +143,58 @@ final class DelayQueuePropertiesMapper {
 		map.from(retry::getMaxInterval).to(settings::maxInterval);
 		map.from(retry::getJitter).to(settings::jitter);
 		settings.noRetryFor(topic.getNoRetryFor());
+	}
+
+	/**
+	 * The recurring jobs of {@code delayqueue.recurring.*}, each checked; a value breaking a rule fails the startup
+	 * naming the property.
+	 */
+	List<RecurringJob> recurringJobs() {
+		List<RecurringJob> jobs = new ArrayList<>();
+		this.properties.getRecurring().forEach((name, recurring) -> {
+			String prefix = "delayqueue.recurring." + name;
+			try {
+				if (recurring.getTopic() == null) {
+					throw new InvalidJobException("topic", "must be set");
+				}
+				if (recurring.getCron() == null && recurring.getEvery() == null) {
+					throw new InvalidJobException("cron", "or every must be set");
+				}
+				RecurringJob.Builder builder = (recurring.getCron() != null)
+						? RecurringJob.cron(name, recurring.getTopic(), recurring.getCron())
+						: RecurringJob.every(name, recurring.getTopic(), recurring.getEvery());
+				if (recurring.getCron() != null && recurring.getEvery() != null) {
+					throw new InvalidJobException("cron", "or every must be set, not both");
+				}
+				if (recurring.getZone() != null) {
+					builder.zone(recurring.getZone());
+				}
+				if (recurring.getBody() != null) {
+					builder.body(json(recurring.getBody()));
+				}
+				DelayQueueProperties.Recurring.Callback callback = recurring.getCallback();
+				if (callback.getUrl() != null) {
+					builder.callback(new JobCallback(JobCallback.parseUrl(callback.getUrl()), callback.getMethod(),
+							callback.getHeaders(), SuccessContract.fromWireName("callback.success",
+									callback.getSuccess())));
+				}
+				jobs.add(builder.missed(recurring.getMissed()).build());
+			}
+			catch (InvalidJobException ex) {
+				throw new InvalidConfigurationPropertyValueException(prefix + "." + ex.field(), "(see below)",
+						ex.getMessage());
+			}
+		});
+		return jobs;
+	}
+
+	private static JsonNode json(String text) {
+		try {
+			return JSON.readTree(text);
+		}
+		catch (JacksonException ex) {
+			throw new InvalidJobException("body", "must be JSON text: " + ex.getOriginalMessage());
+		}
 	}
 
 	/** Builds engine settings; a value breaking an engine rule fails the startup naming its properties. */

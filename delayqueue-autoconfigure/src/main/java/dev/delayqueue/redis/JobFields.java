@@ -14,6 +14,7 @@ import dev.delayqueue.Backoff;
 import dev.delayqueue.DelayedJob;
 import dev.delayqueue.JobCallback;
 import dev.delayqueue.SuccessContract;
+import dev.delayqueue.store.Occurrence;
 import dev.delayqueue.store.StoredJob;
 
 /**
@@ -56,6 +57,34 @@ final class JobFields {
 			add(fields, "trace", job.traceContext());
 		}
 		return fields;
+	}
+
+	/**
+	 * The fields of a recurring job's occurrence: the job's, then the schedule's name ({@code rec}), the version it
+	 * was planned with ({@code rec_v}), its time ({@code occ}) and, when late occurrences are skipped, how late it may
+	 * start ({@code rec_skip}, ms).
+	 */
+	static List<String> write(StoredJob job, Occurrence occurrence) {
+		List<String> fields = write(job);
+		add(fields, "rec", occurrence.schedule());
+		add(fields, "rec_v", occurrence.version());
+		add(fields, "occ", Long.toString(occurrence.at()));
+		if (occurrence.skipAfterMillis() > 0) {
+			add(fields, "rec_skip", Long.toString(occurrence.skipAfterMillis()));
+		}
+		return fields;
+	}
+
+	/** The occurrence a claimed job is, or {@code null} when it is not one of a recurring job. */
+	static @Nullable Occurrence occurrence(Map<String, String> fields) {
+		String schedule = fields.get("rec");
+		String at = fields.get("occ");
+		if (schedule == null || at == null) {
+			return null;
+		}
+		String skip = fields.get("rec_skip");
+		return new Occurrence(schedule, fields.getOrDefault("rec_v", ""), Long.parseLong(at),
+				(skip != null) ? Long.parseLong(skip) : 0);
 	}
 
 	static DelayedJob read(String topic, String id, Map<String, String> fields) {

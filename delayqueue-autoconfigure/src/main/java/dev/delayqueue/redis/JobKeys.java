@@ -20,6 +20,7 @@ import dev.delayqueue.store.TopicPartition;
  * {prefix}:topics             set: every topic ever scheduled (discovery only)
  * {prefix}:topics:http        set: every topic ever given a job with a callback (discovery by dispatchers)
  * {prefix}:partitions         hash: "topic#count" → 1 for each partition count other than 1 a topic was used with
+ * {prefix}:{#recurring}       hash: recurring job name → its definition (JSON); occurrences are jobs of their topic
  * {prefix}:{#instances}       sorted set: running instance id → last heartbeat (ms); expires when none renews it
  * {prefix}:{#instances}:{id}  string: one instance's record (host, pid, topics, start); expires unless renewed
  * {prefix}:{#minutes}:{n}     hash: the dashboard's counters of minute n (epoch minutes), "topic counter" → count;
@@ -105,6 +106,11 @@ public record JobKeys(String prefix) {
 	 */
 	String minute(long minute) {
 		return this.prefix + ":{#minutes}:" + minute;
+	}
+
+	/** The definitions of recurring jobs: a hash, name to JSON, under a hash tag of its own. */
+	String recurring() {
+		return this.prefix + ":{#recurring}";
 	}
 
 	/** One instance's record, a string that expires unless renewed. */

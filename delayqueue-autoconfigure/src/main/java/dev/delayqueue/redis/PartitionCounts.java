@@ -12,6 +12,8 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.ToIntFunction;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.zip.CRC32;
 
 import org.slf4j.Logger;
@@ -35,6 +37,9 @@ import org.springframework.data.redis.core.StringRedisTemplate;
  * background thread.
  */
 final class PartitionCounts {
+
+	/** The id of a dead occurrence of a recurring job: its schedule's name, {@code @}, the occurrence's time. */
+	private static final Pattern DEAD_OCCURRENCE = Pattern.compile("([A-Za-z0-9_.:\\-]+)@[0-9]+");
 
 	static final long REFRESH_NANOS = TimeUnit.SECONDS.toNanos(30);
 
@@ -139,10 +144,20 @@ final class PartitionCounts {
 		return counts;
 	}
 
+	/**
+	 * The partitions of an id under each count; for an id of the form {@code name@digits} (the dead copy of a
+	 * recurring job's occurrence, written beside the occurrence) also those of {@code name}, after its own.
+	 */
 	private static Set<Integer> partitionsOf(String id, Set<Integer> counts) {
 		Set<Integer> partitions = new LinkedHashSet<>();
 		for (int count : counts) {
 			partitions.add(partitionOf(id, count));
+		}
+		Matcher occurrence = DEAD_OCCURRENCE.matcher(id);
+		if (occurrence.matches()) {
+			for (int count : counts) {
+				partitions.add(partitionOf(occurrence.group(1), count));
+			}
 		}
 		return partitions;
 	}

@@ -3,6 +3,7 @@ package dev.delayqueue.redis;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -32,7 +33,10 @@ import dev.delayqueue.store.InstanceInfo;
 import dev.delayqueue.store.JobStore;
 import dev.delayqueue.store.Lane;
 import dev.delayqueue.store.Lease;
+import dev.delayqueue.store.Occurrence;
+import dev.delayqueue.store.OccurrenceUpsert;
 import dev.delayqueue.store.Outcome;
+import dev.delayqueue.store.Recurred;
 import dev.delayqueue.store.StoredJob;
 import dev.delayqueue.store.TopicPartition;
 import dev.delayqueue.store.TopicSnapshot;
@@ -72,6 +76,12 @@ public class RedisJobStore implements JobStore {
 	private static final RedisScript<String> RESCHEDULE = LuaScripts.load("reschedule", String.class);
 
 	private static final RedisScript<Long> PURGE = LuaScripts.load("purge", Long.class);
+
+	private static final RedisScript<List> OCCURRENCE = LuaScripts.load("occurrence", List.class);
+
+	private static final RedisScript<String> DROP_OCCURRENCE = LuaScripts.load("drop-occurrence", String.class);
+
+	private static final RedisScript<List> RECUR = LuaScripts.load("recur", List.class);
 
 	/**
 	 * Adds to the dashboard's counters of one minute and renews their expiry: KEYS[1] the minute's hash, ARGV[1] time
@@ -343,7 +353,7 @@ public class RedisJobStore implements JobStore {
 			Map<String, String> fields = toMap(rawJobs.get(i + 1));
 			DelayedJob job = JobFields.read(partition.topic(), (String) rawJobs.get(i), fields);
 			jobs.add(new ClaimedJob(partition, job, fields.get("token"), Long.parseLong(fields.get("lease")),
-					fields.get("trace")));
+					fields.get("trace"), JobFields.occurrence(fields)));
 		}
 	}
 
@@ -412,6 +422,100 @@ public class RedisJobStore implements JobStore {
 			}
 		}
 		return strings(executeReplicated(FAIL, keys, args));
+	}
+
+	@Override
+	public Map<String, String> recurringDefinitions() {
+		return stringMap(this.redis.opsForHash().entries(this.keys.recurring()));
+	}
+
+	@Override
+	public Map<String, String> recurringDefinitions(Collection<String> names) {
+		List<String> ordered = List.copyOf(names);
+		if (ordered.isEmpty()) {
+			return Map.of();
+		}
+		List<Object> values = this.redis.opsForHash().multiGet(this.keys.recurring(), List.copyOf(ordered));
+		Map<String, String> found = new LinkedHashMap<>();
+		for (int i = 0; i < ordered.size(); i++) {
+			if (values.get(i) != null) {
+				found.put(ordered.get(i), (String) values.get(i));
+			}
+		}
+		return found;
+	}
+
+	@Override
+	public void saveRecurringDefinition(String name, String definition) {
+		this.redis.opsForHash().put(this.keys.recurring(), name, definition);
+	}
+
+	@Override
+	public boolean deleteRecurringDefinition(String name) {
+		Long deleted = this.redis.opsForHash().delete(this.keys.recurring(), name);
+		return deleted != null && deleted > 0;
+	}
+
+	@Override
+	public OccurrenceUpsert upsertOccurrence(String topic, Occurrence occurrence, StoredJob job, long now) {
+		if (!job.id().equals(occurrence.schedule()) || job.dueAt() != occurrence.at()) {
+			throw new IllegalArgumentException("The job of an occurrence has the schedule's name as id and is due at "
+					+ "the occurrence's time");
+		}
+		this.registry.register(topic, job.lane() == Lane.HTTP);
+		TopicPartition partition = targets(topic, List.of(job)).get(0);
+		List<String> fields = JobFields.write(job, occurrence);
+		List<String> args = new ArrayList<>(announceArgs(partition));
+		args.addAll(List.of(Long.toString(now), job.id(), occurrence.schedule(), occurrence.version(),
+				Long.toString(occurrence.at()), job.lane().wireName(), Integer.toString(fields.size() / 2)));
+		args.addAll(fields);
+		List<?> reply = (List<?>) executeReplicated(OCCURRENCE, jobKeys(partition, job.id()), args);
+		announceBirths(partition, List.of(job));
+		OccurrenceUpsert.Kind kind = switch (((Number) reply.get(0)).intValue()) {
+			case 1 -> OccurrenceUpsert.Kind.CREATED;
+			case 2 -> OccurrenceUpsert.Kind.MOVED;
+			case 3 -> OccurrenceUpsert.Kind.KEPT;
+			case 4 -> OccurrenceUpsert.Kind.CONFLICT;
+			default -> OccurrenceUpsert.Kind.UNCHANGED;
+		};
+		return new OccurrenceUpsert(kind, Long.parseLong(String.valueOf(reply.get(1))), state((String) reply.get(2)));
+	}
+
+	@Override
+	public Optional<JobState> dropOccurrence(String topic, String schedule) {
+		return byId(topic, schedule, (partition) -> (String) executeReplicated(DROP_OCCURRENCE,
+				jobKeys(partition, schedule), List.of(schedule, schedule)))
+			.map(RedisJobStore::state);
+	}
+
+	@Override
+	public List<String> recur(TopicPartition partition, List<Recurred> outcomes, long now) {
+		List<String> keys = new ArrayList<>(4 + 2 * outcomes.size());
+		keys.addAll(this.keys.sets(partition));
+		List<String> args = new ArrayList<>(announceArgs(partition));
+		args.addAll(List.of(Long.toString(now), Integer.toString(outcomes.size())));
+		for (Recurred outcome : outcomes) {
+			String id = outcome.lease().id();
+			boolean dead = outcome.deadError() != null;
+			String deadId = dead ? outcome.occurrence().deadId() : "";
+			keys.add(this.keys.job(partition, id));
+			// declared even when unused, so that every outcome takes two keys
+			keys.add(this.keys.job(partition, outcome.occurrence().deadId()));
+			args.addAll(List.of(id, outcome.lease().token(), deadId, (dead && !outcome.countAttempt()) ? "1" : "0",
+					dead ? outcome.deadError() : ""));
+			StoredJob nextJob = outcome.nextJob();
+			Occurrence next = outcome.next();
+			if (nextJob == null || next == null) {
+				args.addAll(List.of("-1", "local", "0"));
+			}
+			else {
+				List<String> fields = JobFields.write(nextJob, next);
+				args.addAll(List.of(Long.toString(next.at()), nextJob.lane().wireName(),
+						Integer.toString(fields.size() / 2)));
+				args.addAll(fields);
+			}
+		}
+		return strings(executeReplicated(RECUR, keys, args));
 	}
 
 	@Override

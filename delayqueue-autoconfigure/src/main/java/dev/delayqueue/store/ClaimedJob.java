@@ -13,10 +13,24 @@ import dev.delayqueue.DelayedJob;
  * @param leaseEnd when the lease ends unless extended (epoch ms)
  * @param traceContext the trace context stored at scheduling, as {@link dev.delayqueue.observation.TraceContext}
  * text, or {@code null}
+ * @param occurrence what makes the job an occurrence of a recurring job, or {@code null} for any other job
  * @since 0.1.0
  */
 public record ClaimedJob(TopicPartition partition, DelayedJob job, String token, long leaseEnd,
-		@Nullable String traceContext) {
+		@Nullable String traceContext, @Nullable Occurrence occurrence) {
+
+	/**
+	 * A claimed job that is not an occurrence of a recurring job.
+	 * @param partition the partition the job was claimed from
+	 * @param job the job
+	 * @param token the lease token
+	 * @param leaseEnd when the lease ends unless extended (epoch ms)
+	 * @param traceContext the trace context stored at scheduling, or {@code null}
+	 */
+	public ClaimedJob(TopicPartition partition, DelayedJob job, String token, long leaseEnd,
+			@Nullable String traceContext) {
+		this(partition, job, token, leaseEnd, traceContext, null);
+	}
 
 	/**
 	 * A claimed job without a trace context.
@@ -26,7 +40,7 @@ public record ClaimedJob(TopicPartition partition, DelayedJob job, String token,
 	 * @param leaseEnd when the lease ends unless extended (epoch ms)
 	 */
 	public ClaimedJob(TopicPartition partition, DelayedJob job, String token, long leaseEnd) {
-		this(partition, job, token, leaseEnd, null);
+		this(partition, job, token, leaseEnd, null, null);
 	}
 
 	/**

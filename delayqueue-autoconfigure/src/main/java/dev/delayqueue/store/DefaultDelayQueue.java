@@ -33,6 +33,8 @@ import dev.delayqueue.JobNames;
 import dev.delayqueue.JobRequest;
 import dev.delayqueue.JobState;
 import dev.delayqueue.JobTooLargeException;
+import dev.delayqueue.RecurringJob;
+import dev.delayqueue.RecurringSchedule;
 import dev.delayqueue.ScheduleResult;
 import dev.delayqueue.TopicStats;
 import dev.delayqueue.event.DelayQueueListener;
@@ -78,6 +80,8 @@ public class DefaultDelayQueue implements DelayQueue {
 
 	private TransactionMode transactionMode = TransactionMode.AFTER_COMMIT;
 
+	private final RecurringSchedules recurring;
+
 	/**
 	 * Creates a delay queue.
 	 * @param store the store
@@ -97,6 +101,36 @@ public class DefaultDelayQueue implements DelayQueue {
 		this.maxBodyBytes = maxBodyBytes;
 		this.batchSize = batchSize;
 		this.callbackValidator = callbackValidator;
+		this.recurring = new RecurringSchedules(store, clock, this::writeBody, callbackValidator);
+	}
+
+	/**
+	 * Returns the recurring jobs of this queue's store, for declaring them from configuration and keeping their
+	 * occurrences.
+	 * @return the recurring jobs
+	 */
+	public RecurringSchedules recurringSchedules() {
+		return this.recurring;
+	}
+
+	/**
+	 * {@inheritDoc}
+	 * <p>
+	 * The schedule is recorded as declared through the API: {@code delayqueue.recurring.*} properties never remove it.
+	 */
+	@Override
+	public Instant scheduleRecurring(RecurringJob job) {
+		return this.recurring.declare(job, RecurringDefinition.API);
+	}
+
+	@Override
+	public List<RecurringSchedule> recurringJobs() {
+		return this.recurring.list();
+	}
+
+	@Override
+	public boolean removeRecurring(String name) {
+		return this.recurring.remove(name);
 	}
 
 	/**
@@ -456,7 +490,7 @@ public class DefaultDelayQueue implements DelayQueue {
 		JobNames.checkId(id);
 	}
 
-	private static <T> T redis(String action, Supplier<T> call) {
+	static <T> T redis(String action, Supplier<T> call) {
 		try {
 			return call.get();
 		}

@@ -1,6 +1,7 @@
 package dev.delayqueue.store;
 
 import java.time.Duration;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -203,5 +204,84 @@ public interface JobStore {
 	 * @return the partitions, from 0
 	 */
 	List<TopicPartition> partitions(String topic);
+
+
+	/**
+	 * Reads the stored definitions of recurring jobs.
+	 * @return definition text by schedule name
+	 * @throws UnsupportedOperationException when the store keeps no recurring jobs
+	 */
+	default Map<String, String> recurringDefinitions() {
+		throw new UnsupportedOperationException(getClass().getName() + " keeps no recurring jobs");
+	}
+
+	/**
+	 * Reads the stored definitions of some recurring jobs in one round trip.
+	 * @param names the schedule names
+	 * @return definition text by schedule name, for those that exist
+	 * @throws UnsupportedOperationException when the store keeps no recurring jobs
+	 */
+	default Map<String, String> recurringDefinitions(Collection<String> names) {
+		throw new UnsupportedOperationException(getClass().getName() + " keeps no recurring jobs");
+	}
+
+	/**
+	 * Stores (or replaces) the definition of a recurring job.
+	 * @param name the schedule name
+	 * @param definition the definition text
+	 * @throws UnsupportedOperationException when the store keeps no recurring jobs
+	 */
+	default void saveRecurringDefinition(String name, String definition) {
+		throw new UnsupportedOperationException(getClass().getName() + " keeps no recurring jobs");
+	}
+
+	/**
+	 * Deletes the definition of a recurring job.
+	 * @param name the schedule name
+	 * @return whether there was one
+	 * @throws UnsupportedOperationException when the store keeps no recurring jobs
+	 */
+	default boolean deleteRecurringDefinition(String name) {
+		throw new UnsupportedOperationException(getClass().getName() + " keeps no recurring jobs");
+	}
+
+	/**
+	 * Stores the pending occurrence of a recurring job, atomically and idempotently: created when there is none,
+	 * left alone when the one stored was planned with the same version, moved when it was planned with another
+	 * version and has not started.
+	 * @param topic the topic
+	 * @param occurrence the occurrence
+	 * @param job its job: id the schedule name, due at the occurrence's time
+	 * @param now the current time (epoch ms)
+	 * @return what it did
+	 * @throws UnsupportedOperationException when the store keeps no recurring jobs
+	 */
+	default OccurrenceUpsert upsertOccurrence(String topic, Occurrence occurrence, StoredJob job, long now) {
+		throw new UnsupportedOperationException(getClass().getName() + " keeps no recurring jobs");
+	}
+
+	/**
+	 * Deletes the occurrence of a recurring job, in any state, when the job {@code (topic, schedule)} is one.
+	 * @param topic the topic
+	 * @param schedule the schedule name
+	 * @return the state it was in, empty when there was none
+	 * @throws UnsupportedOperationException when the store keeps no recurring jobs
+	 */
+	default Optional<JobState> dropOccurrence(String topic, String schedule) {
+		throw new UnsupportedOperationException(getClass().getName() + " keeps no recurring jobs");
+	}
+
+	/**
+	 * Ends deliveries of occurrences that succeeded, were skipped or died, each with its next occurrence stored in
+	 * the same atomic step (a dead one is first copied to a dead job of its own).
+	 * @param partition the partition they were claimed from
+	 * @param outcomes the outcomes
+	 * @param now the current time (epoch ms)
+	 * @return ids whose token no longer matched: left as they are
+	 * @throws UnsupportedOperationException when the store keeps no recurring jobs
+	 */
+	default List<String> recur(TopicPartition partition, List<Recurred> outcomes, long now) {
+		throw new UnsupportedOperationException(getClass().getName() + " keeps no recurring jobs");
+	}
 
 }

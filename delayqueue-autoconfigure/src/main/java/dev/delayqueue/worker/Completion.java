@@ -63,4 +63,15 @@ sealed interface Completion {
 
 	}
 
+	/**
+	 * An occurrence of a recurring job that skips missed occurrences was found too late and not delivered: the next
+	 * occurrence replaces it.
+	 *
+	 * @param lane the lane
+	 * @param claimed the occurrence
+	 * @param late how late it was
+	 */
+	record Skipped(TopicLane lane, ClaimedJob claimed, Duration late) implements Completion {
+	}
+
 }

@@ -21,6 +21,7 @@ import dev.delayqueue.RetryJobLaterException;
 import dev.delayqueue.event.DelayQueueListener;
 import dev.delayqueue.observation.DelayQueueObservations;
 import dev.delayqueue.store.ClaimedJob;
+import dev.delayqueue.store.Occurrence;
 import dev.delayqueue.store.Outcome;
 
 /**
@@ -74,6 +75,14 @@ final class HandlerInvoker {
 		if (dead.isPresent()) {
 			this.finish.accept(new Completion.Failed(lane, claimed, dead.get(), null, Duration.ZERO));
 			return;
+		}
+		Occurrence occurrence = claimed.occurrence();
+		if (occurrence != null && occurrence.skipAfterMillis() > 0 && claimed.job().attempts() == 1) {
+			long late = this.clock.millis() - occurrence.at();
+			if (late > occurrence.skipAfterMillis()) {
+				this.finish.accept(new Completion.Skipped(lane, claimed, Duration.ofMillis(late)));
+				return;
+			}
 		}
 		if (lane.asyncHandler != null) {
 			startAsync(lane, lane.asyncHandler, claimed);
@@ -188,6 +197,9 @@ final class HandlerInvoker {
 		}
 		if (completion instanceof Completion.Failed failed) {
 			return (failed.outcome() instanceof Outcome.Dead) ? "dead" : "retry";
+		}
+		if (completion instanceof Completion.Skipped) {
+			return "skipped";
 		}
 		return "released";
 	}

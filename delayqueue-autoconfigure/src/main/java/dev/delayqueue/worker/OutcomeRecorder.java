@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -21,8 +22,13 @@ import org.slf4j.LoggerFactory;
 import dev.delayqueue.DelayedJob;
 import dev.delayqueue.event.DelayQueueListener;
 import dev.delayqueue.event.DeliveryOutcome;
+import dev.delayqueue.store.ClaimedJob;
 import dev.delayqueue.store.JobStore;
+import dev.delayqueue.store.Occurrence;
 import dev.delayqueue.store.Outcome;
+import dev.delayqueue.store.Recurred;
+import dev.delayqueue.store.RecurringDefinition;
+import dev.delayqueue.store.StoredJob;
 import dev.delayqueue.store.TopicPartition;
 
 /**
@@ -181,13 +187,20 @@ final class OutcomeRecorder implements Runnable {
 		TopicLane lane = key.lane();
 		List<Completion.Succeeded> successes = new ArrayList<>();
 		List<Completion> others = new ArrayList<>();
+		List<Completion> recurring = new ArrayList<>();
 		for (Completion completion : batch) {
-			if (completion instanceof Completion.Succeeded succeeded) {
+			if (endsOccurrence(completion)) {
+				recurring.add(completion);
+			}
+			else if (completion instanceof Completion.Succeeded succeeded) {
 				successes.add(succeeded);
 			}
 			else {
 				others.add(completion);
 			}
+		}
+		if (!recurring.isEmpty()) {
+			recur(key, recurring);
 		}
 		for (List<Completion.Succeeded> chunk : chunks(successes)) {
 			Set<String> stale = Set.copyOf(
@@ -218,12 +231,88 @@ final class OutcomeRecorder implements Runnable {
 		}
 	}
 
+	/**
+	 * Whether a completion ends an occurrence of a recurring job (it succeeded, was skipped or died), so that its next
+	 * occurrence is stored with it; a retry or a release keeps the occurrence.
+	 */
+	private static boolean endsOccurrence(Completion completion) {
+		if (completion.claimed().occurrence() == null) {
+			return false;
+		}
+		return completion instanceof Completion.Succeeded || completion instanceof Completion.Skipped
+				|| (completion instanceof Completion.Failed failed && failed.outcome() instanceof Outcome.Dead);
+	}
+
+	/**
+	 * Ends occurrences of recurring jobs, each with its next occurrence planned from its schedule's definition as
+	 * stored now (none when the schedule was removed), in one atomic step each.
+	 */
+	private void recur(GroupKey key, List<Completion> completions) {
+		TopicLane lane = key.lane();
+		Set<String> names = new LinkedHashSet<>();
+		completions.forEach((c) -> names.add(c.claimed().occurrence().schedule()));
+		Map<String, String> definitions = this.store.recurringDefinitions(names);
+		long now = this.clock.millis();
+		List<Recurred> outcomes = new ArrayList<>(completions.size());
+		for (Completion completion : completions) {
+			ClaimedJob claimed = completion.claimed();
+			Occurrence occurrence = claimed.occurrence();
+			RecurringDefinition definition = RecurringDefinition.readable(occurrence.schedule(),
+					definitions.get(occurrence.schedule()));
+			Occurrence next = null;
+			StoredJob nextJob = null;
+			if (definition != null && definition.topic().equals(claimed.partition().topic())) {
+				Instant at = definition.times().next(Instant.ofEpochMilli(occurrence.at()), Instant.ofEpochMilli(now));
+				next = definition.occurrence(at);
+				nextJob = definition.job(at);
+			}
+			else {
+				logger.info("Recurring job '{}' is no longer scheduled on topic '{}': its occurrence of {} ends "
+						+ "without a next one", occurrence.schedule(), claimed.partition().topic(),
+						Instant.ofEpochMilli(occurrence.at()));
+			}
+			String deadError = null;
+			boolean countAttempt = true;
+			if (completion instanceof Completion.Failed failed && failed.outcome() instanceof Outcome.Dead dead) {
+				deadError = dead.error();
+				countAttempt = dead.countAttempt();
+			}
+			else if (completion instanceof Completion.Skipped skipped) {
+				logger.info("Skipped occurrence {} of recurring job '{}': {} ms late, after downtime; next at {}",
+						Instant.ofEpochMilli(occurrence.at()), occurrence.schedule(), skipped.late().toMillis(),
+						(next != null) ? Instant.ofEpochMilli(next.at()) : "none");
+			}
+			outcomes.add(new Recurred(claimed.lease(), occurrence, deadError, countAttempt, next, nextJob));
+		}
+		for (int from = 0; from < outcomes.size(); from += this.batchSize) {
+			int to = Math.min(outcomes.size(), from + this.batchSize);
+			Set<String> stale = Set.copyOf(this.store.recur(key.partition(), outcomes.subList(from, to), now));
+			for (Completion c : completions.subList(from, to)) {
+				done(lane, c);
+				if (stale.contains(c.claimed().job().id())) {
+					continue;
+				}
+				if (c instanceof Completion.Succeeded succeeded) {
+					this.listener.onSucceeded(c.claimed().job(), succeeded.took());
+					this.listener.onDeliveryEnded(c.claimed().job(), DeliveryOutcome.SUCCESS, succeeded.took());
+				}
+				else if (c instanceof Completion.Failed failed) {
+					announce(failed);
+				}
+			}
+		}
+	}
+
 	private static Outcome outcome(Completion completion) {
 		if (completion instanceof Completion.Failed failed) {
 			return failed.outcome();
 		}
 		if (completion instanceof Completion.Released released) {
 			return released.outcome();
+		}
+		if (completion instanceof Completion.Skipped skipped) {
+			// an occurrence that is not one any more cannot be skipped: it is given back, to be delivered
+			return Outcome.release(skipped.claimed().lease(), skipped.claimed().job().dueAt().toEpochMilli());
 		}
 		throw new IllegalArgumentException("Not a failure: " + completion);
 	}

@@ -39,7 +39,7 @@ import org.springframework.data.redis.core.StringRedisTemplate;
  * {@code faults.log} with one unbuffered write (it survives a SIGKILL of this process). Writes
  * {@code faults.log}{@code .ready} once started, with the offset its clock found to Redis's time
  * ({@code ready offset=<ms>}). With {@code faults.redis-time=true} the start is read from Redis's {@code TIME}. With
- * {@code faults.log-starts=true} it also writes {@code S id} when a handler starts. With {@code faults.failing=true}
+ * {@code faults.log-starts=true} it also writes {@code S id attempt dueMillis} when a handler starts. With {@code faults.failing=true}
  * a job whose id starts with {@code retry-} fails its first attempt and one whose id starts with {@code dead-} fails
  * every attempt (neither logs a failed attempt). With {@code faults.stats-interval} (a duration) it appends
  * {@code epochMillis heapBytesAfterGc liveThreads} to {@code faults.log}{@code .stats} at that interval, after a
@@ -105,7 +105,7 @@ public class FaultWorkerApplication {
 	void handle(DelayedJob job) throws InterruptedException {
 		long started = started();
 		if (this.logStarts) {
-			write("S " + job.id() + "\n");
+			write("S " + job.id() + " " + job.attempts() + " " + job.dueAt().toEpochMilli() + "\n");
 		}
 		if (this.handlerMillis > 0) {
 			Thread.sleep(this.handlerMillis);

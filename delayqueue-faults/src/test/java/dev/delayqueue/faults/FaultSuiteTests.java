@@ -285,7 +285,7 @@ class FaultSuiteTests {
 		Set<String> finished = new LinkedHashSet<>();
 		for (String line : firstLog) {
 			if (line.startsWith("S ")) {
-				started.add(line.substring(2));
+				started.add(line.split(" ")[1]);
 			}
 			else {
 				finished.add(line.split(" ")[0]);

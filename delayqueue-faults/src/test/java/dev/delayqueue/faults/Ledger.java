@@ -35,7 +35,7 @@ final class Ledger {
 				for (String line : Files.readAllLines(file)) {
 					String[] parts = line.split(" ");
 					if (parts.length < 5) {
-						continue; // "S id" start lines
+						continue; // "S id attempt dueMillis" start lines
 					}
 					ledger.lines++;
 					ledger.byInstance.merge(parts[4], 1L, Long::sum);
