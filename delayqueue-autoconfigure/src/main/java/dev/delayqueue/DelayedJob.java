@@ -19,10 +19,34 @@ import org.jspecify.annotations.Nullable;
  * @param lastError the error of the last failed attempt, or {@code null}
  * @param callback where the job is delivered over HTTP, or {@code null} for a job delivered to a local handler
  * @param backoff the job's own wait between failed attempts, or {@code null} for its topic's retry policy
+ * @param occurrence for an occurrence of a recurring job, the time it is for, which retries do not move; {@code null}
+ * for any other job
  * @since 0.1.0
  */
 public record DelayedJob(String topic, String id, JobState state, @Nullable String body, Instant dueAt, int attempts,
 		@Nullable Integer maxAttempts, Instant createdAt, Instant updatedAt, @Nullable String lastError,
-		@Nullable JobCallback callback, @Nullable Backoff backoff) {
+		@Nullable JobCallback callback, @Nullable Backoff backoff, @Nullable Instant occurrence) {
+
+	/**
+	 * A job that is not an occurrence of a recurring job.
+	 * @param topic the job's topic
+	 * @param id the job's id
+	 * @param state where the job is in its life
+	 * @param body the body as JSON text, or {@code null}
+	 * @param dueAt when the job is due
+	 * @param attempts delivery attempts made so far
+	 * @param maxAttempts the job's own limit on attempts, or {@code null}
+	 * @param createdAt when the job was first scheduled
+	 * @param updatedAt when the job last changed
+	 * @param lastError the error of the last failed attempt, or {@code null}
+	 * @param callback where the job is delivered over HTTP, or {@code null}
+	 * @param backoff the job's own wait between failed attempts, or {@code null}
+	 */
+	public DelayedJob(String topic, String id, JobState state, @Nullable String body, Instant dueAt, int attempts,
+			@Nullable Integer maxAttempts, Instant createdAt, Instant updatedAt, @Nullable String lastError,
+			@Nullable JobCallback callback, @Nullable Backoff backoff) {
+		this(topic, id, state, body, dueAt, attempts, maxAttempts, createdAt, updatedAt, lastError, callback, backoff,
+				null);
+	}
 
 }

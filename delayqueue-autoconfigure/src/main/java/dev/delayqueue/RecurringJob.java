@@ -2,6 +2,7 @@ package dev.delayqueue;
 
 import java.time.Duration;
 import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.util.regex.Pattern;
 
 import org.jspecify.annotations.Nullable;
@@ -67,8 +68,8 @@ public record RecurringJob(String name, String topic, @Nullable String cron, @Nu
 	}
 
 	/**
-	 * Starts a recurring job on a cron expression, read in the JVM's default time zone unless
-	 * {@link Builder#zone(ZoneId) zone} is given.
+	 * Starts a recurring job on a cron expression, read in UTC unless {@link Builder#zone(ZoneId) zone} is given (not
+	 * in the JVM's default zone, so that instances in different zones declare the same schedule).
 	 * @param name the schedule's name: 1 to {@value #MAX_NAME_LENGTH} characters among {@code A-Z a-z 0-9 _ . : -}
 	 * @param topic the topic of its occurrences
 	 * @param cron a Spring cron expression, for example {@code "0 0 4 * * *"} (04:00 every day)
@@ -169,7 +170,7 @@ public record RecurringJob(String name, String topic, @Nullable String cron, @Nu
 		}
 
 		/**
-		 * Sets the time zone of the cron expression (the JVM's default zone otherwise). Spring-forward gaps and
+		 * Sets the time zone of the cron expression (UTC otherwise). Spring-forward gaps and
 		 * fall-back overlaps follow the rules of {@code docs/recurring-jobs.md}.
 		 * @param zone the zone
 		 * @return this builder
@@ -215,7 +216,7 @@ public record RecurringJob(String name, String topic, @Nullable String cron, @Nu
 		 * @throws InvalidJobException when a field breaks a rule
 		 */
 		public RecurringJob build() {
-			ZoneId zone = (this.cron != null && this.zone == null) ? ZoneId.systemDefault() : this.zone;
+			ZoneId zone = (this.cron != null && this.zone == null) ? ZoneOffset.UTC : this.zone;
 			return new RecurringJob(this.name, this.topic, this.cron, zone, this.every, this.body, this.callback,
 					this.missed);
 		}

@@ -13,6 +13,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import dev.delayqueue.autoconfigure.DelayQueueAutoConfiguration;
+import dev.delayqueue.handler.DelayQueueHeaders;
 import dev.delayqueue.handler.DelayedJobHandler;
 import dev.delayqueue.store.DefaultDelayQueue;
 
@@ -25,6 +26,7 @@ import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
+import org.springframework.messaging.handler.annotation.Header;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -44,7 +46,7 @@ class RecurringJobsTests {
 	private ApplicationContextRunner runner;
 
 	record Delivery(String instance, String topic, String id, Instant dueAt, int attempt, long at,
-			@org.jspecify.annotations.Nullable String body) {
+			@org.jspecify.annotations.Nullable String body, @org.jspecify.annotations.Nullable Instant occurrence) {
 	}
 
 	@BeforeEach
@@ -79,7 +81,8 @@ class RecurringJobsTests {
 		}
 
 		@DelayedJobHandler(topic = "tick")
-		void tick(DelayedJob job) {
+		void tick(DelayedJob job, @Header(DelayQueueHeaders.OCCURRENCE) Instant occurrence) {
+			assertThat(occurrence).isEqualTo(job.occurrence());
 			record(job);
 		}
 
@@ -91,7 +94,7 @@ class RecurringJobsTests {
 
 		private void record(DelayedJob job) {
 			deliveries.add(new Delivery(this.instance, job.topic(), job.id(), job.dueAt(), job.attempts(),
-					System.currentTimeMillis(), job.body()));
+					System.currentTimeMillis(), job.body(), job.occurrence()));
 		}
 
 	}
@@ -131,6 +134,7 @@ class RecurringJobsTests {
 		}
 		for (Delivery d : seen) {
 			assertThat(d.id()).isEqualTo("tick");
+			assertThat(d.occurrence()).as("the time it is for").isEqualTo(d.dueAt());
 			assertThat(d.body()).isEqualTo("{\"report\":\"daily\"}");
 			assertThat(d.at() - d.dueAt().toEpochMilli()).as("lateness of %s", d).isBetween(0L, 250L);
 		}
@@ -143,7 +147,9 @@ class RecurringJobsTests {
 			queue.scheduleRecurring(RecurringJob.every("nightly", "broken", Duration.ofSeconds(1)).build());
 			await().atMost(Duration.ofSeconds(10)).until(() -> queue.deadJobs("broken", 0, 10).size() >= 2);
 			List<DelayedJob> dead = queue.deadJobs("broken", 0, 10);
-			Instant firstOccurrence = deliveries.get(0).dueAt();
+			Instant firstOccurrence = deliveries.get(0).occurrence();
+			assertThat(deliveries.get(1).occurrence()).as("retries do not move it").isEqualTo(firstOccurrence);
+			assertThat(deliveries.get(1).dueAt()).isAfter(firstOccurrence);
 			assertThat(dead.get(0).id()).isEqualTo("nightly@" + firstOccurrence.toEpochMilli());
 			assertThat(dead.get(0).attempts()).isEqualTo(2);
 			assertThat(dead.get(0).lastError()).contains("the report server is down");
@@ -156,6 +162,9 @@ class RecurringJobsTests {
 			assertThat(queue.redrive("broken", dead.get(0).id())).isTrue();
 			await().atMost(Duration.ofSeconds(5))
 				.until(() -> deliveries.stream().skip(before).anyMatch((d) -> d.id().equals(dead.get(0).id())));
+			assertThat(deliveries.stream().skip(before).filter((d) -> d.id().equals(dead.get(0).id())).findFirst())
+				.hasValueSatisfying((d) -> assertThat(d.occurrence()).as("still the time it is for")
+					.isEqualTo(firstOccurrence));
 			assertThat(queue.get("broken", "nightly")).as("removed").isEmpty();
 		});
 	}
@@ -249,8 +258,31 @@ class RecurringJobsTests {
 					assertThat(names(context)).as("b removed; c came from the API").containsExactly("a", "c", "d");
 					assertThat(context.getBean(DelayQueue.class).get("tick", "b")).isEmpty();
 				});
-		this.runner.withPropertyValues("delayqueue.worker.enabled=false", "delayqueue.remove-undeclared-recurring-jobs=false")
-			.run((context) -> assertThat(names(context)).containsExactly("a", "c", "d"));
+		this.runner.withPropertyValues("delayqueue.worker.enabled=false", "delayqueue.recurring.e.topic=tick",
+				"delayqueue.recurring.e.every=1h", "delayqueue.remove-undeclared-recurring-jobs=false")
+			.run((context) -> assertThat(names(context)).containsExactly("a", "c", "d", "e"));
+		this.runner.withPropertyValues("delayqueue.worker.enabled=false")
+			.run((context) -> assertThat(names(context)).as("an instance declaring none removes none")
+				.containsExactly("a", "c", "d", "e"));
+		this.runner.withPropertyValues("delayqueue.worker.enabled=false", "spring.application.name=",
+				"delayqueue.recurring.f.topic=tick", "delayqueue.recurring.f.every=1h")
+			.run((context) -> assertThat(names(context)).as("an application without a name removes none")
+				.containsExactly("a", "c", "d", "e", "f"));
+	}
+
+	@Test
+	void aDeclarationRefusedAtStartupIsLoggedAndTheOthersAreDeclared() {
+		this.runner.withPropertyValues("delayqueue.worker.enabled=false")
+			.run((context) -> context.getBean(DelayQueue.class).schedule("tick", "taken", null, Duration.ofHours(1)));
+		this.runner.withPropertyValues("delayqueue.worker.enabled=false", "delayqueue.recurring.taken.topic=tick",
+				"delayqueue.recurring.taken.every=1h", "delayqueue.recurring.free.topic=tick",
+				"delayqueue.recurring.free.every=1h")
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				assertThat(names(context)).containsExactly("free");
+				assertThat(context.getBean(DelayQueue.class).get("tick", "taken"))
+					.hasValueSatisfying((job) -> assertThat(job.occurrence()).as("the one-off job, left alone").isNull());
+			});
 	}
 
 	@Test

@@ -53,6 +53,7 @@ import org.springframework.core.env.Environment;
 import org.springframework.core.task.VirtualThreadTaskExecutor;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
 import org.springframework.data.redis.core.StringRedisTemplate;
+import org.springframework.util.StringUtils;
 
 /**
  * Auto-configuration of delayqueue on the application's {@link RedisConnectionFactory}: the {@link DelayQueue}
@@ -158,7 +159,8 @@ public final class DelayQueueAutoConfiguration {
 	RecurringJobsLifecycle delayQueueRecurringJobs(DelayQueue delayQueue, DelayQueueProperties properties,
 			Environment environment) {
 		return new RecurringJobsLifecycle(delayQueue, new DelayQueuePropertiesMapper(properties).recurringJobs(),
-				environment.getProperty("spring.application.name", "application"),
+				StringUtils.hasText(environment.getProperty("spring.application.name"))
+						? environment.getProperty("spring.application.name") : null,
 				properties.isRemoveUndeclaredRecurringJobs());
 	}
 

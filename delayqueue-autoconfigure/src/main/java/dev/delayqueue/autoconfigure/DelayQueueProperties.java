@@ -1170,7 +1170,8 @@ public class DelayQueueProperties {
 		private @Nullable String cron;
 
 		/**
-		 * The time zone of the cron expression; the JVM's default zone when not set.
+		 * The time zone of the cron expression; UTC when not set (not the JVM's default zone, so that instances in
+		 * different zones agree).
 		 */
 		private @Nullable ZoneId zone;
 
@@ -1266,7 +1267,7 @@ public class DelayQueueProperties {
 			/**
 			 * Extra request headers.
 			 */
-			private final Map<String, String> headers = new LinkedHashMap<>();
+			private Map<String, String> headers = new LinkedHashMap<>();
 
 			/**
 			 * What counts as success: 2xx (any 2xx status), ok (2xx and the body ok) or code (2xx and {"code":100}).
@@ -1291,6 +1292,10 @@ public class DelayQueueProperties {
 
 			public Map<String, String> getHeaders() {
 				return this.headers;
+			}
+
+			public void setHeaders(Map<String, String> headers) {
+				this.headers = headers;
 			}
 
 			public String getSuccess() {

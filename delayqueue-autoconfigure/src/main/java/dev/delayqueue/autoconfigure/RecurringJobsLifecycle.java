@@ -2,6 +2,8 @@ package dev.delayqueue.autoconfigure;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 import org.jspecify.annotations.Nullable;
@@ -9,6 +11,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import dev.delayqueue.DelayQueue;
+import dev.delayqueue.InvalidJobException;
 import dev.delayqueue.RecurringJob;
 import dev.delayqueue.store.DefaultDelayQueue;
 import dev.delayqueue.store.RecurringDefinition;
@@ -18,8 +21,8 @@ import org.springframework.context.SmartLifecycle;
 
 /**
  * Declares the recurring jobs of {@code delayqueue.recurring.*} when the application starts, removes those its
- * application declared before and no longer does (unless {@code delayqueue.remove-undeclared-recurring-jobs=false}),
- * and then, every {@link #RECONCILE_INTERVAL}, stores an occurrence for any recurring job that has none. When Redis
+ * application ({@code spring.application.name}, when set) declared before and no longer does (unless
+ * {@code delayqueue.remove-undeclared-recurring-jobs=false}, or this instance declares none), and then, every {@link #RECONCILE_INTERVAL}, stores an occurrence for any recurring job that has none. When Redis
  * cannot be reached at startup the application starts anyway and the declarations are tried again every
  * {@link #RETRY_INTERVAL} on the thread {@code delayqueue-recurring}.
  * <p>
@@ -45,14 +48,26 @@ final class RecurringJobsLifecycle implements SmartLifecycle {
 
 	private volatile boolean declaredAll;
 
+	/** Names declared (or refused for good) so far; the container's thread, then the background thread. */
+	private final Set<String> done = ConcurrentHashMap.newKeySet();
+
 	private volatile @Nullable Thread thread;
 
-	RecurringJobsLifecycle(DelayQueue queue, List<RecurringJob> declared, String applicationName,
+	/**
+	 * Creates the lifecycle.
+	 * @param queue the queue
+	 * @param declared the recurring jobs of the configuration
+	 * @param applicationName {@code spring.application.name}, or {@code null} when not set: recurring jobs are then
+	 * never removed, since applications without a name cannot be told apart
+	 * @param removeUndeclared whether to remove those the application declared before and no longer does
+	 */
+	RecurringJobsLifecycle(DelayQueue queue, List<RecurringJob> declared, @Nullable String applicationName,
 			boolean removeUndeclared) {
 		this.queue = queue;
 		this.declared = declared;
-		this.declaredIn = RecurringDefinition.CONFIGURATION + ":" + applicationName;
-		this.removeUndeclared = removeUndeclared;
+		this.declaredIn = RecurringDefinition.CONFIGURATION + ":"
+				+ ((applicationName != null) ? applicationName : "application");
+		this.removeUndeclared = removeUndeclared && applicationName != null;
 	}
 
 	@Override
@@ -86,10 +101,13 @@ final class RecurringJobsLifecycle implements SmartLifecycle {
 		return this.thread != null || (this.declaredAll && !(this.queue instanceof DefaultDelayQueue));
 	}
 
-	/** After the worker, so that it is running when the first occurrences are stored. */
+	/**
+	 * After the clock has read Redis's time ({@code DEFAULT_PHASE - 300}), so that the first occurrences are planned
+	 * on it; before the worker.
+	 */
 	@Override
 	public int getPhase() {
-		return SmartLifecycle.DEFAULT_PHASE - 512;
+		return SmartLifecycle.DEFAULT_PHASE - 256;
 	}
 
 	/** Whether every configured recurring job has been declared since startup. */
@@ -97,24 +115,49 @@ final class RecurringJobsLifecycle implements SmartLifecycle {
 		return this.declaredAll;
 	}
 
+	/**
+	 * Declares what is left to declare. A declaration refused for good ({@link InvalidJobException}: a job that is
+	 * not its occurrence has its name, the callback is not allowed) is logged at error and not tried again; any other
+	 * failure (Redis unreachable) is thrown, and what is left is tried again later.
+	 */
 	private void declareAll() {
 		if (this.declaredAll) {
 			return;
 		}
 		for (RecurringJob job : this.declared) {
-			if (this.queue instanceof DefaultDelayQueue queue) {
-				queue.recurringSchedules().declare(job, this.declaredIn);
+			if (!this.done.add(job.name())) {
+				continue;
 			}
-			else {
-				this.queue.scheduleRecurring(job);
+			try {
+				if (this.queue instanceof DefaultDelayQueue queue) {
+					queue.recurringSchedules().declare(job, this.declaredIn);
+				}
+				else {
+					this.queue.scheduleRecurring(job);
+				}
+			}
+			catch (InvalidJobException ex) {
+				logger.error("Recurring job '{}' of delayqueue.recurring.{} is not declared: {}", job.name(),
+						job.name(), ex.getMessage());
+			}
+			catch (RuntimeException ex) {
+				this.done.remove(job.name());
+				throw ex;
 			}
 		}
 		if (this.removeUndeclared && this.queue instanceof DefaultDelayQueue queue) {
-			List<String> removed = queue.recurringSchedules()
-				.removeUndeclared(this.declaredIn, this.declared.stream().map(RecurringJob::name).toList());
-			if (!removed.isEmpty()) {
-				logger.info("Removed recurring jobs {}: {} declared them and no longer does "
-						+ "(delayqueue.remove-undeclared-recurring-jobs=false keeps them)", removed, this.declaredIn);
+			if (this.declared.isEmpty()) {
+				logger.debug("This instance declares no recurring jobs: those {} declared before are left alone",
+						this.declaredIn);
+			}
+			else {
+				List<String> removed = queue.recurringSchedules()
+					.removeUndeclared(this.declaredIn, this.declared.stream().map(RecurringJob::name).toList());
+				if (!removed.isEmpty()) {
+					logger.info("Removed recurring jobs {}: {} declared them and no longer does "
+							+ "(delayqueue.remove-undeclared-recurring-jobs=false keeps them)", removed,
+							this.declaredIn);
+				}
 			}
 		}
 		this.declaredAll = true;
@@ -122,29 +165,34 @@ final class RecurringJobsLifecycle implements SmartLifecycle {
 
 	private void run() {
 		RecurringSchedules schedules = ((DefaultDelayQueue) this.queue).recurringSchedules();
+		long nextCheck = System.nanoTime() + RECONCILE_INTERVAL.toNanos();
 		while (this.thread == Thread.currentThread()) {
-			long waitMillis = RECONCILE_INTERVAL.toMillis();
 			try {
 				if (!this.declaredAll) {
-					waitMillis = RETRY_INTERVAL.toMillis();
 					declareAll();
 					logger.info("Declared the recurring jobs of delayqueue.recurring.*");
-					waitMillis = RECONCILE_INTERVAL.toMillis();
 				}
-				else {
-					schedules.reconcile();
-				}
-			}
-			catch (UnsupportedOperationException ex) {
-				logger.info("The job store keeps no recurring jobs: {}", ex.getMessage());
-				return;
 			}
 			catch (RuntimeException ex) {
-				logger.warn("Could not {} recurring jobs: {}", this.declaredAll ? "check the" : "declare the",
-						ex.toString());
+				logger.warn("Could not declare the recurring jobs of delayqueue.recurring.*: {}", ex.toString());
 			}
+			if (System.nanoTime() - nextCheck >= 0) {
+				nextCheck = System.nanoTime() + RECONCILE_INTERVAL.toNanos();
+				try {
+					schedules.reconcile();
+				}
+				catch (UnsupportedOperationException ex) {
+					logger.info("The job store keeps no recurring jobs: {}", ex.getMessage());
+					return;
+				}
+				catch (RuntimeException ex) {
+					logger.warn("Could not check that every recurring job has a pending occurrence: {}",
+							ex.toString());
+				}
+			}
+			long waitNanos = this.declaredAll ? nextCheck - System.nanoTime() : RETRY_INTERVAL.toNanos();
 			try {
-				TimeUnit.MILLISECONDS.sleep(waitMillis);
+				TimeUnit.NANOSECONDS.sleep(Math.max(0, Math.min(waitNanos, RECONCILE_INTERVAL.toNanos())));
 			}
 			catch (InterruptedException ex) {
 				return;

@@ -83,7 +83,7 @@ public final class DashboardRecorder implements DelayQueueListener, SmartLifecyc
 			case SUCCESS -> MinuteCounters.SUCCEEDED;
 			case RETRY -> MinuteCounters.RETRIED;
 			case DEAD -> MinuteCounters.DEAD;
-			case RELEASED -> null;
+			case RELEASED, SKIPPED -> null;
 		};
 		if (counter != null) {
 			add(MinuteCounters.field(topic(job), counter));

@@ -17,6 +17,13 @@ public enum DeliveryOutcome {
 	DEAD,
 
 	/** The job was given back without running to its end (shutdown), its attempt not counted. */
-	RELEASED
+	RELEASED,
+
+	/**
+	 * An occurrence of a recurring job that skips missed occurrences was found too late and not run; the next
+	 * occurrence replaced it.
+	 * @since 0.2.0
+	 */
+	SKIPPED
 
 }

@@ -19,6 +19,13 @@ public final class DelayQueueHeaders {
 	/** When the job was due ({@code java.time.Instant}). */
 	public static final String DUE_AT = "delayqueue_dueAt";
 
+	/**
+	 * For an occurrence of a recurring job, the time it is for ({@code java.time.Instant}), which retries do not move;
+	 * absent for any other job.
+	 * @since 0.2.0
+	 */
+	public static final String OCCURRENCE = "delayqueue_occurrence";
+
 	/** The whole {@link dev.delayqueue.DelayedJob}. */
 	public static final String JOB = "delayqueue_job";
 

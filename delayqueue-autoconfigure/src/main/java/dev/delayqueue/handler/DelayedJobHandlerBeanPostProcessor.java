@@ -56,7 +56,7 @@ public class DelayedJobHandlerBeanPostProcessor
 
 	/** The headers every job's message carries, in the order an error message lists them. */
 	private static final List<String> JOB_HEADERS = List.of(DelayQueueHeaders.TOPIC, DelayQueueHeaders.ID,
-			DelayQueueHeaders.ATTEMPT, DelayQueueHeaders.DUE_AT, DelayQueueHeaders.JOB);
+			DelayQueueHeaders.ATTEMPT, DelayQueueHeaders.DUE_AT, DelayQueueHeaders.OCCURRENCE, DelayQueueHeaders.JOB);
 
 	/** Headers Spring's message itself carries. */
 	private static final Set<String> MESSAGE_HEADERS = Set.of(MessageHeaders.ID, MessageHeaders.TIMESTAMP,

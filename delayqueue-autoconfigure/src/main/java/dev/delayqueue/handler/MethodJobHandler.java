@@ -41,6 +41,7 @@ final class MethodJobHandler implements JobHandler {
 			.setHeader(DelayQueueHeaders.ID, job.id())
 			.setHeader(DelayQueueHeaders.ATTEMPT, job.attempts())
 			.setHeader(DelayQueueHeaders.DUE_AT, job.dueAt())
+			.setHeader(DelayQueueHeaders.OCCURRENCE, job.occurrence())
 			.setHeader(DelayQueueHeaders.JOB, job)
 			.build();
 		try {

@@ -95,7 +95,8 @@ final class JobFields {
 				Integer.parseInt(fields.getOrDefault("attempts", "0")), (max != null) ? Integer.valueOf(max) : null,
 				Instant.ofEpochMilli(Long.parseLong(created)),
 				Instant.ofEpochMilli(Long.parseLong(fields.getOrDefault("updated", created))), fields.get("error"),
-				callback(fields), backoff(fields.get("bo")));
+				callback(fields), backoff(fields.get("bo")),
+				fields.containsKey("occ") ? Instant.ofEpochMilli(Long.parseLong(fields.get("occ"))) : null);
 	}
 
 	private static @Nullable JobCallback callback(Map<String, String> fields) {

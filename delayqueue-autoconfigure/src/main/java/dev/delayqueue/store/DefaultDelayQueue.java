@@ -116,7 +116,8 @@ public class DefaultDelayQueue implements DelayQueue {
 	/**
 	 * {@inheritDoc}
 	 * <p>
-	 * The schedule is recorded as declared through the API: {@code delayqueue.recurring.*} properties never remove it.
+	 * The schedule is recorded as declared through the API: an application's {@code delayqueue.recurring.*} properties
+	 * do not remove it unless they declare the same name (it is then theirs).
 	 */
 	@Override
 	public Instant scheduleRecurring(RecurringJob job) {

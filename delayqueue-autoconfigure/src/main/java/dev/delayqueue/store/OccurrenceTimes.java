@@ -110,11 +110,19 @@ public final class OccurrenceTimes {
 		CronExpression cron = this.cron;
 		ZoneId zone = this.zone;
 		if (!this.wallClock) {
-			ZonedDateTime next = cron.next(ZonedDateTime.ofInstant(after, zone));
-			if (next == null) {
-				throw new IllegalStateException("Cron expression '" + cron + "' has no time after " + after);
+			// Spring may answer a time that is not later (a fall-back of half an hour, Lord Howe Island): go on
+			ZonedDateTime from = ZonedDateTime.ofInstant(after, zone);
+			for (int i = 0; i < 10_000; i++) {
+				ZonedDateTime next = cron.next(from);
+				if (next == null) {
+					break;
+				}
+				if (next.toInstant().isAfter(after) && next.toInstant().isAfter(previous)) {
+					return next.toInstant();
+				}
+				from = (next.isAfter(from) ? next : from).plusSeconds(1);
 			}
-			return next.toInstant();
+			throw new IllegalStateException("Cron expression '" + cron + "' has no time after " + after);
 		}
 		LocalDateTime local = LocalDateTime.ofInstant(after, zone);
 		for (int i = 0; i < 10_000; i++) {

@@ -71,10 +71,6 @@ public class RecurringSchedules {
 			String storedJson = this.store.recurringDefinitions(List.of(name)).get(name);
 			RecurringDefinition stored = RecurringDefinition.readable(name, storedJson);
 			String json = definition.toJson();
-			if (stored != null && !stored.topic().equals(definition.topic())) {
-				// its occurrence moves to the new topic: one being delivered ends without a next one
-				this.store.dropOccurrence(stored.topic(), name);
-			}
 			if (!json.equals(storedJson)) {
 				this.store.saveRecurringDefinition(name, json);
 			}
@@ -90,6 +86,11 @@ public class RecurringSchedules {
 						+ "' that is not an occurrence of recurring job '" + name + "' (it is "
 						+ upsert.state().name().toLowerCase(java.util.Locale.ROOT)
 						+ "); cancel it or choose another name");
+			}
+			if (stored != null && !stored.topic().equals(definition.topic())) {
+				// its occurrence moved to the new topic (stored first, so a crash leaves one, never none): the old
+				// one goes, and one being delivered there ends without a next one
+				this.store.dropOccurrence(stored.topic(), name);
 			}
 			if (upsert.kind() != OccurrenceUpsert.Kind.UNCHANGED) {
 				logger.info("Recurring job '{}' ({}): next occurrence {} at {}", name, declaredIn,
@@ -180,6 +181,9 @@ public class RecurringSchedules {
 					+ definition.name() + "'", () -> upsert(definition));
 			switch (upsert.kind()) {
 				case CREATED, MOVED -> {
+					if (removedMeanwhile(definition)) {
+						continue;
+					}
 					changed++;
 					logger.warn("Recurring job '{}' had no pending occurrence (cancelled, or lost by Redis); stored "
 							+ "the next one, at {}", definition.name(), Instant.ofEpochMilli(upsert.due()));
@@ -191,6 +195,23 @@ public class RecurringSchedules {
 			}
 		}
 		return changed;
+	}
+
+	/**
+	 * Whether a recurring job was removed (or moved to another topic) while {@link #reconcile()} stored its
+	 * occurrence from the definition it had read: the occurrence just stored is dropped again.
+	 */
+	private boolean removedMeanwhile(RecurringDefinition definition) {
+		String name = definition.name();
+		return DefaultDelayQueue.redis("check recurring job '" + name + "'", () -> {
+			RecurringDefinition now = RecurringDefinition.readable(name,
+					this.store.recurringDefinitions(List.of(name)).get(name));
+			if (now != null && now.topic().equals(definition.topic())) {
+				return false;
+			}
+			this.store.dropOccurrence(definition.topic(), name);
+			return true;
+		});
 	}
 
 	private OccurrenceUpsert upsert(RecurringDefinition definition) {

@@ -78,7 +78,8 @@ final class HandlerInvoker {
 		}
 		Occurrence occurrence = claimed.occurrence();
 		if (occurrence != null && occurrence.skipAfterMillis() > 0 && claimed.job().attempts() == 1) {
-			long late = this.clock.millis() - occurrence.at();
+			// from the first attempt's due time: the occurrence's time, unless it was rescheduled
+			long late = this.clock.millis() - claimed.job().dueAt().toEpochMilli();
 			if (late > occurrence.skipAfterMillis()) {
 				this.finish.accept(new Completion.Skipped(lane, claimed, Duration.ofMillis(late)));
 				return;

@@ -1,6 +1,7 @@
 package dev.delayqueue.worker;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -20,6 +21,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import dev.delayqueue.DelayedJob;
+import dev.delayqueue.JobState;
 import dev.delayqueue.event.DelayQueueListener;
 import dev.delayqueue.event.DeliveryOutcome;
 import dev.delayqueue.store.ClaimedJob;
@@ -199,9 +201,6 @@ final class OutcomeRecorder implements Runnable {
 				others.add(completion);
 			}
 		}
-		if (!recurring.isEmpty()) {
-			recur(key, recurring);
-		}
 		for (List<Completion.Succeeded> chunk : chunks(successes)) {
 			Set<String> stale = Set.copyOf(
 					this.store.complete(key.partition(), chunk.stream().map((c) -> c.claimed().lease()).toList()));
@@ -228,6 +227,10 @@ final class OutcomeRecorder implements Runnable {
 					this.listener.onDeliveryEnded(released.claimed().job(), DeliveryOutcome.RELEASED, released.took());
 				}
 			}
+		}
+		// last: the definitions live on a node of their own, whose failure must not hold up the other outcomes
+		if (!recurring.isEmpty()) {
+			recur(key, recurring);
 		}
 	}
 
@@ -296,8 +299,17 @@ final class OutcomeRecorder implements Runnable {
 					this.listener.onSucceeded(c.claimed().job(), succeeded.took());
 					this.listener.onDeliveryEnded(c.claimed().job(), DeliveryOutcome.SUCCESS, succeeded.took());
 				}
-				else if (c instanceof Completion.Failed failed) {
-					announce(failed);
+				else if (c instanceof Completion.Skipped) {
+					this.listener.onDeliveryEnded(c.claimed().job(), DeliveryOutcome.SKIPPED, Duration.ZERO);
+				}
+				else if (c instanceof Completion.Failed failed && failed.outcome() instanceof Outcome.Dead dead) {
+					// the dead job is the occurrence's copy: listeners get the id to redrive or purge
+					DelayedJob job = failed.claimed().job();
+					DelayedJob copy = new DelayedJob(job.topic(), c.claimed().occurrence().deadId(), JobState.DEAD,
+							job.body(), job.dueAt(), job.attempts(), job.maxAttempts(), job.createdAt(),
+							Instant.ofEpochMilli(now), dead.error(), job.callback(), job.backoff(), job.occurrence());
+					this.listener.onDead(copy, dead.error(), failed.cause());
+					this.listener.onDeliveryEnded(copy, DeliveryOutcome.DEAD, failed.took());
 				}
 			}
 		}

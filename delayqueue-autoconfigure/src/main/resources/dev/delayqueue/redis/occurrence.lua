@@ -7,8 +7,8 @@
 -- ARGV[1] wake channel, ARGV[2] its publish command, ARGV[3] topic, ARGV[4] partition, ARGV[5] now (ms), ARGV[6] id,
 -- ARGV[7] schedule name, ARGV[8] schedule version, ARGV[9] occurrence time (ms), ARGV[10] lane ('local' or 'http'),
 -- ARGV[11] field-pair count, then field, value, ... (the 'rec' fields included)
--- Returns { code, due, state }: code 1 created; 2 moved (a pending occurrence of another version that had not started
--- was replaced); 0 unchanged (the same version); 3 kept (another version's occurrence is being delivered or retried:
+-- Returns { code, due, state }: code 1 created; 2 moved (a pending occurrence of another version that had not started,
+-- or one dead under its own id, was replaced); 0 unchanged (the same version); 3 kept (another version's occurrence is being delivered or retried:
 -- the next one follows the new version); 4 conflict (a job that is not an occurrence of this schedule has the id,
 -- left alone). due is the stored occurrence's due time, state its state.
 -- include: jobs, lanes, sets, announce
@@ -27,10 +27,11 @@ if state then
   if redis.call('HGET', key, 'rec') ~= name then
     return { 4, redis.call('HGET', key, 'due'), state }
   end
-  if redis.call('HGET', key, 'rec_v') == version then
+  -- an occurrence dead under its own id (never left so by recur.lua) is replaced: it must not stop the schedule
+  if state ~= 'dead' and redis.call('HGET', key, 'rec_v') == version then
     return { 0, redis.call('HGET', key, 'due'), state }
   end
-  if state ~= 'pending' or redis.call('HEXISTS', key, 'attempts') == 1 then
+  if state == 'inflight' or (state == 'pending' and redis.call('HEXISTS', key, 'attempts') == 1) then
     return { 3, redis.call('HGET', key, 'due'), state }
   end
 end

@@ -1,7 +1,8 @@
 -- Ends deliveries of recurring jobs' occurrences and stores each one's next occurrence in the same step, when the
 -- caller still holds the lease token: so a crash at any point neither skips nor doubles an occurrence. A succeeded
 -- (or skipped) occurrence is replaced by the next; a dead one is first copied to a dead job of its own,
--- "name@occurrence ms" (without the schedule's fields, so redriving it runs that occurrence once), so it never stops
+-- "name@occurrence ms" (keeping 'occ', the time it is for, but not the schedule's other fields, so redriving it runs
+-- that occurrence once, as a one-off job), so it never stops
 -- later occurrences. With no next occurrence (the schedule was removed) the occurrence is deleted.
 -- KEYS[1] due zset (local handlers), KEYS[2] due zset (HTTP callbacks), KEYS[3] in-flight zset, KEYS[4] dead zset,
 -- then for each outcome the occurrence's hash and the hash of its dead copy
@@ -9,7 +10,7 @@
 -- ARGV[6] outcome count, then per outcome: id, token, dead copy id ('' unless dead), attempt refund (0 or 1),
 -- error text, next due (ms, or -1 for none), next lane ('local' or 'http'), field-pair count, field, value, ...
 -- Returns the ids whose token no longer matched; those jobs are left as they are.
--- include: lanes, announce
+-- include: announce
 local dueKey, httpDueKey, inflightKey, deadKey = KEYS[1], KEYS[2], KEYS[3], KEYS[4]
 local now, count = ARGV[5], tonumber(ARGV[6])
 -- Checked before the first write: Redis keeps what a script wrote before it failed.
@@ -26,7 +27,7 @@ for n = 1, count do
   end
   i = i + 8 + 2 * fieldCount
 end
-local skipped = { rec = true, rec_v = true, occ = true, rec_skip = true, token = true, lease = true, state = true,
+local skipped = { rec = true, rec_v = true, rec_skip = true, token = true, lease = true, state = true,
   updated = true, error = true }
 local lanes = { ['local'] = { key = KEYS[1] }, http = { key = KEYS[2] } }
 for _, lane in pairs(lanes) do

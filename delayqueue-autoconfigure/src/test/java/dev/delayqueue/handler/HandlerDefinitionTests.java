@@ -144,7 +144,7 @@ class HandlerDefinitionTests {
 			.isInstanceOf(HandlerDefinitionException.class)
 			.hasMessageContaining("parameter 2 asks for the header \"delayqueue_attempts\", which no job has")
 			.hasMessageContaining("name one of the DelayQueueHeaders constants (delayqueue_topic, delayqueue_id, "
-					+ "delayqueue_attempt, delayqueue_dueAt, delayqueue_job)"));
+					+ "delayqueue_attempt, delayqueue_dueAt, delayqueue_occurrence, delayqueue_job)"));
 		this.runner.withBean("known", KnownAndOptionalHeaders.class)
 			.run((context) -> assertThat(context).hasNotFailed());
 	}

@@ -131,8 +131,8 @@ class LuaScriptsTests {
 
 	@Test
 	void theFolderHoldsOneScriptPerOperationOfTheStore() throws IOException {
-		assertThat(scripts()).containsExactly("cancel", "claim", "complete", "extend", "fail", "purge", "reschedule",
-				"schedule");
+		assertThat(scripts()).containsExactly("cancel", "claim", "complete", "drop-occurrence", "extend", "fail",
+				"occurrence", "purge", "recur", "reschedule", "schedule");
 		assertThat(names("classpath*:dev/delayqueue/redis/include/*.lua")).containsExactly("announce", "jobs", "lanes",
 				"sets");
 	}

@@ -46,6 +46,24 @@ class OccurrenceTimesTests {
 	}
 
 	@Test
+	void aHalfHourFallBackNeverGivesATimeThatIsNotLater() {
+		// Lord Howe Island goes back from 02:00 +11:00 to 01:30 +10:30 on 5 April 2026
+		ZoneId lordHowe = ZoneId.of("Australia/Lord_Howe");
+		OccurrenceTimes hourly = OccurrenceTimes.cron("0 0 * * * *", lordHowe);
+		Instant one = OffsetDateTime.parse("2026-04-05T01:00+11:00").toInstant();
+		for (int minutes = 0; minutes < 60; minutes += 5) {
+			Instant now = one.plusSeconds(minutes * 60L);
+			assertThat(hourly.next(one, now)).as("next after 01:00 +11:00 at %s", now).isAfter(now).isAfter(one);
+		}
+		Instant at = OffsetDateTime.parse("2026-04-04T23:00+11:00").toInstant();
+		for (int i = 0; i < 6; i++) {
+			Instant next = hourly.next(at, at);
+			assertThat(next).isAfter(at);
+			at = next;
+		}
+	}
+
+	@Test
 	void twoWallTimesThatMeetInTheGapRunOnce() {
 		OccurrenceTimes times = OccurrenceTimes.cron("0 0 2,3 * * *", BERLIN);
 		assertThat(occurrences(times, "2026-03-28T03:00+01:00", 3)).containsExactly("2026-03-29T03:00+02:00",

@@ -3,6 +3,7 @@ package dev.delayqueue.test;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneId;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -15,6 +16,7 @@ import dev.delayqueue.DelayQueue;
 import dev.delayqueue.DelayedJob;
 import dev.delayqueue.JobRequest;
 import dev.delayqueue.JobState;
+import dev.delayqueue.RecurringJob;
 import dev.delayqueue.handler.DelayedJobHandler;
 
 import org.springframework.beans.factory.annotation.Autowired;
@@ -121,6 +123,27 @@ class DelayQueueTestKitTests {
 	}
 
 	@Test
+	void aRecurringJobRunsOnceForEachAdvancePastItsTime() {
+		ZoneId berlin = ZoneId.of("Europe/Berlin");
+		Instant first = this.queue.scheduleRecurring(RecurringJob.cron("nightly", "report", "0 0 4 * * *").zone(berlin)
+			.build());
+		try {
+			this.kit.advance(Duration.between(this.kit.now(), first));
+			assertThat(this.handlers.ran).containsExactly("report nightly " + first);
+			this.kit.advance(Duration.ofDays(1));
+			assertThat(this.handlers.ran).containsExactly("report nightly " + first,
+					"report nightly " + first.plus(Duration.ofDays(1)));
+			this.kit.advance(Duration.ofDays(3));
+			assertThat(this.handlers.ran).as("three nights at once: run once, as after downtime").hasSize(3);
+			assertThat(this.kit.job("report", "nightly")).hasValueSatisfying((job) -> assertThat(
+					job.dueAt().atZone(berlin).getHour()).isEqualTo(4));
+		}
+		finally {
+			this.queue.removeRecurring("nightly");
+		}
+	}
+
+	@Test
 	void aHandlerThatNeverEndsIsNamedWhenTheWaitRunsOut() {
 		this.handlers.release = false;
 		this.queue.schedule("stuck", "1", null, Duration.ZERO);
@@ -169,6 +192,11 @@ class DelayQueueTestKitTests {
 		void flaky(DelayedJob job) {
 			this.attempts.merge(job.id(), 1, Integer::sum);
 			throw new IllegalStateException("always fails");
+		}
+
+		@DelayedJobHandler(topic = "report")
+		void report(DelayedJob job) {
+			this.ran.add("report " + job.id() + " " + job.occurrence());
 		}
 
 		@DelayedJobHandler(topic = "stuck")

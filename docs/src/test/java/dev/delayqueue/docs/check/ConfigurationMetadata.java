@@ -141,6 +141,9 @@ final class ConfigurationMetadata {
 
 	private static String placeholder(String mapName) {
 		String last = mapName.substring(mapName.lastIndexOf('.') + 1);
+		if (last.equals("recurring")) {
+			return "<name>";
+		}
 		return "<" + (last.endsWith("s") ? last.substring(0, last.length() - 1) : last) + ">";
 	}
 
