@@ -5,6 +5,8 @@ import java.time.Duration;
 import java.util.Set;
 import java.util.TreeSet;
 
+import javax.sql.DataSource;
+
 import io.micrometer.observation.ObservationRegistry;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -25,7 +27,10 @@ import dev.delayqueue.redis.RedisJobStore;
 import dev.delayqueue.redis.RedisTimeClock;
 import dev.delayqueue.redis.SilentChannels;
 import dev.delayqueue.redis.WakeSubscriber;
+import dev.delayqueue.outbox.JdbcOutbox;
+import dev.delayqueue.outbox.OutboxRelay;
 import dev.delayqueue.store.DefaultDelayQueue;
+import dev.delayqueue.store.Outbox;
 import dev.delayqueue.store.JobStore;
 import dev.delayqueue.store.RedisRefusals;
 import dev.delayqueue.store.WakeSource;
@@ -42,6 +47,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProp
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnSingleCandidate;
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.thread.Threading;
@@ -142,12 +148,20 @@ public final class DelayQueueAutoConfiguration {
 	DelayQueue delayQueue(JobStore store, ObjectProvider<JsonMapper> jsonMapper,
 			ObjectProvider<DelayQueueListener> listeners, CallbackValidator callbackValidator,
 			DelayQueueProperties properties, DelayQueueClock clock,
-			ObjectProvider<ObservationRegistry> observationRegistry) {
+			ObjectProvider<ObservationRegistry> observationRegistry, ObjectProvider<Outbox> outboxes) {
 		DefaultDelayQueue queue = new DefaultDelayQueue(store, jsonMapper.getIfAvailable(JsonMapper::new),
 				listeners(listeners), clock.clock(), Math.toIntExact(properties.getMaxBodySize().toBytes()),
 				properties.getWorker().getBatchSize(), callbackValidator);
 		queue.setObservations(observations(observationRegistry, properties));
 		queue.setTransactionMode(properties.getTransaction().getMode());
+		if (properties.getOutbox().isEnabled()) {
+			Outbox outbox = outboxes.getIfAvailable();
+			if (outbox == null) {
+				throw new IllegalStateException("delayqueue.outbox.enabled=true needs spring-jdbc on the classpath "
+						+ "(spring-boot-starter-jdbc, or JPA) and a single DataSource bean");
+			}
+			queue.setOutbox(outbox);
+		}
 		return queue;
 	}
 
@@ -304,6 +318,53 @@ public final class DelayQueueAutoConfiguration {
 				ObjectProvider<CallbackDelivery> callbackDelivery, DelayQueueClock clock) {
 			return new InstanceHeartbeat(store, clock.clock(), InstanceHeartbeat.DEFAULT_INTERVAL, worker::topics,
 					callbackDelivery.getIfAvailable() != null);
+		}
+
+	}
+
+
+	/**
+	 * The transactional outbox, with {@code delayqueue.outbox.enabled=true}: the table in the application's
+	 * DataSource and, unless {@code delayqueue.outbox.relay=false}, the relay.
+	 */
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(name = "org.springframework.jdbc.core.JdbcTemplate")
+	@ConditionalOnBooleanProperty("delayqueue.outbox.enabled")
+	static final class OutboxConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean(Outbox.class)
+		JdbcOutbox delayQueueOutbox(ObjectProvider<DataSource> dataSource, DelayQueueProperties properties,
+				DelayQueueClock clock, ObjectProvider<OutboxRelay> relay) {
+			DataSource database = dataSource.getIfUnique();
+			if (database == null) {
+				throw new IllegalStateException("delayqueue.outbox.enabled=true needs a single (or primary) DataSource "
+						+ "bean: the outbox table lives in the application's database");
+			}
+			JdbcOutbox outbox = new JdbcOutbox(database, properties.getOutbox().getTable(), clock.clock(),
+					() -> relay.ifAvailable(OutboxRelay::wake));
+			if (properties.getOutbox().isInitializeSchema()) {
+				outbox.initializeSchema();
+			}
+			return outbox;
+		}
+
+		@Bean
+		@ConditionalOnMissingBean
+		@ConditionalOnBooleanProperty(name = "delayqueue.outbox.relay", matchIfMissing = true)
+		OutboxRelay delayQueueOutboxRelay(JdbcOutbox outbox, DelayQueue queue, DelayQueueProperties properties) {
+			if (!(queue instanceof DefaultDelayQueue defaultQueue)) {
+				throw new IllegalStateException("The outbox relay needs delayqueue's own DelayQueue bean, not "
+						+ queue.getClass().getName());
+			}
+			DelayQueueProperties.Outbox settings = properties.getOutbox();
+			if (settings.getBatchSize() < 1 || settings.getPollInterval().toMillis() < 1
+					|| settings.getDedupWindow().toMillis() < 1) {
+				throw new InvalidConfigurationPropertyValueException("delayqueue.outbox", "(see below)",
+						"batch-size, poll-interval and dedup-window must be positive");
+			}
+			return new OutboxRelay(outbox, defaultQueue, settings.getPollInterval(), settings.getBatchSize(),
+					settings.getDedupWindow());
 		}
 
 	}

@@ -67,6 +67,8 @@ public class DelayQueueProperties {
 
 	private final Transaction transaction = new Transaction();
 
+	private final Outbox outbox = new Outbox();
+
 	/**
 	 * Per-topic settings, overriding the defaults and the handler's annotation; the same keys as
 	 * {@code delayqueue.defaults}. Write a topic with dots in brackets: {@code delayqueue.topics[order.created].lease}.
@@ -156,6 +158,10 @@ public class DelayQueueProperties {
 
 	public Transaction getTransaction() {
 		return this.transaction;
+	}
+
+	public Outbox getOutbox() {
+		return this.outbox;
 	}
 
 	public ClockSettings getClock() {
@@ -272,6 +278,108 @@ public class DelayQueueProperties {
 
 		public void setMode(TransactionMode mode) {
 			this.mode = mode;
+		}
+
+	}
+
+	/**
+	 * The transactional outbox ({@code delayqueue.outbox.*}).
+	 */
+	public static class Outbox {
+
+		/**
+		 * Whether schedule, scheduleAll, reschedule and cancel called inside a transaction of the application's
+		 * DataSource write a row to the outbox table in that transaction, relayed to Redis after it commits (closing
+		 * the window between a commit and the Redis write). Needs spring-jdbc and a DataSource.
+		 */
+		private boolean enabled;
+
+		/**
+		 * The outbox table, optionally with its schema.
+		 */
+		private String table = "delayqueue_outbox";
+
+		/**
+		 * Whether to create the outbox table at startup unless it exists (PostgreSQL and H2; create it yourself
+		 * elsewhere, see the guide).
+		 */
+		private boolean initializeSchema;
+
+		/**
+		 * Whether this instance relays the outbox's rows to Redis; every instance with it takes turns under a row lock.
+		 */
+		private boolean relay = true;
+
+		/**
+		 * Longest wait between two looks at the outbox table: a safety net under the nudge each commit gives.
+		 */
+		private Duration pollInterval = Duration.ofSeconds(1);
+
+		/**
+		 * Most rows relayed in one database transaction.
+		 */
+		private int batchSize = 100;
+
+		/**
+		 * How long Redis remembers that a relayed schedule request was applied, so that a row relayed again after a
+		 * crash (between the Redis write and the row's delete) changes nothing; one small key per job for that long.
+		 */
+		private Duration dedupWindow = Duration.ofHours(24);
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
+		}
+
+		public String getTable() {
+			return this.table;
+		}
+
+		public void setTable(String table) {
+			this.table = table;
+		}
+
+		public boolean isInitializeSchema() {
+			return this.initializeSchema;
+		}
+
+		public void setInitializeSchema(boolean initializeSchema) {
+			this.initializeSchema = initializeSchema;
+		}
+
+		public boolean isRelay() {
+			return this.relay;
+		}
+
+		public void setRelay(boolean relay) {
+			this.relay = relay;
+		}
+
+		public Duration getPollInterval() {
+			return this.pollInterval;
+		}
+
+		public void setPollInterval(Duration pollInterval) {
+			this.pollInterval = pollInterval;
+		}
+
+		public int getBatchSize() {
+			return this.batchSize;
+		}
+
+		public void setBatchSize(int batchSize) {
+			this.batchSize = batchSize;
+		}
+
+		public Duration getDedupWindow() {
+			return this.dedupWindow;
+		}
+
+		public void setDedupWindow(Duration dedupWindow) {
+			this.dedupWindow = dedupWindow;
 		}
 
 	}

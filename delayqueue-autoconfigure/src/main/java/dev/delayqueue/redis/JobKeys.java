@@ -15,6 +15,7 @@ import dev.delayqueue.store.TopicPartition;
  * {prefix}:{tag}:inflight     sorted set: id → lease end (ms), jobs being delivered (both lanes)
  * {prefix}:{tag}:dead         sorted set: id → time of death (ms)
  * {prefix}:{tag}:job:{id}     hash: the job (body, due, attempts, state, lease token, callback, ...)
+ * {prefix}:{tag}:req:{uuid}   string: a request the outbox relayed, remembered for delayqueue.outbox.dedup-window
  * {prefix}:{tag}:rate         hash: tokens and when counted, the token bucket of a partition with a rate limit;
  *                             expires once it would be full again
  * {prefix}:topics             set: every topic ever scheduled (discovery only)
@@ -69,6 +70,11 @@ public record JobKeys(String prefix) {
 
 	String job(TopicPartition partition, String id) {
 		return tagged(partition) + ":job:" + id;
+	}
+
+	/** The marker of a request the outbox relayed, in the slot of the job it asked for; it expires. */
+	String request(TopicPartition partition, String requestId) {
+		return tagged(partition) + ":req:" + requestId;
 	}
 
 	/**

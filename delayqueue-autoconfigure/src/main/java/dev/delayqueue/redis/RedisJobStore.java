@@ -77,6 +77,8 @@ public class RedisJobStore implements JobStore {
 
 	private static final RedisScript<Long> PURGE = LuaScripts.load("purge", Long.class);
 
+	private static final RedisScript<Long> SCHEDULE_ONCE = LuaScripts.load("schedule-once", Long.class);
+
 	private static final RedisScript<List> OCCURRENCE = LuaScripts.load("occurrence", List.class);
 
 	private static final RedisScript<String> DROP_OCCURRENCE = LuaScripts.load("drop-occurrence", String.class);
@@ -422,6 +424,30 @@ public class RedisJobStore implements JobStore {
 			}
 		}
 		return strings(executeReplicated(FAIL, keys, args));
+	}
+
+	@Override
+	public Optional<ScheduleResult> scheduleOnce(String topic, StoredJob job, boolean ifAbsent, String requestId,
+			Duration window, long now) {
+		this.registry.register(topic, job.lane() == Lane.HTTP);
+		TopicPartition partition = targets(topic, List.of(job)).get(0);
+		List<String> keys = jobKeys(partition, job.id());
+		keys.add(this.keys.request(partition, requestId));
+		List<String> fields = JobFields.write(job);
+		List<String> args = new ArrayList<>(announceArgs(partition));
+		args.addAll(List.of(Long.toString(now), ifAbsent ? "nx" : "replace", Long.toString(Math.max(1, window.toMillis())),
+				job.id(), Long.toString(job.dueAt()), job.lane().wireName(), Integer.toString(fields.size() / 2)));
+		args.addAll(fields);
+		Long code = (Long) executeReplicated(SCHEDULE_ONCE, keys, args);
+		announceBirths(partition, List.of(job));
+		return switch ((code != null) ? code.intValue() : -1) {
+			case -1 -> Optional.empty();
+			case 1 -> Optional.of(ScheduleResult.CREATED);
+			case 2 -> Optional.of(ScheduleResult.REPLACED_PENDING);
+			case 3 -> Optional.of(ScheduleResult.REPLACED_IN_FLIGHT);
+			case 4 -> Optional.of(ScheduleResult.REPLACED_DEAD);
+			default -> Optional.of(ScheduleResult.ALREADY_EXISTS);
+		};
 	}
 
 	@Override

@@ -2,6 +2,7 @@ package dev.delayqueue.store;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -81,6 +82,8 @@ public class DefaultDelayQueue implements DelayQueue {
 	private TransactionMode transactionMode = TransactionMode.AFTER_COMMIT;
 
 	private final RecurringSchedules recurring;
+
+	private @Nullable Outbox outbox;
 
 	/**
 	 * Creates a delay queue.
@@ -177,6 +180,17 @@ public class DefaultDelayQueue implements DelayQueue {
 			positionsByTopic.computeIfAbsent(request.topic() + (request.ifAbsent() ? "\nnx" : ""),
 					(k) -> new ArrayList<>()).add(i);
 		}
+		if (this.outbox != null && this.transactionMode == TransactionMode.AFTER_COMMIT) {
+			List<OutboxEntry> entries = new ArrayList<>(ordered.size());
+			for (int i = 0; i < ordered.size(); i++) {
+				StoredJob job = stored.get(i);
+				entries.add(new OutboxEntry(OutboxEntry.Kind.SCHEDULE, ordered.get(i).topic(), job.id(), job.dueAt(),
+						ordered.get(i).ifAbsent(), job));
+			}
+			if (this.outbox.write(entries)) {
+				return Collections.nCopies(ordered.size(), ScheduleResult.AFTER_COMMIT);
+			}
+		}
 		if (afterCommit("schedule " + ordered.size() + " job(s)", () -> write(ordered, stored, positionsByTopic))) {
 			return Collections.nCopies(ordered.size(), ScheduleResult.AFTER_COMMIT);
 		}
@@ -238,6 +252,10 @@ public class DefaultDelayQueue implements DelayQueue {
 		long due = DueTime.at("dueAt", dueAt, this.clock.instant()).toEpochMilli();
 		Supplier<Optional<JobState>> write = () -> redis("reschedule job '" + id + "' of topic '" + topic + "'",
 				() -> this.store.reschedule(topic, id, due, null, this.clock.millis()));
+		if (this.outbox != null && this.transactionMode == TransactionMode.AFTER_COMMIT
+				&& this.outbox.write(List.of(new OutboxEntry(OutboxEntry.Kind.RESCHEDULE, topic, id, due, false, null)))) {
+			return get(topic, id).map(DelayedJob::state);
+		}
 		if (afterCommit("reschedule job '" + id + "' of topic '" + topic + "'", write::get)) {
 			return get(topic, id).map(DelayedJob::state);
 		}
@@ -261,10 +279,52 @@ public class DefaultDelayQueue implements DelayQueue {
 			}
 			return cancelled;
 		};
+		if (this.outbox != null && this.transactionMode == TransactionMode.AFTER_COMMIT
+				&& this.outbox.write(List.of(new OutboxEntry(OutboxEntry.Kind.CANCEL, topic, id, 0, false, null)))) {
+			return get(topic, id).isPresent();
+		}
 		if (afterCommit("cancel job '" + id + "' of topic '" + topic + "'", write::get)) {
 			return get(topic, id).isPresent();
 		}
 		return write.get();
+	}
+
+	/**
+	 * Sets the outbox that {@code schedule}, {@code scheduleAll}, {@code reschedule} and {@code cancel} write to
+	 * inside a transaction of its database (with {@link TransactionMode#AFTER_COMMIT}); none by default.
+	 * @param outbox the outbox, or {@code null}
+	 */
+	public void setOutbox(@Nullable Outbox outbox) {
+		this.outbox = outbox;
+	}
+
+	/**
+	 * Makes a change the outbox's relay read: a schedule once per request (the relay may send it again after a
+	 * crash), a reschedule or cancel as it is (repeating them changes nothing). Tells the listeners.
+	 * @param entry the change
+	 * @param requestId the id of its outbox row, unique across rows
+	 * @param window how long the store remembers that a schedule request was applied
+	 * @throws DelayQueueUnavailableException when Redis cannot be reached (the relay tries again later)
+	 */
+	public void applyOutboxEntry(OutboxEntry entry, String requestId, Duration window) {
+		String what = entry.kind().name().toLowerCase(java.util.Locale.ROOT) + " job '" + entry.id() + "' of topic '"
+				+ entry.topic() + "' from the outbox";
+		switch (entry.kind()) {
+			case SCHEDULE -> {
+				StoredJob job = entry.job();
+				Optional<ScheduleResult> result = redis(what, () -> this.store.scheduleOnce(entry.topic(), job,
+						entry.ifAbsent(), requestId, window, this.clock.millis()));
+				result.ifPresent((r) -> this.listener.onScheduled(entry.topic(), entry.id(),
+						Instant.ofEpochMilli(job.dueAt()), r));
+			}
+			case RESCHEDULE -> redis(what,
+					() -> this.store.reschedule(entry.topic(), entry.id(), entry.dueAt(), null, this.clock.millis()));
+			case CANCEL -> {
+				if (redis(what, () -> this.store.cancel(entry.topic(), entry.id())).isPresent()) {
+					this.listener.onCancelled(entry.topic(), entry.id());
+				}
+			}
+		}
 	}
 
 	/**

@@ -207,6 +207,23 @@ public interface JobStore {
 
 
 	/**
+	 * Creates or replaces one job, unless the request with this id was applied before (within {@code window}): what
+	 * the outbox's relay calls, since it may send a request again after a crash.
+	 * @param topic the topic
+	 * @param job the job
+	 * @param ifAbsent whether to leave an existing job alone
+	 * @param requestId the request's id, unique across requests
+	 * @param window how long the store remembers that the request was applied
+	 * @param now the current time (epoch ms)
+	 * @return what scheduling did, or empty when the request was applied before
+	 * @throws UnsupportedOperationException when the store cannot tell
+	 */
+	default Optional<ScheduleResult> scheduleOnce(String topic, StoredJob job, boolean ifAbsent, String requestId,
+			Duration window, long now) {
+		throw new UnsupportedOperationException(getClass().getName() + " cannot schedule a request once");
+	}
+
+	/**
 	 * Reads the stored definitions of recurring jobs.
 	 * @return definition text by schedule name
 	 * @throws UnsupportedOperationException when the store keeps no recurring jobs
