@@ -9,6 +9,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import dev.delayqueue.store.DefaultDelayQueue;
+import dev.delayqueue.store.OutboxRelayer;
 
 import org.springframework.context.SmartLifecycle;
 
@@ -21,7 +22,7 @@ import org.springframework.context.SmartLifecycle;
  *
  * @since 0.2.0
  */
-public class OutboxRelay implements SmartLifecycle {
+public class OutboxRelay implements SmartLifecycle, OutboxRelayer {
 
 	private static final Logger logger = LoggerFactory.getLogger(OutboxRelay.class);
 
@@ -67,11 +68,7 @@ public class OutboxRelay implements SmartLifecycle {
 		}
 	}
 
-	/**
-	 * Relays every row there is now, on the caller's thread.
-	 * @return how many rows were relayed
-	 * @throws Exception when the database or Redis fails
-	 */
+	@Override
 	public int relayAll() throws Exception {
 		int total = 0;
 		int relayed;

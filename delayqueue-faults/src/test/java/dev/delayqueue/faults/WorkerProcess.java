@@ -46,10 +46,18 @@ final class WorkerProcess implements AutoCloseable {
 	 */
 	static WorkerProcess start(Path dir, String instance, Map<String, String> environment, RedisConnection redis,
 			String prefix, String... properties) {
+		return start(FaultWorkerApplication.class, dir, instance, environment, redis, prefix, properties);
+	}
+
+	/**
+	 * Starts a JVM running another application of this module, {@link OutboxApplication} say.
+	 */
+	static WorkerProcess start(Class<?> application, Path dir, String instance, Map<String, String> environment,
+			RedisConnection redis, String prefix, String... properties) {
 		Path log = dir.resolve(instance + ".log");
 		List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
 				"-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xshare:auto", "-cp",
-				System.getProperty("java.class.path"), FaultWorkerApplication.class.getName(),
+				System.getProperty("java.class.path"), application.getName(),
 				"--delayqueue.redis.key-prefix=" + prefix, "--faults.log=" + log, "--faults.instance=" + instance));
 		for (String property : redis.properties()) {
 			command.add("--" + property);

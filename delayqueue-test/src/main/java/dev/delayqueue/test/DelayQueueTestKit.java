@@ -16,6 +16,7 @@ import dev.delayqueue.DelayedJob;
 import dev.delayqueue.JobState;
 import dev.delayqueue.TopicStats;
 import dev.delayqueue.store.JobStore;
+import dev.delayqueue.store.OutboxRelayer;
 import dev.delayqueue.store.TopicSnapshot;
 import dev.delayqueue.worker.JobWorker;
 
@@ -47,6 +48,8 @@ public class DelayQueueTestKit {
 
 	private final boolean deliversCallbacks;
 
+	private volatile @Nullable OutboxRelayer outbox;
+
 	/**
 	 * Creates a kit.
 	 * @param clock the clock delayqueue reads
@@ -62,6 +65,15 @@ public class DelayQueueTestKit {
 		this.store = store;
 		this.worker = worker;
 		this.deliversCallbacks = deliversCallbacks;
+	}
+
+	/**
+	 * Sets the outbox relay whose rows {@link #awaitIdle()} and {@link #advance} relay first, so that a job scheduled
+	 * in a committed transaction is in Redis before time moves.
+	 * @param outbox the relay, or {@code null} without an outbox
+	 */
+	public void setOutbox(@Nullable OutboxRelayer outbox) {
+		this.outbox = outbox;
 	}
 
 	/**
@@ -120,13 +132,27 @@ public class DelayQueueTestKit {
 			this.worker.wakeAll();
 		}
 		List<String> busy = busy();
-		while (!busy.isEmpty()) {
+		while (relayOutbox() > 0 || !busy.isEmpty()) {
 			if (System.nanoTime() > deadline) {
 				throw new AssertionError("delayqueue is not idle after " + timeout + " (virtual now " + now() + "): "
 						+ String.join("; ", busy));
 			}
 			sleep(2);
 			busy = busy();
+		}
+	}
+
+	/** Relays the outbox's rows, if there is an outbox; returns how many. */
+	private int relayOutbox() {
+		OutboxRelayer relay = this.outbox;
+		if (relay == null) {
+			return 0;
+		}
+		try {
+			return relay.relayAll();
+		}
+		catch (Exception ex) {
+			throw new AssertionError("delayqueue's outbox could not be relayed: " + ex, ex);
 		}
 	}
 

@@ -4,6 +4,7 @@ import dev.delayqueue.DelayQueue;
 import dev.delayqueue.autoconfigure.DelayQueueAutoConfiguration;
 import dev.delayqueue.autoconfigure.DelayQueueClock;
 import dev.delayqueue.store.JobStore;
+import dev.delayqueue.store.OutboxRelayer;
 import dev.delayqueue.worker.CallbackDelivery;
 import dev.delayqueue.worker.JobWorker;
 
@@ -32,12 +33,16 @@ public final class DelayQueueTestKitAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	DelayQueueTestKit delayQueueTestKit(DelayQueueClock time, DelayQueue queue, JobStore store,
-			ObjectProvider<JobWorker> worker, ObjectProvider<CallbackDelivery> callbacks) {
+			ObjectProvider<JobWorker> worker, ObjectProvider<CallbackDelivery> callbacks,
+			ObjectProvider<OutboxRelayer> outbox) {
 		if (!(time.clock() instanceof VirtualClock clock)) {
 			throw new IllegalStateException("delayqueue's test kit needs its virtual clock, but delayqueue reads "
 					+ time.clock() + ": a DelayQueueClock bean of the test's own replaced it");
 		}
-		return new DelayQueueTestKit(clock, queue, store, worker.getIfAvailable(), callbacks.getIfAvailable() != null);
+		DelayQueueTestKit kit = new DelayQueueTestKit(clock, queue, store, worker.getIfAvailable(),
+				callbacks.getIfAvailable() != null);
+		kit.setOutbox(outbox.getIfAvailable());
+		return kit;
 	}
 
 }
