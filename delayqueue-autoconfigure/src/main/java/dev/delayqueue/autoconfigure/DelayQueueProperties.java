@@ -295,7 +295,7 @@ public class DelayQueueProperties {
 		private boolean enabled;
 
 		/**
-		 * The outbox table, optionally with its schema.
+		 * Outbox table, optionally with its schema.
 		 */
 		private String table = "delayqueue_outbox";
 

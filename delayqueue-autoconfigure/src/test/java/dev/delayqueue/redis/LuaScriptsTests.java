@@ -132,7 +132,7 @@ class LuaScriptsTests {
 	@Test
 	void theFolderHoldsOneScriptPerOperationOfTheStore() throws IOException {
 		assertThat(scripts()).containsExactly("cancel", "claim", "complete", "drop-occurrence", "extend", "fail",
-				"occurrence", "purge", "recur", "reschedule", "schedule");
+				"occurrence", "purge", "recur", "reschedule", "schedule", "schedule-once");
 		assertThat(names("classpath*:dev/delayqueue/redis/include/*.lua")).containsExactly("announce", "jobs", "lanes",
 				"sets");
 	}

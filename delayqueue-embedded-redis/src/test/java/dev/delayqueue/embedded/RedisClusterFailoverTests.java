@@ -35,8 +35,12 @@ class RedisClusterFailoverTests {
 		int slot = RedisClusterProcess.slot(key);
 		Node master = cluster.masterOf(slot);
 		Node replica = replicaOf(master);
-		assertThat(cluster.command(master, "SET", key, "before")).isEqualTo("OK");
-		assertThat(cluster.command(master, "WAIT", "1", "5000")).isEqualTo(1L);
+		// WAIT counts the replicas that have this connection's writes: on a connection of its own it would return at
+		// once, whether the write reached the replica or not
+		try (RespClient connection = cluster.connect(master)) {
+			assertThat(connection.command("SET", key, "before")).isEqualTo("OK");
+			assertThat(connection.command("WAIT", "1", "5000")).isEqualTo(1L);
+		}
 
 		cluster.killNode(master);
 		Node promoted = cluster.waitForFailover(master, Duration.ofSeconds(20));

@@ -19,8 +19,11 @@ class RedisSentinelProcessTests {
 			RedisServerProcess replica = sentinel.servers().get(1);
 			assertThat(master).isEqualTo(sentinel.servers().get(0));
 			assertThatIllegalStateException().isThrownBy(() -> sentinel.waitForFailover(Duration.ofSeconds(1)));
-			assertThat(RespClient.call(master.port(), "SET", "k", "v")).isEqualTo("OK");
-			assertThat(RespClient.call(master.port(), "WAIT", "1", "5000")).isEqualTo(1L);
+			// on one connection: WAIT counts the replicas that have this connection's writes
+			try (RespClient connection = RespClient.connect(master.port())) {
+				assertThat(connection.command("SET", "k", "v")).isEqualTo("OK");
+				assertThat(connection.command("WAIT", "1", "5000")).isEqualTo(1L);
+			}
 
 			assertThat(sentinel.killMaster()).isEqualTo(master);
 			RedisServerProcess promoted = sentinel.waitForFailover(Duration.ofSeconds(10));
