@@ -11,7 +11,7 @@
 -- or one dead under its own id, was replaced); 0 unchanged (the same version); 3 kept (another version's occurrence is being delivered or retried:
 -- the next one follows the new version); 4 conflict (a job that is not an occurrence of this schedule has the id,
 -- left alone). due is the stored occurrence's due time, state its state.
--- include: jobs, lanes, sets, announce
+-- include: jobs, lanes, pending, announce
 local dueKey, httpDueKey, inflightKey, deadKey = KEYS[1], KEYS[2], KEYS[3], KEYS[4]
 local now, id, name, version, due, laneName, count = ARGV[5], ARGV[6], ARGV[7], ARGV[8], ARGV[9], ARGV[10],
   tonumber(ARGV[11])
@@ -37,20 +37,7 @@ if state then
 end
 local laneKey = laneDueKey(laneName)
 local earliest = earliestDue(laneKey)
-local fields = { 'state', 'pending', 'due', due, 'created', now }
-if state then
-  fields[6] = redis.call('HGET', key, 'created') or now
-  fields[#fields + 1] = 'updated'
-  fields[#fields + 1] = now
-  redis.call('DEL', key)
-  removeFromEverySet(id)
-end
-for f = 1, count do
-  fields[#fields + 1] = ARGV[10 + 2 * f]
-  fields[#fields + 1] = ARGV[11 + 2 * f]
-end
-redis.call('HSET', key, unpack(fields))
-redis.call('ZADD', laneKey, due, id)
+putPending(key, id, laneKey, due, now, state ~= false, 12, count)
 announceIfEarliest(laneName, tonumber(due), earliest)
 if state then return { 2, due, 'pending' } end
 return { 1, due, 'pending' }

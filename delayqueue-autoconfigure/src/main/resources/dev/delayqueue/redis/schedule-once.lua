@@ -8,7 +8,7 @@
 -- ARGV[10] lane ('local' or 'http'), ARGV[11] field-pair count, field, value, ...
 -- Returns -1 when the request was applied before (nothing changed), else what schedule.lua returns for a job: 1
 -- created, 2 replaced a pending job, 3 replaced an in-flight job, 4 replaced a dead job, 0 left an existing job alone.
--- include: sets, announce
+-- include: pending, announce
 local dueKey, httpDueKey, inflightKey, deadKey = KEYS[1], KEYS[2], KEYS[3], KEYS[4]
 local now, mode, ttl, id, due, laneName, count = ARGV[5], ARGV[6], tonumber(ARGV[7]), ARGV[8], ARGV[9], ARGV[10],
   tonumber(ARGV[11])
@@ -24,31 +24,9 @@ local key, marker = KEYS[5], KEYS[6]
 if redis.call('EXISTS', marker) == 1 then return -1 end
 local laneKey = (laneName == 'http') and httpDueKey or dueKey
 local earliest = earliestDue(laneKey)
-local state = redis.call('HGET', key, 'state')
-local code
-if not state then code = 1
-elseif mode == 'nx' then code = 0
-elseif state == 'pending' then code = 2
-elseif state == 'inflight' then code = 3
-else code = 4 end
+local code = scheduleCode(redis.call('HGET', key, 'state'), mode)
 redis.call('SET', marker, '1', 'PX', ttl)
 if code == 0 then return 0 end
-local created = now
-if code ~= 1 then
-  created = redis.call('HGET', key, 'created') or now
-  redis.call('DEL', key)
-  removeFromEverySet(id)
-end
-local fields = { 'state', 'pending', 'due', due, 'created', created }
-if created ~= now then
-  fields[#fields + 1] = 'updated'
-  fields[#fields + 1] = now
-end
-for f = 1, count do
-  fields[#fields + 1] = ARGV[10 + 2 * f]
-  fields[#fields + 1] = ARGV[11 + 2 * f]
-end
-redis.call('HSET', key, unpack(fields))
-redis.call('ZADD', laneKey, due, id)
+putPending(key, id, laneKey, due, now, code ~= 1, 12, count)
 announceIfEarliest(laneName, tonumber(due), earliest)
 return code

@@ -7,7 +7,7 @@
 -- Returns per job: 1 created, 2 replaced a pending job, 3 replaced an in-flight job (its delivery's outcome is
 -- ignored from now on), 4 replaced a dead job, 0 left an existing job alone (mode 'nx').
 -- Announces on the wake channel when a job becomes the earliest of its lane.
--- include: jobs, lanes, sets, announce
+-- include: jobs, lanes, pending, announce
 local dueKey, httpDueKey, inflightKey, deadKey = KEYS[1], KEYS[2], KEYS[3], KEYS[4]
 local now, mode, jobCount = ARGV[5], ARGV[6], tonumber(ARGV[7])
 -- Checked before the first write: Redis keeps what a script wrote before it failed.
@@ -32,32 +32,9 @@ for j = 1, jobCount do
   local id, due, laneName, count = ARGV[i], ARGV[i + 1], ARGV[i + 2], tonumber(ARGV[i + 3])
   local lane = lanes[laneName]
   local key = jobKey(j)
-  local state = redis.call('HGET', key, 'state')
-  local code
-  if not state then code = 1
-  elseif mode == 'nx' then code = 0
-  elseif state == 'pending' then code = 2
-  elseif state == 'inflight' then code = 3
-  else code = 4 end
+  local code = scheduleCode(redis.call('HGET', key, 'state'), mode)
   if code ~= 0 then
-    local created = now
-    if code ~= 1 then
-      created = redis.call('HGET', key, 'created') or now
-      redis.call('DEL', key)
-      removeFromEverySet(id)
-    end
-    -- the id is in the key, attempts start absent (0), updated is absent while it equals created: less memory per job
-    local fields = { 'state', 'pending', 'due', due, 'created', created }
-    if created ~= now then
-      fields[#fields + 1] = 'updated'
-      fields[#fields + 1] = now
-    end
-    for f = 1, count do
-      fields[#fields + 1] = ARGV[i + 2 + 2 * f]
-      fields[#fields + 1] = ARGV[i + 3 + 2 * f]
-    end
-    redis.call('HSET', key, unpack(fields))
-    redis.call('ZADD', lane.key, due, id)
+    putPending(key, id, lane.key, due, now, code ~= 1, i + 4, count)
     local d = tonumber(due)
     if not lane.min or d < lane.min then lane.min = d end
   end

@@ -134,7 +134,7 @@ class LuaScriptsTests {
 		assertThat(scripts()).containsExactly("cancel", "claim", "complete", "drop-occurrence", "extend", "fail",
 				"occurrence", "purge", "recur", "reschedule", "schedule", "schedule-once");
 		assertThat(names("classpath*:dev/delayqueue/redis/include/*.lua")).containsExactly("announce", "jobs", "lanes",
-				"sets");
+				"pending", "sets");
 	}
 
 	@ParameterizedTest
