@@ -21,15 +21,19 @@ import java.util.regex.Pattern;
 import javax.sql.DataSource;
 
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import tools.jackson.databind.json.JsonMapper;
 
 import dev.delayqueue.Backoff;
+import dev.delayqueue.DelayQueueUnavailableException;
 import dev.delayqueue.JobCallback;
 import dev.delayqueue.SuccessContract;
 import dev.delayqueue.store.Outbox;
 import dev.delayqueue.store.OutboxEntry;
 import dev.delayqueue.store.StoredJob;
 
+import org.springframework.dao.DataAccessException;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.datasource.DataSourceUtils;
 import org.springframework.transaction.support.TransactionSynchronization;
@@ -57,6 +61,8 @@ public class JdbcOutbox implements Outbox {
 
 	private static final JsonMapper JSON = JsonMapper.builder().build();
 
+	private static final Logger logger = LoggerFactory.getLogger(JdbcOutbox.class);
+
 	private final DataSource dataSource;
 
 	private final String table;
@@ -66,6 +72,16 @@ public class JdbcOutbox implements Outbox {
 	private final Runnable nudge;
 
 	private final String insert;
+
+	/**
+	 * Whether an error of the database says a lock was not granted in time: another instance relays those rows.
+	 * @param ex the error
+	 * @return for H2's lock timeout and PostgreSQL's lock_not_available
+	 */
+	public static boolean isLockTimeout(SQLException ex) {
+		String state = ex.getSQLState();
+		return ex instanceof java.sql.SQLTimeoutException || "HYT00".equals(state) || "55P03".equals(state);
+	}
 
 	/**
 	 * Creates an outbox.
@@ -118,6 +134,7 @@ public class JdbcOutbox implements Outbox {
 	public boolean write(List<OutboxEntry> entries) {
 		if (!TransactionSynchronizationManager.isActualTransactionActive()
 				|| !TransactionSynchronizationManager.isSynchronizationActive()
+				|| TransactionSynchronizationManager.isCurrentTransactionReadOnly()
 				|| !TransactionSynchronizationManager.hasResource(this.dataSource)) {
 			return false;
 		}
@@ -159,8 +176,9 @@ public class JdbcOutbox implements Outbox {
 
 	/**
 	 * Relays the oldest rows, at most {@code limit}: locks them, makes each change in order, deletes them, commits. A
-	 * change that fails stops the batch: the rows from it on stay (the transaction deletes only those made), to be
-	 * relayed again.
+	 * change Redis could not take (unreachable, full) stops the batch: the rows from it on stay (the transaction
+	 * deletes only those made), to be relayed again. A row that can never be made (unreadable, refused) is logged at
+	 * error and deleted.
 	 * @param applier makes one change
 	 * @param limit the most rows to relay
 	 * @return how many rows were relayed
@@ -178,13 +196,21 @@ public class JdbcOutbox implements Outbox {
 								+ "if_absent, job from " + this.table + " order by id fetch first " + limit
 								+ " rows only for update")) {
 					while (rows.next() && failure == null) {
-						OutboxEntry entry = entry(rows);
+						long id = rows.getLong("id");
 						try {
-							applier.apply(entry, rows.getString("request_id"));
-							done.add(rows.getLong("id"));
+							applier.apply(entry(rows), rows.getString("request_id"));
+							done.add(id);
+						}
+						catch (DelayQueueUnavailableException | DataAccessException ex) {
+							failure = ex; // Redis unreachable or full: this row and those after it wait
 						}
 						catch (RuntimeException ex) {
-							failure = ex;
+							// a row that can never be made (unreadable, refused): dropped, so that it holds up no other
+							logger.error("Dropping outbox row {} of {}, which cannot be relayed: {} (operation {}, topic '{}', "
+									+ "job '{}', due {}, job {})", id, this.table, ex.toString(), rows.getString("operation"),
+									rows.getString("topic"), rows.getString("job_id"), rows.getLong("due_at"),
+									rows.getString("job"), ex);
+							done.add(id);
 						}
 					}
 				}

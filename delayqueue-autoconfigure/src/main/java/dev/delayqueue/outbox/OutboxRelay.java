@@ -68,18 +68,36 @@ public class OutboxRelay implements SmartLifecycle, OutboxRelayer {
 		}
 	}
 
+	/**
+	 * {@inheritDoc}
+	 * <p>
+	 * Rows another instance holds locked longer than the database's lock timeout are left to it: relayed none.
+	 */
 	@Override
 	public int relayAll() throws Exception {
 		int total = 0;
 		int relayed;
 		do {
-			relayed = this.outbox.relay(
-					(entry, requestId) -> this.queue.applyOutboxEntry(entry, requestId, this.dedupWindow),
-					this.batchSize);
+			try {
+				relayed = this.outbox.relay(
+						(entry, requestId) -> this.queue.applyOutboxEntry(entry, requestId, this.dedupWindow),
+						this.batchSize);
+			}
+			catch (java.sql.SQLException ex) {
+				if (JdbcOutbox.isLockTimeout(ex)) {
+					return total;
+				}
+				throw ex;
+			}
 			total += relayed;
 		}
 		while (relayed == this.batchSize);
 		return total;
+	}
+
+	@Override
+	public long backlog() {
+		return this.outbox.backlog();
 	}
 
 	@Override
@@ -126,7 +144,8 @@ public class OutboxRelay implements SmartLifecycle, OutboxRelayer {
 			catch (Exception ex) {
 				failures++;
 				backoff = Math.min(MAX_BACKOFF_MILLIS, Math.max(100, backoff * 2));
-				if (failures == 1 || Long.bitCount(failures) == 1) {
+				// the first few, then every 20th (ten minutes apart at the longest back-off): a stuck outbox stays heard
+				if (failures <= 3 || failures % 20 == 0) {
 					logger.warn("Could not relay the outbox ({} failure(s) in a row, next try in {} ms): {}", failures,
 							backoff, ex.toString());
 				}

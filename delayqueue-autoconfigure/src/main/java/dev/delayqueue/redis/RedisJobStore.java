@@ -34,6 +34,7 @@ import dev.delayqueue.store.JobStore;
 import dev.delayqueue.store.Lane;
 import dev.delayqueue.store.Lease;
 import dev.delayqueue.store.Occurrence;
+import dev.delayqueue.store.OnceOutcome;
 import dev.delayqueue.store.OccurrenceUpsert;
 import dev.delayqueue.store.Outcome;
 import dev.delayqueue.store.Recurred;
@@ -448,6 +449,56 @@ public class RedisJobStore implements JobStore {
 			case 4 -> Optional.of(ScheduleResult.REPLACED_DEAD);
 			default -> Optional.of(ScheduleResult.ALREADY_EXISTS);
 		};
+	}
+
+	@Override
+	public OnceOutcome cancelOnce(String topic, String id, String requestId, Duration window) {
+		return once(topic, id, (partition, markIfAbsent) -> {
+			List<String> keys = jobKeys(partition, id);
+			keys.add(this.keys.request(partition, requestId));
+			return (String) executeReplicated(CANCEL, keys,
+					List.of(id, Long.toString(Math.max(1, window.toMillis())), markIfAbsent ? "1" : "0"));
+		});
+	}
+
+	@Override
+	public OnceOutcome rescheduleOnce(String topic, String id, long dueAt, String requestId, Duration window,
+			long now) {
+		return once(topic, id, (partition, markIfAbsent) -> {
+			List<String> keys = jobKeys(partition, id);
+			keys.add(this.keys.request(partition, requestId));
+			List<String> args = new ArrayList<>(announceArgs(partition));
+			args.addAll(List.of(Long.toString(now), id, Long.toString(dueAt), "",
+					Long.toString(Math.max(1, window.toMillis())), markIfAbsent ? "1" : "0"));
+			return (String) executeReplicated(RESCHEDULE, keys, args);
+		});
+	}
+
+	/**
+	 * Runs a change made once per request on the partitions that may hold the job until one has it (or its marker);
+	 * the last one records the request even when no partition has the job, so that a job scheduled later is not
+	 * changed by the same request made again.
+	 */
+	private OnceOutcome once(String topic, String id, OnceCall call) {
+		List<TopicPartition> locations = this.partitions.locations(topic, id, true);
+		for (int i = 0; i < locations.size(); i++) {
+			String reply = call.run(locations.get(i), i == locations.size() - 1);
+			if ("applied".equals(reply)) {
+				return OnceOutcome.APPLIED_BEFORE;
+			}
+			if (reply != null) {
+				return new OnceOutcome(false, state(reply));
+			}
+		}
+		return new OnceOutcome(false, null);
+	}
+
+	/** One partition's try of a change made once: the script's reply. */
+	@FunctionalInterface
+	private interface OnceCall {
+
+		@Nullable String run(TopicPartition partition, boolean markIfAbsent);
+
 	}
 
 	@Override

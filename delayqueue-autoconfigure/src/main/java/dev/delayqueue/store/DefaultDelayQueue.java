@@ -254,7 +254,7 @@ public class DefaultDelayQueue implements DelayQueue {
 				() -> this.store.reschedule(topic, id, due, null, this.clock.millis()));
 		if (this.outbox != null && this.transactionMode == TransactionMode.AFTER_COMMIT
 				&& this.outbox.write(List.of(new OutboxEntry(OutboxEntry.Kind.RESCHEDULE, topic, id, due, false, null)))) {
-			return get(topic, id).map(DelayedJob::state);
+			return stateNowIfReachable(topic, id);
 		}
 		if (afterCommit("reschedule job '" + id + "' of topic '" + topic + "'", write::get)) {
 			return get(topic, id).map(DelayedJob::state);
@@ -281,7 +281,7 @@ public class DefaultDelayQueue implements DelayQueue {
 		};
 		if (this.outbox != null && this.transactionMode == TransactionMode.AFTER_COMMIT
 				&& this.outbox.write(List.of(new OutboxEntry(OutboxEntry.Kind.CANCEL, topic, id, 0, false, null)))) {
-			return get(topic, id).isPresent();
+			return stateNowIfReachable(topic, id).isPresent();
 		}
 		if (afterCommit("cancel job '" + id + "' of topic '" + topic + "'", write::get)) {
 			return get(topic, id).isPresent();
@@ -299,11 +299,12 @@ public class DefaultDelayQueue implements DelayQueue {
 	}
 
 	/**
-	 * Makes a change the outbox's relay read: a schedule once per request (the relay may send it again after a
-	 * crash), a reschedule or cancel as it is (repeating them changes nothing). Tells the listeners.
+	 * Makes a change the outbox's relay read, once per request: the relay may send it again after a crash, and a
+	 * change made again could undo a later one (a cancel repeated after the job was scheduled anew). Tells the
+	 * listeners.
 	 * @param entry the change
 	 * @param requestId the id of its outbox row, unique across rows
-	 * @param window how long the store remembers that a schedule request was applied
+	 * @param window how long the store remembers that a request was made
 	 * @throws DelayQueueUnavailableException when Redis cannot be reached (the relay tries again later)
 	 */
 	public void applyOutboxEntry(OutboxEntry entry, String requestId, Duration window) {
@@ -317,13 +318,27 @@ public class DefaultDelayQueue implements DelayQueue {
 				result.ifPresent((r) -> this.listener.onScheduled(entry.topic(), entry.id(),
 						Instant.ofEpochMilli(job.dueAt()), r));
 			}
-			case RESCHEDULE -> redis(what,
-					() -> this.store.reschedule(entry.topic(), entry.id(), entry.dueAt(), null, this.clock.millis()));
+			case RESCHEDULE -> redis(what, () -> this.store.rescheduleOnce(entry.topic(), entry.id(), entry.dueAt(),
+					requestId, window, this.clock.millis()));
 			case CANCEL -> {
-				if (redis(what, () -> this.store.cancel(entry.topic(), entry.id())).isPresent()) {
+				if (redis(what, () -> this.store.cancelOnce(entry.topic(), entry.id(), requestId, window))
+					.state() != null) {
 					this.listener.onCancelled(entry.topic(), entry.id());
 				}
 			}
+		}
+	}
+
+	/**
+	 * What a job is now, for a change written to the outbox: read from Redis, or empty when Redis cannot be reached
+	 * (the change is in the outbox all the same, and the transaction goes on).
+	 */
+	private Optional<JobState> stateNowIfReachable(String topic, String id) {
+		try {
+			return get(topic, id).map(DelayedJob::state);
+		}
+		catch (DelayQueueUnavailableException ex) {
+			return Optional.empty();
 		}
 	}
 

@@ -224,6 +224,36 @@ public interface JobStore {
 	}
 
 	/**
+	 * Deletes a job in any state, unless the request with this id was made before (within {@code window}).
+	 * @param topic the topic
+	 * @param id the id
+	 * @param requestId the request's id, unique across requests
+	 * @param window how long the store remembers that the request was made
+	 * @return what it did
+	 * @throws UnsupportedOperationException when the store cannot tell
+	 */
+	default OnceOutcome cancelOnce(String topic, String id, String requestId, Duration window) {
+		throw new UnsupportedOperationException(getClass().getName() + " cannot cancel a request once");
+	}
+
+	/**
+	 * Moves a job to a new due time as {@link #reschedule} does, unless the request with this id was made before
+	 * (within {@code window}).
+	 * @param topic the topic
+	 * @param id the id
+	 * @param dueAt the new due time (epoch ms)
+	 * @param requestId the request's id, unique across requests
+	 * @param window how long the store remembers that the request was made
+	 * @param now the current time (epoch ms)
+	 * @return what it did
+	 * @throws UnsupportedOperationException when the store cannot tell
+	 */
+	default OnceOutcome rescheduleOnce(String topic, String id, long dueAt, String requestId, Duration window,
+			long now) {
+		throw new UnsupportedOperationException(getClass().getName() + " cannot reschedule a request once");
+	}
+
+	/**
 	 * Reads the stored definitions of recurring jobs.
 	 * @return definition text by schedule name
 	 * @throws UnsupportedOperationException when the store keeps no recurring jobs

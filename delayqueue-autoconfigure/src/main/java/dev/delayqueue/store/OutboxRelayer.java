@@ -6,7 +6,6 @@ package dev.delayqueue.store;
  *
  * @since 0.2.0
  */
-@FunctionalInterface
 public interface OutboxRelayer {
 
 	/**
@@ -15,5 +14,11 @@ public interface OutboxRelayer {
 	 * @throws Exception when the database or the store fails
 	 */
 	int relayAll() throws Exception;
+
+	/**
+	 * Counts the rows waiting to be relayed.
+	 * @return the rows
+	 */
+	long backlog();
 
 }

@@ -138,6 +138,80 @@ class OutboxTests {
 	}
 
 	@Test
+	void aCancelOrRescheduleRelayedAgainDoesNotUndoALaterChange() {
+		this.runner.withPropertyValues("delayqueue.outbox.relay=false").run((context) -> {
+			DefaultDelayQueue queue = (DefaultDelayQueue) context.getBean(DelayQueue.class);
+			long now = System.currentTimeMillis();
+			Duration window = Duration.ofMinutes(1);
+			OutboxEntry first = schedule("45", now + 3_600_000);
+			OutboxEntry cancel = new OutboxEntry(OutboxEntry.Kind.CANCEL, "order", "45", 0, false, null);
+			OutboxEntry moveSoon = new OutboxEntry(OutboxEntry.Kind.RESCHEDULE, "order", "45", now + 60_000, false,
+					null);
+			OutboxEntry again = schedule("45", now + 7_200_000);
+			queue.applyOutboxEntry(first, "r1", window);
+			queue.applyOutboxEntry(moveSoon, "r2", window);
+			queue.applyOutboxEntry(cancel, "r3", window);
+			queue.applyOutboxEntry(again, "r4", window);
+			// the relay died before deleting its rows: the whole batch comes again
+			for (String request : List.of("r1", "r2", "r3", "r4")) {
+				OutboxEntry entry = switch (request) {
+					case "r1" -> first;
+					case "r2" -> moveSoon;
+					case "r3" -> cancel;
+					default -> again;
+				};
+				queue.applyOutboxEntry(entry, request, window);
+			}
+			assertThat(queue.get("order", "45")).as("scheduled anew, neither cancelled nor moved again")
+				.hasValueSatisfying((job) -> assertThat(job.dueAt().toEpochMilli()).isEqualTo(now + 7_200_000));
+			// a cancel of a job that did not exist yet, made again after it was scheduled, leaves it too
+			queue.applyOutboxEntry(new OutboxEntry(OutboxEntry.Kind.CANCEL, "order", "46", 0, false, null), "r5",
+					window);
+			queue.applyOutboxEntry(schedule("46", now + 3_600_000), "r6", window);
+			queue.applyOutboxEntry(new OutboxEntry(OutboxEntry.Kind.CANCEL, "order", "46", 0, false, null), "r5",
+					window);
+			assertThat(queue.get("order", "46")).isPresent();
+		});
+	}
+
+	@Test
+	void aRowThatCanNeverBeRelayedIsDroppedAndHoldsUpNoOther() {
+		this.runner.run((context) -> {
+			DelayQueue queue = context.getBean(DelayQueue.class);
+			JdbcClient jdbc = JdbcClient.create(context.getBean(DataSource.class));
+			transactions(context).executeWithoutResult((status) -> {
+				queue.schedule("order", "before", null, Duration.ofMinutes(30));
+				jdbc.sql("insert into delayqueue_outbox (request_id, operation, topic, job_id, due_at, if_absent, job, "
+						+ "created_at) values ('bad', 'SCHEDULE', 'order', 'broken', 0, false, '{not json', 0)")
+					.update();
+				queue.schedule("order", "after", null, Duration.ofMinutes(30));
+			});
+			await().atMost(Duration.ofSeconds(5)).until(() -> context.getBean(JdbcOutbox.class).backlog() == 0);
+			assertThat(queue.get("order", "before")).isPresent();
+			assertThat(queue.get("order", "after")).isPresent();
+			assertThat(queue.get("order", "broken")).isEmpty();
+		});
+	}
+
+	@Test
+	void aReadOnlyTransactionWritesAfterItsCommitInstead() {
+		this.runner.run((context) -> {
+			DelayQueue queue = context.getBean(DelayQueue.class);
+			TransactionTemplate readOnly = transactions(context);
+			readOnly.setReadOnly(true);
+			ScheduleResult result = readOnly
+				.execute((status) -> queue.schedule("order", "47", null, Duration.ofMinutes(30)));
+			assertThat(result).isEqualTo(ScheduleResult.AFTER_COMMIT);
+			assertThat(queue.get("order", "47")).isPresent();
+			assertThat(context.getBean(JdbcOutbox.class).backlog()).isZero();
+		});
+	}
+
+	private static OutboxEntry schedule(String id, long due) {
+		return new OutboxEntry(OutboxEntry.Kind.SCHEDULE, "order", id, due, false, new StoredJob(id, due, null, null));
+	}
+
+	@Test
 	void twoInstancesRelayingAtOnceKeepEachJobsChangesInOrder() {
 		String prefix = TestRedis.uniquePrefix();
 		ApplicationContextRunner instance = this.runner.withPropertyValues("delayqueue.redis.key-prefix=" + prefix,

@@ -32,7 +32,9 @@ import dev.delayqueue.event.DelayQueueListener;
  * An application writing orders with their time-out jobs through the outbox, in PostgreSQL ({@code faults.jdbc-url}).
  * With {@code faults.orders=N} it runs N transactions, one per order {@code o<i>} from {@code faults.first} (0 by
  * default): each inserts the order and schedules the job {@code ("order", "o<i>")} an hour ahead; every fifth
- * ({@code i % 5 == 0}) rolls back. It appends {@code S <id> <result>} to {@code faults.log} (one unbuffered write,
+ * ({@code i % 5 == 0}) rolls back. Of the others, a second transaction pays every seventh ({@code i % 7 == 3}: status
+ * {@code PAID}, the job cancelled) and moves every eleventh ({@code i % 11 == 4}: status {@code MOVED}, the job
+ * rescheduled two hours ahead). It appends {@code S <id> <result>} to {@code faults.log} (one unbuffered write,
  * surviving a SIGKILL) when the relay stored a job, and writes {@code faults.log}{@code .ready} once started and
  * {@code faults.log}{@code .done} once its orders are written. The relay runs unless {@code delayqueue.outbox.relay=false}.
  * It halts when the JVM that started it exits.
@@ -101,6 +103,18 @@ public class OutboxApplication {
 					status.setRollbackOnly();
 				}
 			});
+			if (!rollBack && i % 7 == 3) {
+				transactions.executeWithoutResult((status) -> {
+					jdbc.sql("update orders set status = 'PAID' where id = ?").param(id).update();
+					queue.cancel("order", id);
+				});
+			}
+			else if (!rollBack && i % 11 == 4) {
+				transactions.executeWithoutResult((status) -> {
+					jdbc.sql("update orders set status = 'MOVED' where id = ?").param(id).update();
+					queue.reschedule("order", id, Instant.now().plus(Duration.ofHours(2)));
+				});
+			}
 		}
 		if (orders > 0) {
 			Files.writeString(Path.of(log + ".done"), "done");

@@ -24,7 +24,11 @@ public final class PostgresProcess implements AutoCloseable {
 
 	private final Path bin;
 
+	private final Path dir;
+
 	private final Path data;
+
+	private volatile @org.jspecify.annotations.Nullable Thread stopAtExit;
 
 	private final int port;
 
@@ -32,6 +36,7 @@ public final class PostgresProcess implements AutoCloseable {
 
 	private PostgresProcess(Path bin, Path data, int port, boolean asPostgres) {
 		this.bin = bin;
+		this.dir = data.getParent();
 		this.data = data;
 		this.port = port;
 		this.asPostgres = asPostgres;
@@ -99,12 +104,17 @@ public final class PostgresProcess implements AutoCloseable {
 							"-p " + port + " -c listen_addresses=127.0.0.1 -k " + dir + " -c fsync=off "
 									+ "-c synchronous_commit=off -c full_page_writes=off",
 							"start"), 90);
+					// pg_ctl leaves the server running on its own: stopped with this JVM, whatever ends it
+					Thread hook = new Thread(started::stopServer, "postgres-" + port + "-stop");
+					Runtime.getRuntime().addShutdownHook(hook);
+					started.stopAtExit = hook;
 					return started;
 				}
 				catch (IllegalStateException ex) {
 					last = ex;
 				}
 			}
+			deleteQuietly(dir);
 			throw last;
 		}
 		catch (IOException ex) {
@@ -128,15 +138,38 @@ public final class PostgresProcess implements AutoCloseable {
 		return this.port;
 	}
 
-	/** Stops the server at once ({@code pg_ctl stop -m immediate}). */
+	/** Stops the server at once ({@code pg_ctl stop -m immediate}) and deletes its directory. */
 	@Override
 	public void close() {
+		stopServer();
+		Thread hook = this.stopAtExit;
+		if (hook != null) {
+			try {
+				Runtime.getRuntime().removeShutdownHook(hook);
+			}
+			catch (IllegalStateException ex) {
+				// the JVM is exiting: the hook runs anyway
+			}
+		}
+		deleteQuietly(this.dir);
+	}
+
+	private void stopServer() {
 		try {
 			command(List.of(this.bin.resolve("pg_ctl").toString(), "-D", this.data.toString(), "-m", "immediate",
 					"stop"), 60);
 		}
 		catch (IllegalStateException ex) {
 			// already stopped
+		}
+	}
+
+	private static void deleteQuietly(Path dir) {
+		try (Stream<Path> paths = Files.walk(dir)) {
+			paths.sorted(Comparator.reverseOrder()).forEach((path) -> path.toFile().delete());
+		}
+		catch (IOException | UncheckedIOException ex) {
+			// left for the system's temporary files clean-up
 		}
 	}
 

@@ -132,14 +132,21 @@ public class DelayQueueTestKit {
 			this.worker.wakeAll();
 		}
 		List<String> busy = busy();
-		while (relayOutbox() > 0 || !busy.isEmpty()) {
+		while (relayOutbox() > 0 || outboxBacklog() > 0 || !busy.isEmpty()) {
 			if (System.nanoTime() > deadline) {
+				long backlog = outboxBacklog();
 				throw new AssertionError("delayqueue is not idle after " + timeout + " (virtual now " + now() + "): "
-						+ String.join("; ", busy));
+						+ String.join("; ", busy) + ((backlog > 0) ? "; outbox: " + backlog + " rows not relayed" : ""));
 			}
 			sleep(2);
 			busy = busy();
 		}
+	}
+
+	/** The outbox's rows not relayed yet (another instance may hold them), 0 without an outbox. */
+	private long outboxBacklog() {
+		OutboxRelayer relay = this.outbox;
+		return (relay != null) ? relay.backlog() : 0;
 	}
 
 	/** Relays the outbox's rows, if there is an outbox; returns how many. */
