@@ -13,6 +13,7 @@ import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 
 import dev.delayqueue.DelayQueue;
+import dev.delayqueue.RecurringSchedule;
 import dev.delayqueue.DelayQueueUnavailableException;
 import dev.delayqueue.DelayedJob;
 import dev.delayqueue.InvalidJobException;
@@ -64,7 +65,7 @@ public final class DelayQueueEndpoint {
 	}
 
 	/**
-	 * Every topic and every running instance.
+	 * Every topic, every running instance and every recurring job.
 	 * @return the overview
 	 */
 	@ReadOperation
@@ -78,7 +79,14 @@ public final class DelayQueueEndpoint {
 			for (String topic : all) {
 				topics.put(topic, TopicView.of(this.store.snapshot(topic), now, instances));
 			}
-			return new Overview(topics, instances);
+			List<RecurringSchedule> recurring;
+			try {
+				recurring = this.queue.recurringJobs();
+			}
+			catch (UnsupportedOperationException ex) {
+				recurring = List.of(); // a job store that keeps no recurring jobs
+			}
+			return new Overview(topics, instances, recurring);
 		});
 	}
 
@@ -138,12 +146,14 @@ public final class DelayQueueEndpoint {
 	}
 
 	/**
-	 * Every topic and every running instance.
+	 * Every topic, every running instance and every recurring job.
 	 *
 	 * @param topics each topic jobs were ever scheduled on, by name
 	 * @param instances the running instances
+	 * @param recurring the recurring jobs, by name, with when each one's pending occurrence is due
 	 */
-	public record Overview(Map<String, TopicView> topics, List<InstanceInfo> instances) {
+	public record Overview(Map<String, TopicView> topics, List<InstanceInfo> instances,
+			List<RecurringSchedule> recurring) {
 	}
 
 	/**

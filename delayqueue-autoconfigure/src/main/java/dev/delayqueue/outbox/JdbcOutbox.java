@@ -240,10 +240,14 @@ public class JdbcOutbox implements Outbox {
 		}
 	}
 
-	/**
-	 * Counts the rows waiting to be relayed.
-	 * @return the rows
-	 */
+	@Override
+	public long oldestAgeMillis(long now) {
+		Long oldest = new JdbcTemplate(this.dataSource).queryForObject("select min(created_at) from " + this.table,
+				Long.class);
+		return (oldest != null) ? Math.max(0, now - oldest) : 0;
+	}
+
+	@Override
 	public long backlog() {
 		Long count = new JdbcTemplate(this.dataSource).queryForObject("select count(*) from " + this.table, Long.class);
 		return (count != null) ? count : 0;

@@ -17,4 +17,17 @@ public interface Outbox {
 	 */
 	boolean write(List<OutboxEntry> entries);
 
+	/**
+	 * Counts the rows waiting to be relayed.
+	 * @return the rows
+	 */
+	long backlog();
+
+	/**
+	 * Returns how long the oldest row has waited to be relayed.
+	 * @param now the current time (epoch ms)
+	 * @return milliseconds; 0 when there is none
+	 */
+	long oldestAgeMillis(long now);
+
 }

@@ -4,6 +4,8 @@ import java.time.Duration;
 import java.util.Set;
 import java.util.TreeSet;
 
+import javax.sql.DataSource;
+
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -22,6 +24,8 @@ import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration;
 import org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.jdbc.datasource.embedded.EmbeddedDatabaseBuilder;
+import org.springframework.jdbc.datasource.embedded.EmbeddedDatabaseType;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -54,7 +58,10 @@ class ObservabilityPageTests {
 		new ApplicationContextRunner()
 			.withConfiguration(AutoConfigurations.of(DataRedisAutoConfiguration.class, JacksonAutoConfiguration.class,
 					DelayQueueAutoConfiguration.class, DelayQueueMetricsAutoConfiguration.class))
-			.withPropertyValues("spring.data.redis.url=" + redis.url(), "delayqueue.metrics.refresh=1s")
+			.withPropertyValues("spring.data.redis.url=" + redis.url(), "delayqueue.metrics.refresh=1s",
+					"delayqueue.outbox.enabled=true", "delayqueue.outbox.initialize-schema=true")
+			.withBean(DataSource.class,
+					() -> new EmbeddedDatabaseBuilder().setType(EmbeddedDatabaseType.H2).generateUniqueName(true).build())
 			.withBean(MeterRegistry.class, SimpleMeterRegistry::new)
 			.withBean(Handlers.class)
 			.run((context) -> {
