@@ -13,7 +13,6 @@ import javax.sql.DataSource;
 
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.SpringApplication;
-import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
@@ -39,8 +38,7 @@ import dev.delayqueue.event.DelayQueueListener;
  * {@code faults.log}{@code .done} once its orders are written. The relay runs unless {@code delayqueue.outbox.relay=false}.
  * It halts when the JVM that started it exits.
  */
-@SpringBootConfiguration
-@EnableAutoConfiguration
+@EnableAutoConfiguration // not a @Configuration: FaultWorkerApplication's component scan must not find it
 public class OutboxApplication {
 
 	public static void main(String[] args) {
