@@ -110,11 +110,6 @@ final class RecurringJobsLifecycle implements SmartLifecycle {
 		return SmartLifecycle.DEFAULT_PHASE - 256;
 	}
 
-	/** Whether every configured recurring job has been declared since startup. */
-	boolean declaredAll() {
-		return this.declaredAll;
-	}
-
 	/**
 	 * Declares what is left to declare. A declaration refused for good ({@link InvalidJobException}: a job that is
 	 * not its occurrence has its name, the callback is not allowed) is logged at error and not tried again; any other

@@ -28,7 +28,7 @@ import tools.jackson.databind.json.JsonMapper;
 import dev.delayqueue.Backoff;
 import dev.delayqueue.DelayQueueUnavailableException;
 import dev.delayqueue.JobCallback;
-import dev.delayqueue.SuccessContract;
+import dev.delayqueue.store.CallbackMaps;
 import dev.delayqueue.store.Outbox;
 import dev.delayqueue.store.OutboxEntry;
 import dev.delayqueue.store.StoredJob;
@@ -277,8 +277,7 @@ public class JdbcOutbox implements Outbox {
 		stored.put("max", job.maxAttempts());
 		JobCallback callback = job.callback();
 		if (callback != null) {
-			stored.put("callback", Map.of("url", callback.url().toString(), "method", callback.method(), "headers",
-					callback.headers(), "success", callback.success().wireName()));
+			stored.put("callback", CallbackMaps.write(callback));
 		}
 		Backoff backoff = job.backoff();
 		if (backoff != null) {
@@ -295,12 +294,7 @@ public class JdbcOutbox implements Outbox {
 			throw new IllegalStateException("Outbox row of job '" + id + "' has no job");
 		}
 		Map<String, Object> stored = JSON.readValue(json, Map.class);
-		JobCallback callback = null;
-		if (stored.get("callback") instanceof Map<?, ?> cb) {
-			callback = new JobCallback(JobCallback.parseUrl((String) cb.get("url")), (String) cb.get("method"),
-					(Map<String, String>) cb.get("headers"),
-					SuccessContract.fromWireName("callback.success", (String) cb.get("success")));
-		}
+		JobCallback callback = (stored.get("callback") instanceof Map<?, ?> cb) ? CallbackMaps.read(cb) : null;
 		Backoff backoff = null;
 		if (stored.get("backoff") instanceof Map<?, ?> bo) {
 			backoff = new Backoff(Duration.ofMillis(((Number) bo.get("initial")).longValue()),

@@ -277,15 +277,20 @@ public class RedisJobStore implements JobStore {
 		List<?> codes = (List<?>) executeReplicated(SCHEDULE, keys, args);
 		List<ScheduleResult> results = new ArrayList<>(codes.size());
 		for (Object code : codes) {
-			results.add(switch (((Number) code).intValue()) {
-				case 1 -> ScheduleResult.CREATED;
-				case 2 -> ScheduleResult.REPLACED_PENDING;
-				case 3 -> ScheduleResult.REPLACED_IN_FLIGHT;
-				case 4 -> ScheduleResult.REPLACED_DEAD;
-				default -> ScheduleResult.ALREADY_EXISTS;
-			});
+			results.add(scheduleResult(((Number) code).intValue()));
 		}
 		return results;
+	}
+
+	/** What a scheduling script's code for one job says: see schedule.lua (and the include "pending"). */
+	private static ScheduleResult scheduleResult(int code) {
+		return switch (code) {
+			case 1 -> ScheduleResult.CREATED;
+			case 2 -> ScheduleResult.REPLACED_PENDING;
+			case 3 -> ScheduleResult.REPLACED_IN_FLIGHT;
+			case 4 -> ScheduleResult.REPLACED_DEAD;
+			default -> ScheduleResult.ALREADY_EXISTS;
+		};
 	}
 
 	/**
@@ -436,19 +441,18 @@ public class RedisJobStore implements JobStore {
 		keys.add(this.keys.request(partition, requestId));
 		List<String> fields = JobFields.write(job);
 		List<String> args = new ArrayList<>(announceArgs(partition));
-		args.addAll(List.of(Long.toString(now), ifAbsent ? "nx" : "replace", Long.toString(Math.max(1, window.toMillis())),
-				job.id(), Long.toString(job.dueAt()), job.lane().wireName(), Integer.toString(fields.size() / 2)));
+		args.addAll(List.of(Long.toString(now), ifAbsent ? "nx" : "replace", markerMillis(window), job.id(),
+				Long.toString(job.dueAt()), job.lane().wireName(), Integer.toString(fields.size() / 2)));
 		args.addAll(fields);
 		Long code = (Long) executeReplicated(SCHEDULE_ONCE, keys, args);
 		announceBirths(partition, List.of(job));
-		return switch ((code != null) ? code.intValue() : -1) {
-			case -1 -> Optional.empty();
-			case 1 -> Optional.of(ScheduleResult.CREATED);
-			case 2 -> Optional.of(ScheduleResult.REPLACED_PENDING);
-			case 3 -> Optional.of(ScheduleResult.REPLACED_IN_FLIGHT);
-			case 4 -> Optional.of(ScheduleResult.REPLACED_DEAD);
-			default -> Optional.of(ScheduleResult.ALREADY_EXISTS);
-		};
+		// -1: the request was made before
+		return (code == null || code == -1) ? Optional.empty() : Optional.of(scheduleResult(code.intValue()));
+	}
+
+	/** How long a request's marker lives, as the scripts take it: ms, at least 1. */
+	private static String markerMillis(Duration window) {
+		return Long.toString(Math.max(1, window.toMillis()));
 	}
 
 	@Override
@@ -457,7 +461,7 @@ public class RedisJobStore implements JobStore {
 			List<String> keys = jobKeys(partition, id);
 			keys.add(this.keys.request(partition, requestId));
 			return (String) executeReplicated(CANCEL, keys,
-					List.of(id, Long.toString(Math.max(1, window.toMillis())), markIfAbsent ? "1" : "0"));
+					List.of(id, markerMillis(window), markIfAbsent ? "1" : "0"));
 		});
 	}
 
@@ -468,8 +472,8 @@ public class RedisJobStore implements JobStore {
 			List<String> keys = jobKeys(partition, id);
 			keys.add(this.keys.request(partition, requestId));
 			List<String> args = new ArrayList<>(announceArgs(partition));
-			args.addAll(List.of(Long.toString(now), id, Long.toString(dueAt), "",
-					Long.toString(Math.max(1, window.toMillis())), markIfAbsent ? "1" : "0"));
+			args.addAll(List.of(Long.toString(now), id, Long.toString(dueAt), "", markerMillis(window),
+					markIfAbsent ? "1" : "0"));
 			return (String) executeReplicated(RESCHEDULE, keys, args);
 		});
 	}
@@ -512,7 +516,7 @@ public class RedisJobStore implements JobStore {
 		if (ordered.isEmpty()) {
 			return Map.of();
 		}
-		List<Object> values = this.redis.opsForHash().multiGet(this.keys.recurring(), List.copyOf(ordered));
+		List<Object> values = this.redis.opsForHash().multiGet(this.keys.recurring(), List.<Object>copyOf(ordered));
 		Map<String, String> found = new LinkedHashMap<>();
 		for (int i = 0; i < ordered.size(); i++) {
 			if (values.get(i) != null) {

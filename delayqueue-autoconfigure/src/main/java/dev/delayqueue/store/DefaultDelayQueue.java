@@ -180,14 +180,14 @@ public class DefaultDelayQueue implements DelayQueue {
 			positionsByTopic.computeIfAbsent(request.topic() + (request.ifAbsent() ? "\nnx" : ""),
 					(k) -> new ArrayList<>()).add(i);
 		}
-		if (this.outbox != null && this.transactionMode == TransactionMode.AFTER_COMMIT) {
+		if (this.outbox != null) {
 			List<OutboxEntry> entries = new ArrayList<>(ordered.size());
 			for (int i = 0; i < ordered.size(); i++) {
 				StoredJob job = stored.get(i);
 				entries.add(new OutboxEntry(OutboxEntry.Kind.SCHEDULE, ordered.get(i).topic(), job.id(), job.dueAt(),
 						ordered.get(i).ifAbsent(), job));
 			}
-			if (this.outbox.write(entries)) {
+			if (writtenToOutbox(entries)) {
 				return Collections.nCopies(ordered.size(), ScheduleResult.AFTER_COMMIT);
 			}
 		}
@@ -252,8 +252,7 @@ public class DefaultDelayQueue implements DelayQueue {
 		long due = DueTime.at("dueAt", dueAt, this.clock.instant()).toEpochMilli();
 		Supplier<Optional<JobState>> write = () -> redis("reschedule job '" + id + "' of topic '" + topic + "'",
 				() -> this.store.reschedule(topic, id, due, null, this.clock.millis()));
-		if (this.outbox != null && this.transactionMode == TransactionMode.AFTER_COMMIT
-				&& this.outbox.write(List.of(new OutboxEntry(OutboxEntry.Kind.RESCHEDULE, topic, id, due, false, null)))) {
+		if (writtenToOutbox(List.of(new OutboxEntry(OutboxEntry.Kind.RESCHEDULE, topic, id, due, false, null)))) {
 			return stateNowIfReachable(topic, id);
 		}
 		if (afterCommit("reschedule job '" + id + "' of topic '" + topic + "'", write::get)) {
@@ -279,8 +278,7 @@ public class DefaultDelayQueue implements DelayQueue {
 			}
 			return cancelled;
 		};
-		if (this.outbox != null && this.transactionMode == TransactionMode.AFTER_COMMIT
-				&& this.outbox.write(List.of(new OutboxEntry(OutboxEntry.Kind.CANCEL, topic, id, 0, false, null)))) {
+		if (writtenToOutbox(List.of(new OutboxEntry(OutboxEntry.Kind.CANCEL, topic, id, 0, false, null)))) {
 			return stateNowIfReachable(topic, id).isPresent();
 		}
 		if (afterCommit("cancel job '" + id + "' of topic '" + topic + "'", write::get)) {
@@ -327,6 +325,16 @@ public class DefaultDelayQueue implements DelayQueue {
 				}
 			}
 		}
+	}
+
+	/**
+	 * Writes changes to the outbox when there is one, the mode defers writes, and a transaction of its database is
+	 * active.
+	 * @return whether they were written there
+	 */
+	private boolean writtenToOutbox(List<OutboxEntry> entries) {
+		Outbox box = this.outbox;
+		return box != null && this.transactionMode == TransactionMode.AFTER_COMMIT && box.write(entries);
 	}
 
 	/**

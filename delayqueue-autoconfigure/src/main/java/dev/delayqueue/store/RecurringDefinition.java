@@ -19,7 +19,6 @@ import tools.jackson.databind.json.JsonMapper;
 import dev.delayqueue.JobCallback;
 import dev.delayqueue.RecurringJob;
 import dev.delayqueue.RecurringSchedule;
-import dev.delayqueue.SuccessContract;
 
 /**
  * A recurring job as the store keeps it: the schedule, the body as JSON text, where it was declared, and a version
@@ -87,7 +86,7 @@ public record RecurringDefinition(String name, String topic, @Nullable String cr
 		what.put("zone", this.zone);
 		what.put("every", this.everyMillis);
 		what.put("body", this.body);
-		what.put("callback", (this.callback != null) ? Stored.callback(this.callback) : null);
+		what.put("callback", (this.callback != null) ? CallbackMaps.write(this.callback) : null);
 		what.put("missed", this.missed.name());
 		try {
 			byte[] digest = MessageDigest.getInstance("SHA-256")
@@ -139,7 +138,7 @@ public record RecurringDefinition(String name, String topic, @Nullable String cr
 	 */
 	public String toJson() {
 		return JSON.writeValueAsString(new Stored(this.topic, this.cron, this.zone, this.everyMillis, this.body,
-				(this.callback != null) ? Stored.callback(this.callback) : null, this.missed.name(), this.declaredIn));
+				(this.callback != null) ? CallbackMaps.write(this.callback) : null, this.missed.name(), this.declaredIn));
 	}
 
 	/**
@@ -152,14 +151,7 @@ public record RecurringDefinition(String name, String topic, @Nullable String cr
 	public static RecurringDefinition parse(String name, String json) {
 		try {
 			Stored stored = JSON.readValue(json, Stored.class);
-			JobCallback callback = null;
-			if (stored.callback() != null) {
-				Map<String, Object> cb = stored.callback();
-				@SuppressWarnings("unchecked")
-				Map<String, String> headers = (Map<String, String>) cb.getOrDefault("headers", Map.of());
-				callback = new JobCallback(java.net.URI.create((String) cb.get("url")), (String) cb.get("method"),
-						headers, SuccessContract.fromWireName("callback.success", (String) cb.get("success")));
-			}
+			JobCallback callback = (stored.callback() != null) ? CallbackMaps.read(stored.callback()) : null;
 			RecurringDefinition definition = new RecurringDefinition(name, stored.topic(), stored.cron(),
 					stored.zone(), stored.every(), stored.body(), callback, RecurringJob.Missed.valueOf(stored.missed()),
 					stored.declaredIn());
@@ -195,15 +187,6 @@ public record RecurringDefinition(String name, String topic, @Nullable String cr
 	@JsonInclude(JsonInclude.Include.NON_NULL)
 	private record Stored(String topic, @Nullable String cron, @Nullable String zone, long every,
 			@Nullable String body, @Nullable Map<String, Object> callback, String missed, String declaredIn) {
-
-		static Map<String, Object> callback(JobCallback callback) {
-			Map<String, Object> stored = new LinkedHashMap<>();
-			stored.put("url", callback.url().toString());
-			stored.put("method", callback.method());
-			stored.put("headers", new LinkedHashMap<>(callback.headers()));
-			stored.put("success", callback.success().wireName());
-			return stored;
-		}
 
 	}
 

@@ -68,7 +68,7 @@ public class RecurringSchedules {
 		RecurringDefinition definition = RecurringDefinition.of(job, this.bodyWriter.apply(job.body()), declaredIn);
 		String name = job.name();
 		return DefaultDelayQueue.redis("declare recurring job '" + name + "'", () -> {
-			String storedJson = this.store.recurringDefinitions(List.of(name)).get(name);
+			String storedJson = storedDefinition(name);
 			RecurringDefinition stored = RecurringDefinition.readable(name, storedJson);
 			String json = definition.toJson();
 			if (!json.equals(storedJson)) {
@@ -126,7 +126,7 @@ public class RecurringSchedules {
 	public boolean remove(String name) {
 		RecurringJob.checkName(name);
 		return DefaultDelayQueue.redis("remove recurring job '" + name + "'", () -> {
-			String storedJson = this.store.recurringDefinitions(List.of(name)).get(name);
+			String storedJson = storedDefinition(name);
 			if (storedJson == null) {
 				return false;
 			}
@@ -205,7 +205,7 @@ public class RecurringSchedules {
 		String name = definition.name();
 		return DefaultDelayQueue.redis("check recurring job '" + name + "'", () -> {
 			RecurringDefinition now = RecurringDefinition.readable(name,
-					this.store.recurringDefinitions(List.of(name)).get(name));
+					storedDefinition(name));
 			if (now != null && now.topic().equals(definition.topic())) {
 				return false;
 			}
@@ -214,12 +214,16 @@ public class RecurringSchedules {
 		});
 	}
 
+	/** A schedule's stored definition text, or {@code null}. */
+	private @Nullable String storedDefinition(String name) {
+		return this.store.recurringDefinitions(List.of(name)).get(name);
+	}
+
 	private OccurrenceUpsert upsert(RecurringDefinition definition) {
 		Instant now = this.clock.instant();
 		Instant first = definition.times().first(now);
 		return this.store.upsertOccurrence(definition.topic(), definition.occurrence(first), definition.job(first),
 				now.toEpochMilli());
 	}
-
 
 }

@@ -322,10 +322,6 @@ final class OutcomeRecorder implements Runnable {
 		if (completion instanceof Completion.Released released) {
 			return released.outcome();
 		}
-		if (completion instanceof Completion.Skipped skipped) {
-			// an occurrence that is not one any more cannot be skipped: it is given back, to be delivered
-			return Outcome.release(skipped.claimed().lease(), skipped.claimed().job().dueAt().toEpochMilli());
-		}
 		throw new IllegalArgumentException("Not a failure: " + completion);
 	}
 
