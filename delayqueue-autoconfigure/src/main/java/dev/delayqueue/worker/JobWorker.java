@@ -13,6 +13,7 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Function;
 import java.util.random.RandomGenerator;
@@ -105,6 +106,9 @@ public class JobWorker implements SmartLifecycle {
 
 	/** A listing of topics and partitions is running on a store thread. */
 	private final AtomicBoolean discovering = new AtomicBoolean();
+
+	/** Counts the deliveries that have ended here: raised before their outcome goes to Redis. */
+	private final AtomicLong ended = new AtomicLong();
 
 	private volatile boolean running;
 
@@ -358,6 +362,7 @@ public class JobWorker implements SmartLifecycle {
 
 	/** Takes a completion from whichever thread ended the delivery. */
 	private void finish(Completion completion) {
+		this.ended.incrementAndGet();
 		this.recorder.add(completion);
 		completion.lane().busy.decrementAndGet();
 		this.loop.wake();
@@ -423,6 +428,18 @@ public class JobWorker implements SmartLifecycle {
 	 */
 	public void setHandlerThreads(HandlerThreads handlerThreads) {
 		this.handlerThreads = handlerThreads;
+	}
+
+	/**
+	 * Returns how many deliveries have ended on this worker (the handler returned or threw, the callback answered
+	 * or failed), counted before each outcome is written to Redis. Whatever a delivery did (the jobs its handler
+	 * scheduled, say) was done before it was counted, so a caller that reads this before and after looking at Redis,
+	 * and sees it unchanged, knows no delivery ended while it looked: a job it saw in flight was still in flight, and
+	 * a job it did not see was not being made by a delivery that ended in between. For a test waiting for quiet.
+	 * @return the count so far
+	 */
+	public long endedDeliveries() {
+		return this.ended.get();
 	}
 
 	/**
