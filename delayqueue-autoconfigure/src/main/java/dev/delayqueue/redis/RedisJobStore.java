@@ -99,6 +99,9 @@ public class RedisJobStore implements JobStore {
 			return 1
 			""", Long.class);
 
+	/** The most jobs scheduled one at a time that one script call writes together. */
+	static final int GROUP_COMMIT_MAX_JOBS = 100;
+
 	/** How long past its expiry an instance's index entry may stay before a heartbeat drops it. */
 	private static final Duration STALE_INSTANCE_MARGIN = Duration.ofMinutes(1);
 
@@ -136,6 +139,13 @@ public class RedisJobStore implements JobStore {
 	 * dispatcher, a partition of a new count) learn of it at once.
 	 */
 	private final Set<String> announcedBirths = ConcurrentHashMap.newKeySet();
+
+	/**
+	 * Single jobs scheduled at the same time by several threads, written by one script call per partition and mode
+	 * (group commit): many callers each scheduling one job cost Redis one script call per round trip, not one each.
+	 */
+	private final GroupCommit<GroupKey, Scheduled, ScheduleResult> groupCommit = new GroupCommit<>(
+			this::scheduleGroup, GROUP_COMMIT_MAX_JOBS);
 
 	/** Candidates the last claim of each partition and lane saw due, for the next claim (look-ahead). */
 	private final Map<String, Candidates> lookAhead = new ConcurrentHashMap<>();
@@ -204,8 +214,11 @@ public class RedisJobStore implements JobStore {
 	@Override
 	public List<ScheduleResult> schedule(String topic, List<StoredJob> jobs, boolean ifAbsent, long now) {
 		this.registry.register(topic, jobs.stream().anyMatch((job) -> job.lane() == Lane.HTTP));
-		Map<TopicPartition, List<Integer>> byPartition = new LinkedHashMap<>();
 		List<TopicPartition> targets = targets(topic, jobs);
+		if (jobs.size() == 1) {
+			return List.of(this.groupCommit.write(new GroupKey(targets.get(0), ifAbsent), new Scheduled(jobs.get(0), now)));
+		}
+		Map<TopicPartition, List<Integer>> byPartition = new LinkedHashMap<>();
 		for (int i = 0; i < jobs.size(); i++) {
 			byPartition.computeIfAbsent(targets.get(i), (p) -> new ArrayList<>()).add(i);
 		}
@@ -219,6 +232,27 @@ public class RedisJobStore implements JobStore {
 			announceBirths(entry.getKey(), part);
 		}
 		return List.of(results);
+	}
+
+	/** One call of the group commit: the jobs of one partition and mode, as the latest of their callers' times. */
+	private List<ScheduleResult> scheduleGroup(GroupKey key, List<Scheduled> items) {
+		List<StoredJob> jobs = new ArrayList<>(items.size());
+		long now = Long.MIN_VALUE;
+		for (Scheduled item : items) {
+			jobs.add(item.job());
+			now = Math.max(now, item.now());
+		}
+		List<ScheduleResult> results = schedulePartition(key.partition(), jobs, key.ifAbsent(), now);
+		announceBirths(key.partition(), jobs);
+		return results;
+	}
+
+	/** What the jobs of one group commit call share. */
+	private record GroupKey(TopicPartition partition, boolean ifAbsent) {
+	}
+
+	/** A job scheduled on its own, and its caller's time. */
+	private record Scheduled(StoredJob job, long now) {
 	}
 
 	/**

@@ -70,6 +70,42 @@ class RedisJobStoreTests {
 	}
 
 	@Test
+	void singleJobsScheduledFromManyThreadsAreEachWrittenOnceWithTheirOwnResult() throws Exception {
+		int threads = 8;
+		int perThread = 500;
+		java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(threads);
+		try {
+			List<java.util.concurrent.Future<List<ScheduleResult>>> futures = new java.util.ArrayList<>();
+			for (int t = 0; t < threads; t++) {
+				int thread = t;
+				futures.add(pool.submit(() -> {
+					List<ScheduleResult> results = new java.util.ArrayList<>();
+					for (int i = 0; i < perThread; i++) {
+						// every id twice, by two threads at about the same time: one creates it, the other replaces it
+						String id = "g" + (thread / 2) + "-" + i;
+						results.add(this.store.schedule("order", List.of(new StoredJob(id, 5_000 + i, "{}", null)), false,
+								1_000).get(0));
+					}
+					return results;
+				}));
+			}
+			List<ScheduleResult> all = new java.util.ArrayList<>();
+			for (java.util.concurrent.Future<List<ScheduleResult>> future : futures) {
+				all.addAll(future.get(60, java.util.concurrent.TimeUnit.SECONDS));
+			}
+			assertThat(all).filteredOn(ScheduleResult.CREATED::equals).hasSize(threads / 2 * perThread);
+			assertThat(all).filteredOn(ScheduleResult.REPLACED_PENDING::equals).hasSize(threads / 2 * perThread);
+		}
+		finally {
+			pool.shutdownNow();
+		}
+		assertThat(this.redis.opsForZSet().size(new JobKeys(this.prefix).due(ORDER, Lane.LOCAL))).isEqualTo(threads / 2 * perThread);
+		// 'nx' goes in calls of its own
+		assertThat(this.store.schedule("order", List.of(new StoredJob("g0-0", 9_000, "{}", null)), true, 1_000))
+			.containsExactly(ScheduleResult.ALREADY_EXISTS);
+	}
+
+	@Test
 	void claimTakesOnlyDueJobsInDueOrderUpToTheLimit() {
 		schedule("late", 3_000, "{}");
 		schedule("b", 2_000, "{}");
