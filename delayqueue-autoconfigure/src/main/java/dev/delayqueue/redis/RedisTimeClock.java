@@ -140,7 +140,10 @@ public final class RedisTimeClock extends Clock {
 
 	@Override
 	public Instant instant() {
-		return Instant.ofEpochMilli(millis());
+		Anchor current = this.anchor;
+		// to the nanosecond, as the local clock reads: a worker sleeping until a due time wakes on it, not up to a
+		// millisecond after
+		return (current != null) ? current.instantAt(System.nanoTime()) : this.local.instant();
 	}
 
 	@Override
@@ -200,8 +203,17 @@ public final class RedisTimeClock extends Clock {
 	private record Anchor(long millis, long nanos) {
 
 		long millisAt(long nanoTime) {
+			return this.millis + Math.floorDiv(elapsedNanos(nanoTime), 1_000_000L);
+		}
+
+		Instant instantAt(long nanoTime) {
+			return Instant.ofEpochMilli(this.millis).plusNanos(elapsedNanos(nanoTime));
+		}
+
+		/** Nanoseconds since the reading, less what the clock may have drifted meanwhile. */
+		private long elapsedNanos(long nanoTime) {
 			long elapsedNanos = nanoTime - this.nanos;
-			return this.millis + Math.floorDiv(elapsedNanos - elapsedNanos / 1_000_000 * MAX_DRIFT_PPM, 1_000_000L);
+			return elapsedNanos - elapsedNanos / 1_000_000 * MAX_DRIFT_PPM;
 		}
 
 	}

@@ -1,6 +1,7 @@
 package dev.delayqueue.worker;
 
 import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -158,9 +159,12 @@ final class ClaimLoop implements Runnable {
 					}
 				}
 			}
-			long sleepMillis = wakeAt - this.clock.millis();
-			if (sleepMillis > 0 && this.wakeups.get() == seen) {
-				LockSupport.parkNanos(this, TimeUnit.MILLISECONDS.toNanos(sleepMillis));
+			// to the nanosecond: sleeping whole milliseconds from a reading truncated to one wakes up to 1 ms late
+			Instant before = this.clock.instant();
+			long sleepNanos = TimeUnit.MILLISECONDS.toNanos(wakeAt - before.getEpochSecond() * 1_000)
+					- before.getNano();
+			if (sleepNanos > 0 && this.wakeups.get() == seen) {
+				LockSupport.parkNanos(this, sleepNanos);
 			}
 		}
 	}

@@ -67,6 +67,22 @@ class RedisTimeClockTests {
 	}
 
 	@Test
+	void afterASyncTheInstantCountsWithinTheMillisecondAndAgreesWithMillis() {
+		RedisTimeClock clock = new RedisTimeClock(Clock.systemUTC(), this.redis, new JobKeys(TestRedis.uniquePrefix()));
+		clock.sync();
+		boolean subMillisecond = false;
+		for (int i = 0; i < 1_000 && !subMillisecond; i++) {
+			long before = clock.millis();
+			java.time.Instant instant = clock.instant();
+			long after = clock.millis();
+			assertThat(instant.toEpochMilli()).isBetween(before, after);
+			subMillisecond = instant.getNano() % 1_000_000 != 0;
+		}
+		// a worker sleeps until a due time from it: whole milliseconds would wake it up to one late
+		assertThat(subMillisecond).as("an instant between two milliseconds").isTrue();
+	}
+
+	@Test
 	void aRelativeDelayIsMeasuredFromRedisTimeOnAHostWhoseClockIs30SecondsAhead() {
 		String prefix = TestRedis.uniquePrefix();
 		RedisTimeClock clock = new RedisTimeClock(Clock.offset(Clock.systemUTC(), Duration.ofSeconds(30)), this.redis,
