@@ -17,6 +17,10 @@ import java.util.stream.Collectors;
 
 import dev.delayqueue.benchmarks.Subject.Job;
 import dev.delayqueue.embedded.RedisServerProcess;
+import dev.delayqueue.store.ClaimResult;
+import dev.delayqueue.store.ClaimedJob;
+import dev.delayqueue.store.Lane;
+import dev.delayqueue.store.TopicPartition;
 
 /**
  * Runs every scenario against delayqueue and Redisson's RDelayedQueue, alternating, on one Redis server of its own,
@@ -70,6 +74,9 @@ public final class Benchmarks {
 		}
 		if (this.options.wants(2)) {
 			steadyDelivery();
+			if (!this.options.quick) {
+				saturation();
+			}
 		}
 		if (this.options.wants(3)) {
 			massExpiry();
@@ -155,15 +162,20 @@ public final class Benchmarks {
 		}
 		this.rows.add(Row.higher("1a. schedule, one at a time (jobs/s)", single, Stats.median(rawSingle),
 				"raw: schedule.lua, 1 job per call, 64 calls pipelined"));
+		Map<String, List<Double>> callP50 = new LinkedHashMap<>();
+		Map<String, List<Double>> callP99 = new LinkedHashMap<>();
 		Map<String, List<Double>> concurrent = alternate(0, (subject) -> {
 			int threads = 8;
 			List<Thread> workers = new ArrayList<>();
+			long[] calls = new long[one * threads];
 			long start = System.nanoTime();
 			for (int t = 0; t < threads; t++) {
 				int first = t;
 				Thread thread = new Thread(() -> {
 					for (int i = first; i < one * threads; i += threads) {
+						long callStart = System.nanoTime();
 						subject.scheduleOne(new Job("c" + i, due, SMALL_BODY));
+						calls[i] = System.nanoTime() - callStart;
 					}
 				});
 				thread.start();
@@ -172,10 +184,20 @@ public final class Benchmarks {
 			for (Thread thread : workers) {
 				thread.join();
 			}
-			return one * threads / seconds(start);
+			double rate = one * threads / seconds(start);
+			List<Long> latencies = new ArrayList<>(calls.length);
+			for (long call : calls) {
+				latencies.add(call);
+			}
+			Stats stats = Stats.of(latencies);
+			callP50.computeIfAbsent(subject.name(), (k) -> new ArrayList<>()).add(stats.percentile(0.50) / 1e3);
+			callP99.computeIfAbsent(subject.name(), (k) -> new ArrayList<>()).add(stats.percentile(0.99) / 1e3);
+			return rate;
 		});
 		this.rows.add(Row.higher("1c. schedule, one at a time from 8 threads (jobs/s)", concurrent,
 				Stats.median(rawSingle), "e.g. web requests each scheduling a job; raw as in 1a"));
+		this.rows.add(Row.lower("1c. one schedule call from 8 threads: p50 (µs)", callP50, Double.NaN, ""));
+		this.rows.add(Row.lower("1c. one schedule call from 8 threads: p99 (µs)", callP99, Double.NaN, ""));
 		Map<String, List<Double>> batches = alternate(0, (subject) -> {
 			long start = System.nanoTime();
 			List<Job> batch = new ArrayList<>(100);
@@ -232,23 +254,7 @@ public final class Benchmarks {
 			Map<String, List<Double>> p999 = new LinkedHashMap<>();
 			Map<String, List<Double>> max = new LinkedHashMap<>();
 			alternate(16, (subject) -> {
-				Map<String, Long> lateness = new ConcurrentHashMap<>();
-				subject.startConsumers(8, (id, dueAt) -> lateness.putIfAbsent(id, System.currentTimeMillis() - dueAt));
-				long start = System.currentTimeMillis() + 1_500 + n / 20;
-				List<Job> batch = new ArrayList<>(100);
-				for (int i = 0; i < n; i++) {
-					batch.add(new Job("r" + i, start + (1_000L * i) / rate, SMALL_BODY));
-					if (batch.size() == 100) {
-						subject.scheduleBatch(batch);
-						batch.clear();
-					}
-				}
-				if (!batch.isEmpty()) {
-					subject.scheduleBatch(batch);
-				}
-				awaitCount(lateness::size, n, start + seconds * 1_000L + 30_000);
-				subject.stopConsumers();
-				Stats stats = Stats.of(new ArrayList<>(lateness.values()));
+				Stats stats = lateness(subject, rate, seconds);
 				String name = subject.name();
 				p50.computeIfAbsent(name, (k) -> new ArrayList<>()).add((double) stats.percentile(0.50));
 				p99.computeIfAbsent(name, (k) -> new ArrayList<>()).add((double) stats.percentile(0.99));
@@ -265,6 +271,59 @@ public final class Benchmarks {
 			this.rows.add(Row.lower(label + " p99.9 (ms)", p999, Double.NaN, ""));
 			this.rows.add(Row.lower(label + " max (ms)", max, Double.NaN, "8 consumer threads each"));
 		}
+	}
+
+	/**
+	 * Schedules {@code rate * seconds} jobs due evenly over {@code seconds} from a little later, delivers them to 8
+	 * consumer threads, and returns their lateness (ms); jobs not delivered within 30 s of the last due time are
+	 * missing from it.
+	 */
+	private static Stats lateness(Subject subject, int rate, int seconds) throws InterruptedException {
+		int n = rate * seconds;
+		Map<String, Long> lateness = new ConcurrentHashMap<>();
+		subject.startConsumers(8, (id, dueAt) -> lateness.putIfAbsent(id, System.currentTimeMillis() - dueAt));
+		long start = System.currentTimeMillis() + 1_500 + n / 20;
+		List<Job> batch = new ArrayList<>(100);
+		for (int i = 0; i < n; i++) {
+			batch.add(new Job("r" + i, start + (1_000L * i) / rate, SMALL_BODY));
+			if (batch.size() == 100) {
+				subject.scheduleBatch(batch);
+				batch.clear();
+			}
+		}
+		if (!batch.isEmpty()) {
+			subject.scheduleBatch(batch);
+		}
+		awaitCount(lateness::size, n, start + seconds * 1_000L + 30_000);
+		subject.stopConsumers();
+		return Stats.of(new ArrayList<>(lateness.values()));
+	}
+
+	/** The steady rates the saturation search climbs, jobs per second. */
+	private static final List<Integer> SATURATION_RATES = List.of(10_000, 15_000, 20_000, 25_000, 30_000, 40_000,
+			50_000, 60_000, 80_000, 100_000);
+
+	/**
+	 * 2s. Each library's saturation point: the highest rate of {@link #SATURATION_RATES} it delivers for 3 s with a
+	 * lateness p99 of at most 100 ms, every job delivered; it climbs until the first rate that fails.
+	 */
+	private void saturation() throws Exception {
+		Map<String, List<Double>> points = alternate(16, (subject) -> {
+			double held = 0;
+			for (int rate : SATURATION_RATES) {
+				Stats stats = lateness(subject, rate, 3);
+				System.out.printf(Locale.ROOT, "    %s at %,d/s: p99 %d ms, %d of %d delivered%n", subject.name(), rate,
+						(stats.size() > 0) ? stats.percentile(0.99) : -1, stats.size(), rate * 3);
+				if (stats.size() < rate * 3 || stats.percentile(0.99) > 100) {
+					break;
+				}
+				held = rate;
+			}
+			return held;
+		});
+		this.rows.add(Row.higher("2s. saturation: highest steady rate with lateness p99 <= 100 ms (jobs/s)", points,
+				Double.NaN, "3 s at each of " + SATURATION_RATES.get(0) + ", " + SATURATION_RATES.get(1)
+						+ ", ... jobs/s until one fails; 8 consumer threads each"));
 	}
 
 	// 3. mass expiry
@@ -300,12 +359,69 @@ public final class Benchmarks {
 			serverMax.computeIfAbsent(name, (k) -> new ArrayList<>()).add((double) this.raw.latencyMax());
 			return 0;
 		});
+		List<Double> rawDrain = new ArrayList<>();
+		List<Double> rawPing = new ArrayList<>();
+		for (int rep = 0; rep < this.options.reps; rep++) {
+			this.raw.flushAll();
+			try (DelayQueueSubject subject = new DelayQueueSubject(this.redis.port(), prefix(), 0)) {
+				long due = System.currentTimeMillis() + 2_000 + n / 15;
+				scheduleAllAt(subject, n, due, SMALL_BODY);
+				sleepUntil(due - 200);
+				try (RawRedis.Pinger pinger = new RawRedis.Pinger(this.raw)) {
+					sleepUntil(due);
+					rawDrain.add((double) (claimAndComplete(subject, n) - due));
+					pinger.close();
+					rawPing.add(pinger.stats().percentile(0.99) / 1e6);
+				}
+			}
+		}
 		String label = String.format(Locale.ROOT, "3. mass expiry of %,d jobs:", n);
-		this.rows.add(Row.lower(label + " time to deliver all (ms)", drain, Double.NaN, "8 consumer threads each"));
-		this.rows.add(Row.lower(label + " PING p99 during it (ms)", pingP99, Double.NaN, "client-side, every 10 ms"));
+		this.rows.add(Row.lower(label + " time to deliver all (ms)", drain, Stats.median(rawDrain),
+				"8 consumer threads each; raw: " + RAW_CLAIMERS + " threads claiming " + RAW_CLAIM
+						+ " and completing them, the same scripts without the worker"));
+		this.rows.add(Row.lower(label + " PING p99 during it (ms)", pingP99, Stats.median(rawPing),
+				"client-side, every 10 ms"));
 		this.rows.add(Row.lower(label + " PING max during it (ms)", pingMax, Double.NaN, ""));
 		this.rows.add(Row.lower(label + " slowest event inside Redis (ms)", serverMax, Double.NaN,
 				"LATENCY LATEST, threshold 1 ms"));
+	}
+
+	private static final int RAW_CLAIMERS = 4;
+
+	private static final int RAW_CLAIM = 200;
+
+	/**
+	 * The limit of a mass expiry: {@link #RAW_CLAIMERS} threads that claim up to {@link #RAW_CLAIM} due jobs and
+	 * complete them at once, in a loop, through the store's own scripts (claim.lua, complete.lua) with no worker,
+	 * handler pool or recorder between; returns when the last of {@code n} was completed (epoch ms).
+	 */
+	private static long claimAndComplete(DelayQueueSubject subject, int n) throws InterruptedException {
+		TopicPartition partition = TopicPartition.first(DelayQueueSubject.TOPIC);
+		AtomicLong completed = new AtomicLong();
+		AtomicLong last = new AtomicLong();
+		List<Thread> threads = new ArrayList<>();
+		for (int t = 0; t < RAW_CLAIMERS; t++) {
+			String token = "raw" + t + "-";
+			Thread thread = new Thread(() -> {
+				long claims = 0;
+				while (completed.get() < n) {
+					ClaimResult claim = subject.store.claim(partition, Lane.LOCAL, System.currentTimeMillis(),
+							RAW_CLAIM, 60_000, token + (++claims));
+					if (claim.jobs().isEmpty()) {
+						continue;
+					}
+					subject.store.complete(partition, claim.jobs().stream().map(ClaimedJob::lease).toList());
+					completed.addAndGet(claim.jobs().size());
+					last.accumulateAndGet(System.currentTimeMillis(), Math::max);
+				}
+			});
+			thread.start();
+			threads.add(thread);
+		}
+		for (Thread thread : threads) {
+			thread.join();
+		}
+		return last.get();
 	}
 
 	// 4. end-to-end throughput: schedule due-now jobs and deliver them at once
