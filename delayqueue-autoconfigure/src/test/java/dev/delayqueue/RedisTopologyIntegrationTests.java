@@ -11,7 +11,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import dev.delayqueue.CallbackReceiver.Answer;
 import dev.delayqueue.autoconfigure.DelayQueueAutoConfiguration;
+import dev.delayqueue.autoconfigure.DelayQueueHttpAutoConfiguration;
 import dev.delayqueue.embedded.RedisClusterProcess;
 import dev.delayqueue.embedded.RedisClusterProcess.Node;
 import dev.delayqueue.embedded.RedisServerProcess;
@@ -22,6 +24,7 @@ import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration;
 import org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.boot.webclient.autoconfigure.WebClientAutoConfiguration;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -130,6 +133,41 @@ class RedisTopologyIntegrationTests {
 			await().atMost(Duration.ofSeconds(10)).until(() -> lateness.containsKey(moved + "-2"));
 			assertThat(lateness.get(moved + "-2")).isLessThan(300);
 		});
+	}
+
+	@Test
+	void onAClusterTheFirstJobOfACallbackTopicNewToTheDispatcherIsOnTime() {
+		try (CallbackReceiver receiver = new CallbackReceiver((call) -> Answer.of(200, ""))) {
+			runner("spring.data.redis.cluster.nodes=" + cluster.seedNodes(), "delayqueue.http.timeout=2s")
+				.withConfiguration(AutoConfigurations.of(WebClientAutoConfiguration.class,
+						DelayQueueHttpAutoConfiguration.class))
+				.run((context) -> {
+					DelayQueue queue = context.getBean(DelayQueue.class);
+					// a first round on a topic of each master connects to every node and loads the scripts there
+					for (String topic : topics) {
+						queue.schedule(JobRequest.builder("warm-" + topic, "w").delay(Duration.ZERO)
+							.callback(JobCallback.post(receiver.url("/warm-" + topic))).build());
+					}
+					await().atMost(Duration.ofSeconds(10)).until(() -> receiver.calls().size() == topics.size());
+					// topics the dispatcher has never seen, on every master: no poll interval (1 s) for their
+					// first job, which the store announces on the classic channel the dispatcher listens to
+					Map<String, Long> due = new ConcurrentHashMap<>();
+					long at = System.currentTimeMillis() + 700;
+					for (int i = 0; i < 6; i++) {
+						String topic = "fresh-" + i;
+						due.put("/" + topic, at + 100L * i);
+						queue.schedule(JobRequest.builder(topic, "first").at(java.time.Instant.ofEpochMilli(at + 100L * i))
+							.callback(JobCallback.post(receiver.url("/" + topic))).build());
+					}
+					await().atMost(Duration.ofSeconds(10))
+						.until(() -> receiver.calls().stream().filter((call) -> due.containsKey(call.path())).count() == 6);
+					for (CallbackReceiver.Call call : receiver.calls()) {
+						if (due.containsKey(call.path())) {
+							assertThat(call.at() - due.get(call.path())).as(call.path()).isLessThan(300);
+						}
+					}
+				});
+		}
 	}
 
 	@Test
