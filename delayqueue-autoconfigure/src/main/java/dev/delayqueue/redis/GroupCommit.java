@@ -22,6 +22,9 @@ import org.jspecify.annotations.Nullable;
  * A failed call fails every item in it with the same exception, as each would have failed on its own: the items are
  * checked before they get here, so what fails a call is Redis (down, full, refusing), not an item.
  * <p>
+ * An interrupt does not cut a caller's wait short, nor fail a call that carries other callers' items: the item is
+ * written all the same, and the caller's thread is interrupted again when {@link #write} returns.
+ * <p>
  * Threads: safe for concurrent use; the calls run on the callers' threads, one at a time per key.
  *
  * @param <K> what items of one call share (a partition and a mode, say)
@@ -71,6 +74,8 @@ final class GroupCommit<K, T, R> {
 		boolean interrupted = false;
 		while (!mine.done) {
 			if (group.busy.compareAndSet(false, true)) {
+				// the call carries other callers' items: an interrupt of this thread must not fail it for them
+				interrupted |= Thread.interrupted();
 				try {
 					if (!mine.done) {
 						commit(key, group);

@@ -143,6 +143,24 @@ class GroupCommitTests {
 	}
 
 	@Test
+	void anInterruptedCallerStillHasItsItemWrittenAndIsInterruptedAgainAfterwards() {
+		List<Boolean> interruptedDuringCall = new CopyOnWriteArrayList<>();
+		GroupCommit<String, Integer, Integer> commit = new GroupCommit<>((key, items) -> {
+			interruptedDuringCall.add(Thread.currentThread().isInterrupted());
+			return items;
+		}, 100);
+		Thread.currentThread().interrupt();
+		try {
+			assertThat(commit.write("k", 1)).isEqualTo(1);
+			assertThat(Thread.currentThread().isInterrupted()).isTrue();
+		}
+		finally {
+			Thread.interrupted();
+		}
+		assertThat(interruptedDuringCall).containsExactly(false);
+	}
+
+	@Test
 	void keysAreCommittedApart() {
 		Map<String, List<Integer>> byKey = new ConcurrentHashMap<>();
 		GroupCommit<String, Integer, Integer> commit = new GroupCommit<>((key, items) -> {
