@@ -11,6 +11,8 @@ import java.util.concurrent.locks.LockSupport;
 
 import org.jspecify.annotations.Nullable;
 
+import org.springframework.dao.DataAccessResourceFailureException;
+
 /**
  * Coalesces concurrent one-item writes that share a key into one call (group commit): the first caller to find no
  * call of its key under way makes one for every item queued by then, its own included, while the callers that come
@@ -20,10 +22,13 @@ import org.jspecify.annotations.Nullable;
  * average, and Redis runs one script for many items instead of one each.
  * <p>
  * A failed call fails every item in it with the same exception, as each would have failed on its own: the items are
- * checked before they get here, so what fails a call is Redis (down, full, refusing), not an item.
+ * checked before they get here, so what fails a call is Redis (down, full, refusing), not an item. The items queued
+ * while it ran fail with it, not written, so that no caller waits for Redis's timeout twice.
  * <p>
- * An interrupt does not cut a caller's wait short, nor fail a call that carries other callers' items: the item is
- * written all the same, and the caller's thread is interrupted again when {@link #write} returns.
+ * An interrupted caller whose item is still queued fails at once with a {@link DataAccessResourceFailureException}
+ * (its item is not written), as a lone call on an interrupted thread fails. One whose item is in a call under way
+ * waits for that call, and the caller that makes a call does not let its own interrupt fail the other callers'
+ * items in it; either is interrupted again when {@link #write} returns.
  * <p>
  * Threads: safe for concurrent use; the calls run on the callers' threads, one at a time per key.
  *
@@ -92,7 +97,21 @@ final class GroupCommit<K, T, R> {
 			}
 			else {
 				LockSupport.park(this);
-				interrupted |= Thread.interrupted();
+				if (Thread.interrupted()) {
+					if (group.queue.remove(mine)) {
+						// not taken into a call, so never written: the caller fails at once, as a lone call would.
+						// It may have been woken to make the next call: the new head of the queue makes it instead
+						Waiter<T, R> next = group.queue.peek();
+						if (next != null) {
+							LockSupport.unpark(next.thread);
+						}
+						Thread.currentThread().interrupt();
+						throw new DataAccessResourceFailureException("Interrupted while waiting to write to Redis",
+								new InterruptedException());
+					}
+					// already in a call under way: wait for its result, which tells whether it was written
+					interrupted = true;
+				}
 			}
 		}
 		if (interrupted) {
@@ -133,6 +152,13 @@ final class GroupCommit<K, T, R> {
 		}
 		catch (RuntimeException | Error ex) {
 			failure = (ex instanceof RuntimeException runtime) ? runtime : new IllegalStateException(ex);
+		}
+		if (failure != null) {
+			// the items queued meanwhile fail with it, unsent: their callers learn that Redis failed after one wait for
+			// it, not two (a call that times out, then their own call timing out too)
+			while ((waiter = group.queue.poll()) != null) {
+				batch.add(waiter);
+			}
 		}
 		Thread self = Thread.currentThread();
 		for (int i = 0; i < batch.size(); i++) {

@@ -94,7 +94,9 @@ public class JobEndpoint {
 		Instant now = this.clock.instant();
 		JobRequest job = WebJson.read(request, this.maxRequestBytes, JobPost.class).toRequest(now);
 		ScheduleResult result = this.queue.schedule(job);
-		JobReceipt receipt = new JobReceipt(job.topic() + "-" + job.id(), job.dueAt(now));
+		// stored to the millisecond: the receipt says the time the job has
+		JobReceipt receipt = new JobReceipt(job.topic() + "-" + job.id(),
+				job.dueAt(now).truncatedTo(java.time.temporal.ChronoUnit.MILLIS));
 		return switch (result) {
 			case CREATED -> Responses.json(HttpStatus.CREATED, JobEnvelope.success("job added", receipt));
 			// only when an application wraps the endpoint in a transaction: written when it commits

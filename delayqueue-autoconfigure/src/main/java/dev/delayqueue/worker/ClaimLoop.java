@@ -169,6 +169,11 @@ final class ClaimLoop implements Runnable {
 		}
 	}
 
+	/** How many claims this loop has started, counted before each is sent. */
+	long claimsStarted() {
+		return this.claims.get();
+	}
+
 	/** Reserves room in the lane and hands the claim to a store thread. */
 	private void claim(LanePartition partition, long now, int room) {
 		TopicLane lane = partition.lane;

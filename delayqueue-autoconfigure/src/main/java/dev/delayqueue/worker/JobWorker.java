@@ -431,15 +431,25 @@ public class JobWorker implements SmartLifecycle {
 	}
 
 	/**
-	 * Returns how many deliveries have ended on this worker (the handler returned or threw, the callback answered
-	 * or failed), counted before each outcome is written to Redis. Whatever a delivery did (the jobs its handler
-	 * scheduled, say) was done before it was counted, so a caller that reads this before and after looking at Redis,
-	 * and sees it unchanged, knows no delivery ended while it looked: a job it saw in flight was still in flight, and
-	 * a job it did not see was not being made by a delivery that ended in between. For a test waiting for quiet.
+	 * Returns a count that moves whenever this worker starts a claim (counted before the claim is sent) or a delivery
+	 * ends (the handler returned or threw, the callback answered or failed; counted before its outcome is written).
+	 * For a test waiting for quiet: a caller that reads it, then finds {@link #isClaiming()} false, looks at Redis
+	 * topic by topic, and reads it again unchanged knows that no claim moved a job and no delivery ended while it
+	 * looked. So a job it saw in flight was in flight, and a job a handler scheduled before its delivery ended was
+	 * there to see.
 	 * @return the count so far
 	 */
-	public long endedDeliveries() {
-		return this.ended.get();
+	public long activity() {
+		return this.ended.get() + this.loop.claimsStarted();
+	}
+
+	/**
+	 * Returns whether a claim is under way on any lane.
+	 * @return whether a claim was sent and has not returned
+	 */
+	public boolean isClaiming() {
+		return this.lanes.stream()
+			.anyMatch((lane) -> lane.partitions.stream().anyMatch((partition) -> partition.claiming.get()));
 	}
 
 	/**

@@ -143,6 +143,39 @@ class GroupCommitTests {
 	}
 
 	@Test
+	void itemsQueuedWhileACallFailsFailWithItUnsentSoNoCallerWaitsForRedisTwice() throws Exception {
+		CountDownLatch firstCallStarted = new CountDownLatch(1);
+		CountDownLatch release = new CountDownLatch(1);
+		List<List<Integer>> calls = new CopyOnWriteArrayList<>();
+		GroupCommit<String, Integer, Integer> commit = new GroupCommit<>((key, items) -> {
+			calls.add(List.copyOf(items));
+			firstCallStarted.countDown();
+			await(release);
+			throw new IllegalStateException("Redis timed out");
+		}, 100);
+		ExecutorService threads = Executors.newFixedThreadPool(4);
+		try {
+			List<Future<Integer>> all = new ArrayList<>();
+			all.add(threads.submit(() -> commit.write("k", 0)));
+			await(firstCallStarted);
+			for (int i = 1; i <= 3; i++) {
+				int item = i;
+				all.add(threads.submit(() -> commit.write("k", item)));
+			}
+			waitUntilQueued(commit, 3);
+			release.countDown();
+			for (Future<Integer> future : all) {
+				assertThatThrownBy(() -> future.get(5, TimeUnit.SECONDS)).hasRootCauseMessage("Redis timed out");
+			}
+		}
+		finally {
+			threads.shutdownNow();
+		}
+		assertThat(calls).containsExactly(List.of(0));
+		assertThat(commit.queued()).isZero();
+	}
+
+	@Test
 	void anInterruptedCallerStillHasItsItemWrittenAndIsInterruptedAgainAfterwards() {
 		List<Boolean> interruptedDuringCall = new CopyOnWriteArrayList<>();
 		GroupCommit<String, Integer, Integer> commit = new GroupCommit<>((key, items) -> {
