@@ -90,10 +90,7 @@ final class GroupCommit<K, T, R> {
 					group.busy.set(false);
 				}
 				// a caller that queued while this call ran found it busy and waits: it makes the next call
-				Waiter<T, R> next = group.queue.peek();
-				if (next != null) {
-					LockSupport.unpark(next.thread);
-				}
+				wakeNext(group);
 			}
 			else {
 				LockSupport.park(this);
@@ -101,10 +98,7 @@ final class GroupCommit<K, T, R> {
 					if (group.queue.remove(mine)) {
 						// not taken into a call, so never written: the caller fails at once, as a lone call would.
 						// It may have been woken to make the next call: the new head of the queue makes it instead
-						Waiter<T, R> next = group.queue.peek();
-						if (next != null) {
-							LockSupport.unpark(next.thread);
-						}
+						wakeNext(group);
 						Thread.currentThread().interrupt();
 						throw new DataAccessResourceFailureException("Interrupted while waiting to write to Redis",
 								new InterruptedException());
@@ -115,13 +109,21 @@ final class GroupCommit<K, T, R> {
 			}
 		}
 		if (interrupted) {
-			// the item was written all the same; the caller learns of the interrupt afterwards
+			// the item's call ran to its end all the same; the caller learns of the interrupt afterwards
 			Thread.currentThread().interrupt();
 		}
 		if (mine.failure != null) {
 			throw mine.failure;
 		}
 		return mine.result;
+	}
+
+	/** Wakes the caller at the head of a key's queue, if any, to make the next call. */
+	private static void wakeNext(Group<?, ?> group) {
+		Waiter<?, ?> next = group.queue.peek();
+		if (next != null) {
+			LockSupport.unpark(next.thread);
+		}
 	}
 
 	/** How many items wait for a call, over every key; for tests. */
