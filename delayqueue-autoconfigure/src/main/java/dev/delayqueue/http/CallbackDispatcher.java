@@ -7,7 +7,7 @@ import java.util.Locale;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.TimeoutException;
+import java.util.concurrent.TimeUnit;
 
 import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationRegistry;
@@ -15,6 +15,7 @@ import io.netty.handler.timeout.ReadTimeoutException;
 import org.jspecify.annotations.Nullable;
 import reactor.core.Disposable;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
 import tools.jackson.databind.json.JsonMapper;
 
 import dev.delayqueue.CallbackValidator;
@@ -76,6 +77,12 @@ public class CallbackDispatcher implements AsyncJobHandler {
 
 	private final CallbackResponseJudge judge;
 
+	/**
+	 * Longest a call may take in all: the connector's response timeout ends a silent receiver cleanly, this cuts one
+	 * that trickles bytes.
+	 */
+	private final long deadlineMillis;
+
 	private ObservationRegistry observationRegistry = ObservationRegistry.NOOP;
 
 	/**
@@ -97,6 +104,7 @@ public class CallbackDispatcher implements AsyncJobHandler {
 		this.limiter = new ConcurrencyLimiter(settings.maxConcurrency(), settings.maxConcurrencyPerHost());
 		this.judge = new CallbackResponseJudge(settings.slowDownDelay(),
 				new RetryAfterParser(settings.maxRetryAfter(), clock), jsonMapper);
+		this.deadlineMillis = settings.timeout().toMillis() * 2 + settings.connectTimeout().toMillis();
 	}
 
 	/**
@@ -155,14 +163,24 @@ public class CallbackDispatcher implements AsyncJobHandler {
 				permit.release();
 				return;
 			}
-			Mono<Void> request = call(job, callback);
+			String target = callback.method() + " " + url;
+			Mono<Void> request = call(job, callback, target);
 			if (parent != null) {
 				// the WebClient request observation (and the traceparent header tracing adds) takes this as its parent
 				request = request.contextWrite((context) -> context.put(OBSERVATION_KEY, parent));
 			}
 			Disposable call = request.doFinally((signal) -> permit.release())
 				.subscribe(null, result::completeExceptionally, () -> result.complete(null));
+			// a timer of its own, not Mono.timeout: that operator works out a description of the chain (regular
+			// expressions included) for every request
+			Disposable deadline = Schedulers.parallel().schedule(() -> {
+				if (result.completeExceptionally(new CallbackFailedException(
+						"No answer from " + target + " within " + this.settings.timeout()))) {
+					call.dispose();
+				}
+			}, this.deadlineMillis, TimeUnit.MILLISECONDS);
 			result.whenComplete((ignored, failure) -> {
+				deadline.dispose();
 				if (result.isCancelled()) {
 					call.dispose();
 				}
@@ -176,7 +194,7 @@ public class CallbackDispatcher implements AsyncJobHandler {
 		return result;
 	}
 
-	private Mono<Void> call(DelayedJob job, JobCallback callback) {
+	private Mono<Void> call(DelayedJob job, JobCallback callback, String target) {
 		byte[] body = (job.body() != null) ? job.body().getBytes(StandardCharsets.UTF_8) : new byte[0];
 		WebClient.RequestBodySpec request = this.webClient.method(HttpMethod.valueOf(callback.method()))
 			.uri(callback.url())
@@ -193,10 +211,7 @@ public class CallbackDispatcher implements AsyncJobHandler {
 			});
 		WebClient.RequestHeadersSpec<?> withBody = (body.length > 0)
 				? request.contentType(MediaType.APPLICATION_JSON).bodyValue(body) : request;
-		String target = callback.method() + " " + callback.url();
 		return withBody.exchangeToMono((response) -> judge(job, callback, target, response))
-			// the response timeout of the connector ends a silent receiver cleanly; this cuts one that trickles bytes
-			.timeout(this.settings.timeout().multipliedBy(2).plus(this.settings.connectTimeout()))
 			.onErrorMap((error) -> !(error instanceof RetryJobLaterException || error instanceof CallbackFailedException
 					|| error instanceof NonRetryableJobException), (error) -> describe(target, error));
 	}
@@ -234,7 +249,7 @@ public class CallbackDispatcher implements AsyncJobHandler {
 	}
 
 	private Throwable describe(String target, Throwable error) {
-		if (error instanceof TimeoutException || hasCause(error, ReadTimeoutException.class)) {
+		if (hasCause(error, ReadTimeoutException.class)) {
 			return new CallbackFailedException("No answer from " + target + " within " + this.settings.timeout(), error);
 		}
 		if (error instanceof HostAllowList.ForbiddenAddressException) {

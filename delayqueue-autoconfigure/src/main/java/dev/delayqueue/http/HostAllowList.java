@@ -30,6 +30,11 @@ import dev.delayqueue.JobCallback;
  */
 public final class HostAllowList implements CallbackValidator {
 
+	// first: the address lists below are parsed with them
+	private static final Pattern IPV4_LITERAL = Pattern.compile("[0-9]{1,3}(\\.[0-9]{1,3}){3}");
+
+	private static final Pattern IPV6_LITERAL = Pattern.compile("[0-9a-f:.]+");
+
 	private static final Set<String> METADATA_HOSTS = Set.of("metadata.google.internal", "metadata",
 			"metadata.goog", "instance-data", "instance-data.ec2.internal", "metadata.azure.internal");
 
@@ -193,8 +198,8 @@ public final class HostAllowList implements CallbackValidator {
 
 	/** The address of an IP literal, without any name lookup; {@code null} for a host name. */
 	static InetAddress literalAddress(String host) {
-		boolean ipv4 = host.matches("[0-9]{1,3}(\\.[0-9]{1,3}){3}");
-		boolean ipv6 = host.contains(":") && host.matches("[0-9a-f:.]+");
+		boolean ipv4 = IPV4_LITERAL.matcher(host).matches();
+		boolean ipv6 = host.contains(":") && IPV6_LITERAL.matcher(host).matches();
 		if (!ipv4 && !ipv6) {
 			return null;
 		}

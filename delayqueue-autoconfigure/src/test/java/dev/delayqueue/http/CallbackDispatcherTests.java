@@ -1,6 +1,13 @@
 package dev.delayqueue.http;
 
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -24,7 +31,8 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The dispatcher on its own against a real receiver: checks made when connecting, and cancellation.
+ * The dispatcher on its own against a real receiver: checks made when connecting, the deadline of a whole call, and
+ * cancellation.
  */
 class CallbackDispatcherTests {
 
@@ -52,6 +60,58 @@ class CallbackDispatcherTests {
 				.isInstanceOf(NonRetryableJobException.class)
 				.withMessageContaining("resolved to 127.0.0.1");
 			assertThat(receiver.calls()).isEmpty();
+		}
+	}
+
+	@Test
+	void aReceiverThatTricklesItsAnswerIsCutAtTheDeadlineOfTheWholeCallAndItsSlotFreed() throws Exception {
+		// each byte comes within the 300 ms timeout, so only the deadline of the whole call (2 x 300 + 200 ms) ends it
+		CallbackSettings settings = new CallbackSettings(Duration.ofMillis(300), Duration.ofMillis(200), 10, 1, 1,
+				1024, CallbackSettings.DEFAULT_SLOW_DOWN_DELAY, CallbackSettings.DEFAULT_MAX_RETRY_AFTER, null);
+		try (ServerSocket server = new ServerSocket(0, 10, InetAddress.getLoopbackAddress())) {
+			Thread trickler = new Thread(() -> trickle(server), "trickler");
+			trickler.setDaemon(true);
+			trickler.start();
+			CallbackDispatcher dispatcher = dispatcher(new HostAllowList(List.of()), settings);
+			long start = System.nanoTime();
+			CompletableFuture<?> result = dispatcher
+				.deliver(job("http://127.0.0.1:" + server.getLocalPort() + "/slow"))
+				.toCompletableFuture();
+			assertThatExceptionOfType(ExecutionException.class).isThrownBy(() -> result.get(5, TimeUnit.SECONDS))
+				.havingCause()
+				.isInstanceOf(CallbackFailedException.class)
+				.withMessage("No answer from POST http://127.0.0.1:" + server.getLocalPort() + "/slow within PT0.3S");
+			assertThat(Duration.ofNanos(System.nanoTime() - start)).isBetween(Duration.ofMillis(750),
+					Duration.ofMillis(2_000));
+			await().until(() -> dispatcher.running() == 0);
+		}
+	}
+
+	/** Answers the first request with a status line and headers, then one byte of body every 100 ms. */
+	private static void trickle(ServerSocket server) {
+		try (Socket socket = server.accept()) {
+			InputStream in = socket.getInputStream();
+			byte[] buffer = new byte[4096];
+			StringBuilder request = new StringBuilder();
+			while (!request.toString().contains("\r\n\r\n")) {
+				int read = in.read(buffer);
+				if (read < 0) {
+					return;
+				}
+				request.append(new String(buffer, 0, read, StandardCharsets.ISO_8859_1));
+			}
+			OutputStream out = socket.getOutputStream();
+			out.write("HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 1000\r\n\r\n"
+				.getBytes(StandardCharsets.ISO_8859_1));
+			out.flush();
+			for (int i = 0; i < 1000; i++) {
+				Thread.sleep(100);
+				out.write('x');
+				out.flush();
+			}
+		}
+		catch (Exception ex) {
+			// the client hung up: what the test wants
 		}
 	}
 
