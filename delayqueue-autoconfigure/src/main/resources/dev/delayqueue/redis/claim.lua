@@ -100,19 +100,34 @@ for _, candidate in ipairs(candidates) do
   if due and tonumber(due) <= now then
     redis.call('ZREM', claimKey, id)
     -- Claim only a pending job of this lane; a stray id (no job, or a job tracked elsewhere) is dropped, a job of
-    -- the other lane is moved there.
-    if redis.call('HGET', key, 'state') == 'pending' then
-      local jobLane = laneOf(key)
+    -- the other lane is moved there. One HGETALL reads what the checks need and becomes the reply, patched with
+    -- the fields written here: a call per field would cost more than the job's whole claim otherwise does.
+    local fields = redis.call('HGETALL', key)
+    local at = {}
+    for i = 1, #fields, 2 do at[fields[i]] = i + 1 end
+    if at.state and fields[at.state] == 'pending' then
+      local jobLane = at.cb_url and 'http' or 'local'
       if jobLane == lane then
         claimed = claimed + 1
+        local attempts = (at.attempts and tonumber(fields[at.attempts]) or 0) + 1
+        local written = { 'attempts', string.format('%d', attempts), 'state', 'inflight',
+          'token', tokenBase .. ':' .. claimed, 'lease', string.format('%d', deadline),
+          'updated', string.format('%d', now) }
         redis.call('ZADD', inflightKey, deadline, id)
-        redis.call('HINCRBY', key, 'attempts', 1)
-        redis.call('HSET', key, 'state', 'inflight', 'token', tokenBase .. ':' .. claimed, 'lease', deadline,
-          'updated', now)
+        redis.call('HSET', key, unpack(written))
+        for i = 1, #written, 2 do
+          local slot = at[written[i]]
+          if slot then
+            fields[slot] = written[i + 1]
+          else
+            fields[#fields + 1] = written[i]
+            fields[#fields + 1] = written[i + 1]
+          end
+        end
         jobs[#jobs + 1] = id
-        jobs[#jobs + 1] = redis.call('HGETALL', key)
+        jobs[#jobs + 1] = fields
       else
-        redis.call('ZADD', laneDueKey(jobLane), redis.call('HGET', key, 'due'), id)
+        redis.call('ZADD', laneDueKey(jobLane), fields[at.due], id)
       end
     end
   end

@@ -11,11 +11,17 @@ local stale = {}
 for n = 1, #ARGV / 2 do
   local id, token = ARGV[2 * n - 1], ARGV[2 * n]
   local key = jobKey(n)
-  if redis.call('HGET', key, 'token') == token then
+  local current = redis.call('HMGET', key, 'token', 'state')
+  if current[1] == token then
     redis.call('DEL', key)
-    -- a job whose lease ran out waits in a due set again, token kept: a late success still completes it
-    -- (a dead job has no token: fail.lua drops it, so the dead set needs no ZREM here)
-    removeFromSets(id, inflightKey, dueKey, httpDueKey)
+    if current[2] == 'inflight' then
+      -- under its lease: in the in-flight set only (every write that puts a job in a due set makes it pending)
+      redis.call('ZREM', inflightKey, id)
+    else
+      -- a job whose lease ran out waits in a due set again, token kept: a late success still completes it
+      -- (a dead job has no token: fail.lua drops it, so the dead set needs no ZREM here)
+      removeFromSets(id, inflightKey, dueKey, httpDueKey)
+    end
   else
     stale[#stale + 1] = id
   end

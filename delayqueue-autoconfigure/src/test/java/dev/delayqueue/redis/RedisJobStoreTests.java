@@ -185,6 +185,31 @@ class RedisJobStoreTests {
 	}
 
 	@Test
+	void aClaimedJobIsReturnedAsItIsNowStoredOnItsFirstAndOnALaterAttempt() {
+		// claim.lua reads each job once and patches that reply with what it wrote, instead of reading it again
+		schedule("a", 1_000, "{\"n\":1}");
+		this.store.schedule("order", List.of(new StoredJob("cb", 1_000, "{}", 3,
+				JobCallback.post("http://receiver.test/hook"), null)), false, 1_000);
+		ClaimedJob first = this.store.claim(ORDER, Lane.LOCAL, 1_000, 10, LEASE, "w").jobs().get(0);
+		assertThat(first.job()).isEqualTo(this.store.get("order", "a").orElseThrow());
+		assertThat(first.job().attempts()).isOne();
+		assertThat(first.job().state()).isEqualTo(JobState.IN_FLIGHT);
+		this.store.fail(ORDER, Lane.LOCAL, List.of(Outcome.retry(new Lease("a", first.token()), 2_000, true, "boom")),
+				1_500);
+		ClaimedJob second = this.store.claim(ORDER, Lane.LOCAL, 2_000, 10, LEASE, "w").jobs().get(0);
+		assertThat(second.job()).isEqualTo(this.store.get("order", "a").orElseThrow());
+		assertThat(second.job().attempts()).isEqualTo(2);
+		assertThat(second.job().lastError()).isEqualTo("boom");
+		ClaimedJob callback = this.store.claim(ORDER, Lane.HTTP, 2_000, 10, LEASE, "h").jobs().get(0);
+		assertThat(callback.job()).isEqualTo(this.store.get("order", "cb").orElseThrow());
+		assertThat(this.redis.opsForHash().get(this.prefix + ":{order}:job:a", "lease"))
+			.isEqualTo(Long.toString(2_000 + LEASE));
+		assertThat(this.store.complete(ORDER, List.of(new Lease("a", second.token()),
+				new Lease("cb", callback.token())))).isEmpty();
+		assertNoKeysLeft();
+	}
+
+	@Test
 	void failSchedulesTheNextAttemptOrKillsTheJob() {
 		schedule("a", 1_000, "{}");
 		ClaimedJob claimed = this.store.claim(ORDER, Lane.LOCAL, 1_000, 10, LEASE, "w").jobs().get(0);
