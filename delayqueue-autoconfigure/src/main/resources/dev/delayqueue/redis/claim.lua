@@ -110,9 +110,10 @@ for _, candidate in ipairs(candidates) do
       if jobLane == lane then
         claimed = claimed + 1
         local attempts = (at.attempts and tonumber(fields[at.attempts]) or 0) + 1
-        local written = { 'attempts', string.format('%d', attempts), 'state', 'inflight',
-          'token', tokenBase .. ':' .. claimed, 'lease', string.format('%d', deadline),
-          'updated', string.format('%d', now) }
+        -- '%.0f': the whole number a double holds, with no cast to a C long (32 bits on some builds)
+        local written = { 'attempts', string.format('%.0f', attempts), 'state', 'inflight',
+          'token', tokenBase .. ':' .. claimed, 'lease', string.format('%.0f', deadline),
+          'updated', string.format('%.0f', now) }
         redis.call('ZADD', inflightKey, deadline, id)
         redis.call('HSET', key, unpack(written))
         for i = 1, #written, 2 do

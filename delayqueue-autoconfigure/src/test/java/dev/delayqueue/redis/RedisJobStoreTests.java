@@ -204,7 +204,17 @@ class RedisJobStoreTests {
 		assertThat(callback.job()).isEqualTo(this.store.get("order", "cb").orElseThrow());
 		assertThat(this.redis.opsForHash().get(this.prefix + ":{order}:job:a", "lease"))
 			.isEqualTo(Long.toString(2_000 + LEASE));
-		assertThat(this.store.complete(ORDER, List.of(new Lease("a", second.token()),
+		// a lease that ran out leaves the old token and drops the lease: the next claim overwrites the one, adds the other
+		// (cb's lease ran out too: back in the HTTP lane, pending, its token kept)
+		ClaimResult afterExpiry = this.store.claim(ORDER, Lane.LOCAL, 2_000 + LEASE, 10, LEASE, "w2");
+		assertThat(afterExpiry.expired()).containsExactlyInAnyOrder("a", "cb");
+		ClaimedJob third = afterExpiry.jobs().get(0);
+		assertThat(third.job()).isEqualTo(this.store.get("order", "a").orElseThrow());
+		assertThat(third.job().attempts()).isEqualTo(3);
+		assertThat(third.token()).isNotEqualTo(second.token());
+		assertThat(this.store.complete(ORDER, List.of(new Lease("a", second.token())))).containsExactly("a");
+		// a late success of cb's attempt still completes it, out of the due set it waits in again
+		assertThat(this.store.complete(ORDER, List.of(new Lease("a", third.token()),
 				new Lease("cb", callback.token())))).isEmpty();
 		assertNoKeysLeft();
 	}
