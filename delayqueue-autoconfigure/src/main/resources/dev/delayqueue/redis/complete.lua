@@ -11,10 +11,11 @@ local stale = {}
 for n = 1, #ARGV / 2 do
   local id, token = ARGV[2 * n - 1], ARGV[2 * n]
   local key = jobKey(n)
-  local current = redis.call('HMGET', key, 'token', 'state')
-  if current[1] == token then
+  if redis.call('HGET', key, 'token') == token then
+    -- HGET twice, not HMGET: the commands a script sends are the ACL line docs/redis.md gives for delayqueue's user
+    local state = redis.call('HGET', key, 'state')
     redis.call('DEL', key)
-    if current[2] == 'inflight' then
+    if state == 'inflight' then
       -- under its lease: in the in-flight set only (every write that puts a job in a due set makes it pending)
       redis.call('ZREM', inflightKey, id)
     else
