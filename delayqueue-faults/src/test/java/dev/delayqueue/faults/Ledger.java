@@ -37,10 +37,21 @@ final class Ledger {
 					if (parts.length < 5) {
 						continue; // "S id attempt dueMillis" start lines
 					}
+					int attempt;
+					long due;
+					long started;
+					try {
+						attempt = Integer.parseInt(parts[1]);
+						due = Long.parseLong(parts[2]);
+						started = Long.parseLong(parts[3]);
+					}
+					catch (NumberFormatException ex) {
+						// seen once in a full run (a timestamp where the attempt belongs), not reproduced: name the line
+						throw new IllegalStateException("Unreadable delivery line in " + file + ": '" + line + "'", ex);
+					}
 					ledger.lines++;
 					ledger.byInstance.merge(parts[4], 1L, Long::sum);
-					ledger.runs.computeIfAbsent(parts[0], (id) -> new Runs())
-						.add(Integer.parseInt(parts[1]), Long.parseLong(parts[2]), Long.parseLong(parts[3]));
+					ledger.runs.computeIfAbsent(parts[0], (id) -> new Runs()).add(attempt, due, started);
 				}
 			}
 		}
