@@ -448,8 +448,7 @@ public class JobWorker implements SmartLifecycle {
 	 * @return whether a claim was sent and has not returned
 	 */
 	public boolean isClaiming() {
-		return this.lanes.stream()
-			.anyMatch((lane) -> lane.partitions.stream().anyMatch((partition) -> partition.claiming.get()));
+		return this.loop.claiming();
 	}
 
 	/**
