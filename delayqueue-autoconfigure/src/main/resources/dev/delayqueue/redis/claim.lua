@@ -106,7 +106,7 @@ for _, candidate in ipairs(candidates) do
     local at = {}
     for i = 1, #fields, 2 do at[fields[i]] = i + 1 end
     if at.state and fields[at.state] == 'pending' then
-      local jobLane = at.cb_url and 'http' or 'local'
+      local jobLane = laneOfFields(at)
       if jobLane == lane then
         claimed = claimed + 1
         local attempts = (at.attempts and tonumber(fields[at.attempts]) or 0) + 1

@@ -6,6 +6,12 @@ local function laneOf(key)
   return 'local'
 end
 
+-- The same, for a job whose hash the script has read already: at maps each field name to its value's index.
+local function laneOfFields(at)
+  if at.cb_url then return 'http' end
+  return 'local'
+end
+
 local function laneDueKey(lane)
   if lane == 'http' then return KEYS[2] end
   return KEYS[1]
