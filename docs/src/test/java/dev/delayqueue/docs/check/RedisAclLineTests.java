@@ -1,9 +1,7 @@
 package dev.delayqueue.docs.check;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.TreeSet;
@@ -11,6 +9,9 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.Test;
+
+import org.springframework.core.io.Resource;
+import org.springframework.core.io.support.PathMatchingResourcePatternResolver;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -20,10 +21,6 @@ import static org.assertj.core.api.Assertions.assertThat;
  * before that call (the ACL fault scenario showed it: a completion script sending HMGET).
  */
 class RedisAclLineTests {
-
-	private static final List<String> SCRIPTS = List.of("cancel", "claim", "complete", "drop-occurrence", "extend",
-			"fail", "occurrence", "purge", "recur", "reschedule", "schedule-once", "schedule", "include/announce",
-			"include/jobs", "include/lanes", "include/pending", "include/sets");
 
 	private static final Pattern CALL = Pattern.compile("redis\\.p?call\\(\\s*'([A-Za-z]+)'");
 
@@ -39,22 +36,19 @@ class RedisAclLineTests {
 				allowed.add(word.substring(1).toLowerCase(Locale.ROOT));
 			}
 		}
+		// every script and include the jar holds, so a script added later is checked too
+		Resource[] scripts = new PathMatchingResourcePatternResolver()
+			.getResources("classpath*:dev/delayqueue/redis/**/*.lua");
+		assertThat(scripts).as("scripts and includes").hasSizeGreaterThanOrEqualTo(17);
 		Set<String> sent = new TreeSet<>();
-		for (String script : SCRIPTS) {
-			Matcher calls = CALL.matcher(lua(script));
+		for (Resource script : scripts) {
+			Matcher calls = CALL.matcher(script.getContentAsString(StandardCharsets.UTF_8));
 			while (calls.find()) {
 				sent.add(calls.group(1).toLowerCase(Locale.ROOT));
 			}
 		}
 		assertThat(sent).as("commands the scripts send").isNotEmpty().contains("zadd", "hgetall");
 		assertThat(allowed).as("commands the ACL line of docs/redis.md allows").containsAll(sent);
-	}
-
-	private static String lua(String name) throws IOException {
-		try (InputStream in = RedisAclLineTests.class.getResourceAsStream("/dev/delayqueue/redis/" + name + ".lua")) {
-			assertThat(in).as("script " + name).isNotNull();
-			return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-		}
 	}
 
 }
